@@ -1,0 +1,153 @@
+/**
+ * The staged run, top to bottom: load + validate → plan → render → write.
+ * Any problem in the inputs stops the run before the output folder is touched.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VFile } from 'vfile';
+import { InputError, hasErrors, report } from './diagnostics.js';
+import { StagedOutput, OutputError } from './emit/output.js';
+import { loadCatalog } from './load/catalog.js';
+import { loadLocales } from './load/locales.js';
+import { loadTemplates } from './load/templates.js';
+import { duplicatePaths, planJobs } from './plan/jobs.js';
+import { STYLESHEET_PATH, renderArticle, renderRootPage, type RenderContext } from './render/article.js';
+import { createI18n } from './render/i18n.js';
+import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
+import { REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
+import type { BuildOptions, Job, Language } from './types.js';
+
+export const DEFAULT_CATALOG = 'data/sip';
+
+export interface Loaded {
+  ctx: RenderContext;
+  stylesheet: string;
+  files: VFile[];
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Stage 1: read and validate every input. Throws InputError with all problems at once. */
+export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl'>): Promise<Loaded> {
+  const { root } = options;
+  const files: VFile[] = [];
+  const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
+  const templates = await loadTemplates(root, files);
+  for (const name of REQUIRED_TEMPLATES) {
+    if (!templates.files[name]) {
+      const file = new VFile({ path: `templates/${name}.hbs` });
+      report(file, 'missing-file', { what: `the ${name} template`, path: file.path });
+      files.push(file);
+    }
+  }
+  const stylesheet = await readFile(join(root, STYLESHEET_PATH), 'utf8').catch(() => undefined);
+  if (stylesheet === undefined) {
+    const file = new VFile({ path: STYLESHEET_PATH });
+    report(file, 'missing-file', { what: 'the stylesheet', path: file.path });
+    files.push(file);
+  }
+  const locales = catalog ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }) : undefined;
+  if (!catalog || !locales || hasErrors(files)) throw new InputError(files.filter((f) => f.messages.length > 0));
+
+  const i18n = createI18n(locales.resources, ['common', catalog.protocol.id]);
+  const templateText = Object.entries(templates.files).map(([name, file]) => `${name}\n${String(file.value)}`).join('\n');
+  const inputHash = new Map(
+    locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(locales.resources.en), JSON.stringify(locales.resources[l.tag]), options.baseUrl ?? ''].join('\n'))]),
+  );
+  const codeHash = new Map(catalog.codes.map((c) => [c.code, sha256(JSON.stringify(c))]));
+  const ctx: RenderContext = {
+    catalog,
+    byCode: new Map(catalog.codes.map((c) => [c.code, c])),
+    i18n,
+    templates: compileTemplates(templates),
+    languages: locales.languages,
+    baseUrl: options.baseUrl ? (options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : undefined,
+    inputHash,
+    codeHash,
+  };
+  return { ctx, stylesheet: stylesheet!, files };
+}
+
+/** Stage 2: every page of the chosen languages. */
+export function plan(ctx: RenderContext, langs: string[] | undefined): Job[] {
+  const chosen = selectLanguages(ctx.languages, langs);
+  const jobs = planJobs(ctx.catalog, chosen);
+  const duplicates = duplicatePaths(jobs);
+  if (duplicates.length) throw new Error(`Two pages map to the same path: ${duplicates.join(', ')}`);
+  return jobs;
+}
+
+function selectLanguages(languages: Language[], langs: string[] | undefined): Language[] {
+  if (!langs || langs.length === 0) return languages;
+  const file = new VFile({ path: 'locales/languages.json' });
+  for (const tag of langs) {
+    if (!languages.some((l) => l.tag === tag)) {
+      report(file, 'unknown-language', { tag, expected: languages.map((l) => `\`${l.tag}\``).join(', ') });
+    }
+  }
+  if (file.messages.length) throw new InputError([file]);
+  return languages.filter((l) => langs.includes(l.tag));
+}
+
+export interface BuildResult {
+  pages: number;
+  files: number;
+  languages: string[];
+  outDir: string;
+}
+
+/** Stages 3 and 4: render every job and write it into a staging folder, then swap it in. */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const { ctx, stylesheet } = await load(options);
+  const jobs = plan(ctx, options.langs);
+  let output: StagedOutput;
+  try {
+    output = await StagedOutput.open(options.outDir);
+  } catch (error) {
+    throw toInputError(error);
+  }
+  try {
+    let done = 0;
+    for (const job of jobs) {
+      const article = await renderArticle(ctx, job);
+      await output.write(`${job.path}.md`, article.markdown);
+      await output.write(`${job.path}.html`, article.html);
+      options.onProgress?.(++done, jobs.length);
+    }
+    if (ctx.i18n.misses.length) throw missingTranslations(ctx);
+    await output.write(STYLESHEET_PATH, stylesheet);
+    await output.write('index.html', renderRootPage(ctx));
+    await output.commit();
+  } catch (error) {
+    await output.abort();
+    throw toInputError(error);
+  }
+  const languages = [...new Set(jobs.map((j) => j.lang))];
+  return { pages: jobs.length, files: output.written, languages, outDir: options.outDir };
+}
+
+function missingTranslations(ctx: RenderContext): InputError {
+  const byLang = new Map<string, VFile>();
+  const seen = new Set<string>();
+  for (const miss of ctx.i18n.misses) {
+    const id = `${miss.lang}:${miss.key}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const [ns, key] = miss.key.split(':') as [string, string];
+    const path = `locales/${miss.lang}/${ns}.json`;
+    const file = byLang.get(path) ?? new VFile({ path });
+    byLang.set(path, file);
+    report(file, 'missing-translation', { key, lang: miss.lang, where: 'page templates' });
+  }
+  return new InputError([...byLang.values()]);
+}
+
+function toInputError(error: unknown): unknown {
+  if (error instanceof OutputError) {
+    const file = new VFile({ path: error.path });
+    report(file, error.ruleId, { path: error.path, detail: error.detail });
+    return new InputError([file]);
+  }
+  return error;
+}

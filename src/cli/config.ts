@@ -1,0 +1,36 @@
+/** Optional project settings from codepairs.config.json; the command line overrides them. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Config {
+  out?: string;
+  baseUrl?: string;
+  langs?: string[];
+}
+
+export const CONFIG_FILE = 'codepairs.config.json';
+
+/** A settings file the user must fix; reported like a usage error. */
+export class ConfigError extends Error {}
+
+export function readConfig(root: string): Config {
+  const path = join(root, CONFIG_FILE);
+  if (!existsSync(path)) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${CONFIG_FILE}: ${(error as Error).message}`);
+  }
+  const config = (data ?? {}) as Record<string, unknown>;
+  const allowed = ['out', 'baseUrl', 'langs'];
+  for (const key of Object.keys(config)) {
+    if (!allowed.includes(key)) throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`${key}\`, expected one of ${allowed.join(', ')}`);
+  }
+  if (config.out !== undefined && typeof config.out !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`out\` must be a string`);
+  if (config.baseUrl !== undefined && typeof config.baseUrl !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`baseUrl\` must be a string`);
+  if (config.langs !== undefined && !(Array.isArray(config.langs) && config.langs.every((l) => typeof l === 'string'))) {
+    throw new ConfigError(`${CONFIG_FILE}: \`langs\` must be a list of language tags`);
+  }
+  return config as Config;
+}

@@ -1,0 +1,106 @@
+/**
+ * The command line: the only module that reads argv, prints and decides the exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { reporter } from 'vfile-reporter';
+import { build, load } from '../build.js';
+import { InputError } from '../diagnostics.js';
+import { ConfigError, readConfig } from './config.js';
+
+const HELP = `codepairs — comparison articles for every pair of protocol status codes
+
+Usage:
+  codepairs build [options]   render every page into the output folder
+  codepairs check [options]   validate the catalog, locales and templates; write nothing
+  codepairs --help | --version
+
+Options:
+  --lang <tags>      languages to build, comma-separated or repeated (default: all in
+                     locales/languages.json)
+  --out <dir>        output folder (default: out); replaced only when the build succeeds
+  --base-url <url>   site URL for absolute canonical and hreflang links (default: relative
+                     links, so the output also works opened from disk)
+  --root <dir>       project folder holding data/, locales/, templates/ (default: .)
+  --quiet            print nothing but errors
+
+Settings can also live in codepairs.config.json in the project folder:
+  { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"] }
+Command-line options win over the file.
+
+Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 usage error.`;
+
+class UsageError extends Error {}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr, env: process.env }): Promise<number> {
+  const print = (text: string) => io.out.write(`${text}\n`);
+  const printError = (text: string) => io.err.write(`${text}\n`);
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        lang: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        'base-url': { type: 'string' },
+        root: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+    if (values.help) return print(HELP), 0;
+    if (values.version) return print(version()), 0;
+    const [command, ...rest] = positionals;
+    if (!command) throw new UsageError('missing command: expected `build` or `check`');
+    if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+    const root = resolve(values.root ?? '.');
+    const config = readConfig(root);
+    const baseUrl = values['base-url'] ?? config.baseUrl;
+    if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new UsageError(`invalid --base-url \`${baseUrl}\`: expected an http(s) URL`);
+    const langs = values.lang?.flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean) ?? config.langs;
+
+    if (command === 'check') {
+      const { ctx } = await load({ root, baseUrl });
+      if (!values.quiet) print(`codepairs check: ${ctx.catalog.codes.length} ${ctx.catalog.protocol.name} codes, ${ctx.languages.length} languages (${ctx.languages.map((l) => l.tag).join(', ')}): no problems`);
+      return 0;
+    }
+    if (command === 'build') {
+      const outDir = resolve(root, values.out ?? config.out ?? 'out');
+      const started = performance.now();
+      const showProgress = !values.quiet && io.err.isTTY === true && !io.env.CI;
+      const result = await build({
+        root,
+        outDir,
+        langs,
+        baseUrl,
+        onProgress: showProgress
+          ? (done, total) => {
+              if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);
+              if (done === total) io.err.write('\n');
+            }
+          : undefined,
+      });
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      if (!values.quiet) print(`codepairs: wrote ${result.pages} pages (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
+      return 0;
+    }
+    throw new UsageError(`unknown command \`${command}\`: expected \`build\` or \`check\``);
+  } catch (error) {
+    if (error instanceof InputError) {
+      printError(reporter(error.files, { quiet: true }));
+      return 1;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      printError(`codepairs: ${error.message}\nRun \`codepairs --help\` for usage.`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Every problem codepairs reports about its inputs, one entry per rule id.
+ * Call sites never write reasons inline: they name a rule and pass its parameters.
+ */
+import { VFile } from 'vfile';
+import type { Point } from 'unist';
+
+type Params = Record<string, string | number>;
+
+export const diagnostics = {
+  'invalid-yaml': (p: Params) => `Cannot parse YAML: ${p.detail}`,
+  'invalid-json': (p: Params) => `Cannot parse JSON: ${p.detail}`,
+  'missing-file': (p: Params) => `Cannot read ${p.what}: no file at \`${p.path}\``,
+  'unknown-field': (p: Params) => `Unexpected field \`${p.field}\`, expected one of ${p.expected}`,
+  'missing-field': (p: Params) => `Missing required field \`${p.field}\``,
+  'wrong-type': (p: Params) => `Unexpected ${p.actual} for \`${p.field}\`, expected ${p.expected}`,
+  'unknown-value': (p: Params) => `Unexpected value \`${p.value}\` for \`${p.field}\`, expected one of ${p.expected}`,
+  'code-out-of-range': (p: Params) => `Unexpected code \`${p.code}\`, expected a number from 100 to 699`,
+  'unknown-class': (p: Params) => `Code \`${p.code}\` has no class in protocol.yaml for its first digit ${p.digit}`,
+  'duplicate-code': (p: Params) => `Duplicate code \`${p.code}\`, first defined in \`${p.first}\``,
+  'file-name-mismatch': (p: Params) => `Code \`${p.code}\` is in \`${p.file}\`, expected the file to be named \`${p.expected}\``,
+  'unregistered-code': (p: Params) => `Code \`${p.code}\` is not in the IANA registry copy \`${p.registry}\``,
+  'unregistered-reason': (p: Params) => `Unexpected reason phrase \`${p.actual}\` for ${p.code}, the registry says \`${p.expected}\``,
+  'unregistered-reference': (p: Params) => `Unexpected reference \`${p.actual}\` for ${p.code}, the registry says \`${p.expected}\``,
+  'missing-code': (p: Params) => `Missing code \`${p.code}\` (${p.reason}) that the registry lists`,
+  'unknown-related-code': (p: Params) => `Related code \`${p.related}\` of ${p.code} is not in the catalog`,
+  'unsafe-text': (p: Params) => `Unexpected ${p.what} in text, write plain sentences without markup`,
+  'invalid-language-tag': (p: Params) => `Invalid language tag \`${p.tag}\`, expected a BCP 47 tag such as \`en\` or \`zh-CN\``,
+  'duplicate-language': (p: Params) => `Duplicate language \`${p.tag}\``,
+  'unknown-language': (p: Params) => `Unknown language \`${p.tag}\`, expected one of ${p.expected}`,
+  'missing-locale-key': (p: Params) => `Missing key \`${p.key}\` in ${p.lang}, present in ${p.source}`,
+  'extra-locale-key': (p: Params) => `Unexpected key \`${p.key}\` in ${p.lang}, not in ${p.source}`,
+  'interpolation-mismatch': (p: Params) =>
+    `Unexpected interpolation variables in \`${p.key}\`: ${p.lang} uses ${p.actual}, ${p.source} uses ${p.expected}`,
+  'template-syntax': (p: Params) => `Cannot compile template: ${p.detail}`,
+  'template-runtime': (p: Params) => `Cannot render template \`${p.template}\`: ${p.detail}`,
+  'missing-translation': (p: Params) => `Missing translation \`${p.key}\` in ${p.lang} (asked for by the ${p.where})`,
+  'output-not-directory': (p: Params) => `Cannot write output: \`${p.path}\` exists and is not a directory`,
+  'output-unwritable': (p: Params) => `Cannot write output to \`${p.path}\`: ${p.detail}`,
+} satisfies Record<string, (p: Params) => string>;
+
+export type RuleId = keyof typeof diagnostics;
+
+export interface Place {
+  line: number;
+  column: number;
+}
+
+/** Record a problem on `file`; every message is an error that fails the run. */
+export function report(file: VFile, ruleId: RuleId, params: Params, place?: Place | Point): void {
+  const message = file.message(diagnostics[ruleId](params), {
+    place: place ? { line: place.line, column: place.column } : undefined,
+    ruleId,
+    source: 'codepairs',
+  });
+  message.fatal = true;
+}
+
+export function hasErrors(files: VFile[]): boolean {
+  return files.some((file) => file.messages.some((message) => message.fatal));
+}
+
+/** Thrown by a stage whose input files carry errors; the CLI prints the files, not a stack. */
+export class InputError extends Error {
+  readonly files: VFile[];
+  constructor(files: VFile[]) {
+    super(`${files.reduce((n, f) => n + f.messages.length, 0)} problems in the inputs`);
+    this.name = 'InputError';
+    this.files = files;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Atomic output: pages are written into a fresh staging folder beside the output folder, which
+ * replaces the old output only when the whole build succeeded. A failed or interrupted build
+ * leaves the previous output exactly as it was.
+ */
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export class OutputError extends Error {
+  readonly ruleId: 'output-not-directory' | 'output-unwritable';
+  readonly path: string;
+  readonly detail: string;
+  constructor(ruleId: OutputError['ruleId'], path: string, detail = '') {
+    super(`${ruleId}: ${path} ${detail}`);
+    this.ruleId = ruleId;
+    this.path = path;
+    this.detail = detail;
+  }
+}
+
+export class StagedOutput {
+  readonly target: string;
+  readonly staging: string;
+  private readonly made = new Map<string, Promise<unknown>>();
+  private pending: Promise<void>[] = [];
+  written = 0;
+
+  private constructor(target: string, staging: string) {
+    this.target = target;
+    this.staging = staging;
+  }
+
+  static async open(outDir: string): Promise<StagedOutput> {
+    const target = resolve(outDir);
+    const existing = await stat(target).catch(() => undefined);
+    if (existing && !existing.isDirectory()) throw new OutputError('output-not-directory', outDir);
+    const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
+    try {
+      await rm(staging, { recursive: true, force: true });
+      await mkdir(staging, { recursive: true });
+    } catch (error) {
+      throw new OutputError('output-unwritable', outDir, (error as Error).message);
+    }
+    return new StagedOutput(target, staging);
+  }
+
+  /** Queue a file; at most `limit` writes are in flight at once. */
+  async write(path: string, content: string, limit = 32): Promise<void> {
+    const full = join(this.staging, path);
+    const dir = dirname(full);
+    const task = (async () => {
+      let made = this.made.get(dir);
+      if (!made) {
+        made = mkdir(dir, { recursive: true });
+        this.made.set(dir, made);
+      }
+      await made;
+      await writeFile(full, content);
+      this.written++;
+    })();
+    this.pending.push(task);
+    if (this.pending.length >= limit) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    await Promise.all(batch);
+  }
+
+  /** Swap the staging folder in place of the target; the old output is removed afterwards. */
+  async commit(): Promise<void> {
+    await this.flush();
+    const old = `${this.staging}.old`;
+    const hadTarget = await stat(this.target).then(() => true, () => false);
+    try {
+      if (hadTarget) await rename(this.target, old);
+      await rename(this.staging, this.target);
+    } catch (error) {
+      if (hadTarget) await rename(old, this.target).catch(() => undefined);
+      throw new OutputError('output-unwritable', this.target, (error as Error).message);
+    }
+    if (hadTarget) await rm(old, { recursive: true, force: true });
+  }
+
+  async abort(): Promise<void> {
+    await Promise.allSettled(this.pending);
+    await rm(this.staging, { recursive: true, force: true });
+  }
+}

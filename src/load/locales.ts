@@ -1,0 +1,188 @@
+/**
+ * Read locales/languages.json and every locales/<lang>/<namespace>.json, add the catalog's
+ * English text as the English `codes` resources, and check each language against English:
+ * missing keys, extra keys, and interpolation variables that differ.
+ */
+import { join } from 'node:path';
+import { VFile } from 'vfile';
+import { report } from '../diagnostics.js';
+import type { Catalog, Language, Resources } from '../types.js';
+import { TEXT_FIELDS } from '../types.js';
+import { readVFile } from './catalog.js';
+import { parseJson, type Parsed } from './source.js';
+import { checkSafeText } from './validate-code.js';
+
+export const SOURCE_LANG = 'en';
+/** Keys a language may leave out: a gloss of the reason phrase helps only some languages. */
+const OPTIONAL_KEY = /^codes\.\d{3}\.gloss$/;
+const TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|\d{3}))?$/;
+
+export function isSafeLanguageTag(tag: string): boolean {
+  if (!TAG.test(tag)) return false;
+  try {
+    return Intl.getCanonicalLocales(tag)[0] === tag;
+  } catch {
+    return false;
+  }
+}
+
+export interface LoadedLocales {
+  languages: Language[];
+  resources: Resources;
+}
+
+export async function loadLocales(
+  root: string,
+  catalog: Catalog,
+  files: VFile[],
+  required: Record<string, string[]>,
+): Promise<LoadedLocales | undefined> {
+  const dir = join(root, 'locales');
+  const listFile = await readVFile(root, join(dir, 'languages.json'));
+  if (!listFile) {
+    const file = new VFile({ path: 'locales/languages.json' });
+    report(file, 'missing-file', { what: 'the language list', path: file.path });
+    files.push(file);
+    return undefined;
+  }
+  files.push(listFile);
+  const parsedList = parseJson(listFile);
+  if (!parsedList) return undefined;
+  const languages = checkLanguages(listFile, parsedList);
+  if (!languages.some((l) => l.tag === SOURCE_LANG)) {
+    report(listFile, 'missing-field', { field: `language "${SOURCE_LANG}" (the source language)` }, { line: 1, column: 1 });
+  }
+
+  const resources: Resources = {};
+  const parsedFiles = new Map<string, { file: VFile; parsed: Parsed }>();
+  for (const { tag } of languages) {
+    resources[tag] = {};
+    for (const ns of Object.keys(required)) {
+      const path = join(dir, tag, `${ns}.json`);
+      const file = await readVFile(root, path);
+      if (!file) {
+        const missing = new VFile({ path: `locales/${tag}/${ns}.json` });
+        report(missing, 'missing-file', { what: `the ${ns} resources of ${tag}`, path: missing.path });
+        files.push(missing);
+        continue;
+      }
+      files.push(file);
+      const parsed = parseJson(file);
+      if (!parsed) continue;
+      resources[tag]![ns] = parsed.value;
+      parsedFiles.set(`${tag}/${ns}`, { file, parsed });
+    }
+  }
+  const en = resources[SOURCE_LANG];
+  for (const [ns, keys] of Object.entries(required)) {
+    const source = parsedFiles.get(`${SOURCE_LANG}/${ns}`);
+    if (!source) continue;
+    const have = flatten(source.parsed.value);
+    for (const key of keys) {
+      if (!have.has(key)) {
+        report(source.file, 'missing-locale-key', { key, lang: SOURCE_LANG, source: 'the keys codepairs renders' }, source.parsed.placeOf(key.split('.')));
+      }
+    }
+  }
+  const protocolResources = en?.[catalog.protocol.id];
+  if (protocolResources && typeof protocolResources === 'object') {
+    (protocolResources as Record<string, unknown>).codes = Object.fromEntries(
+      catalog.codes.map((code) => [String(code.code), Object.fromEntries(TEXT_FIELDS.map((f) => [f, code.text[f]]))]),
+    );
+  }
+  for (const { tag } of languages) {
+    if (tag === SOURCE_LANG) continue;
+    for (const ns of Object.keys(required)) {
+      const target = parsedFiles.get(`${tag}/${ns}`);
+      const source = en?.[ns];
+      if (target && source) compareResources(tag, ns, source, target.file, target.parsed);
+    }
+  }
+  return { languages, resources };
+}
+
+function checkLanguages(file: VFile, parsed: Parsed): Language[] {
+  const list = parsed.value;
+  if (!Array.isArray(list)) {
+    report(file, 'wrong-type', { field: '(file)', actual: typeof list, expected: 'a list of { "tag", "name" }' }, parsed.placeOf([]));
+    return [];
+  }
+  const languages: Language[] = [];
+  list.forEach((entry: unknown, i) => {
+    const { tag, name, cjkLatinSpacing, ...rest } = (entry ?? {}) as { tag?: unknown; name?: unknown; cjkLatinSpacing?: unknown };
+    for (const key of Object.keys(rest)) {
+      report(file, 'unknown-field', { field: `[${i}].${key}`, expected: '`tag`, `name`, `cjkLatinSpacing`' }, parsed.placeOf([i, key], true));
+    }
+    if (cjkLatinSpacing !== undefined && typeof cjkLatinSpacing !== 'boolean') {
+      report(file, 'wrong-type', { field: `[${i}].cjkLatinSpacing`, actual: typeof cjkLatinSpacing, expected: 'a boolean' }, parsed.placeOf([i, 'cjkLatinSpacing']));
+    }
+    if (typeof tag !== 'string' || !isSafeLanguageTag(tag)) {
+      report(file, 'invalid-language-tag', { tag: String(tag) }, parsed.placeOf([i, 'tag']));
+      return;
+    }
+    if (typeof name !== 'string' || name.trim() === '') {
+      report(file, 'missing-field', { field: `[${i}].name` }, parsed.placeOf([i]));
+      return;
+    }
+    if (languages.some((l) => l.tag === tag)) {
+      report(file, 'duplicate-language', { tag }, parsed.placeOf([i, 'tag']));
+      return;
+    }
+    languages.push({ tag, name, ...(cjkLatinSpacing === true ? { cjkLatinSpacing } : {}) });
+  });
+  return languages;
+}
+
+/** Flatten nested resources to dotted keys with their string values. */
+export function flatten(value: unknown, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      for (const [k, v] of flatten(child, prefix ? `${prefix}.${key}` : key)) out.set(k, v);
+    }
+  } else if (prefix) {
+    out.set(prefix, String(value));
+  }
+  return out;
+}
+
+export function variablesOf(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{\{\s*([\w.-]+)[^}]*\}\}/g)].map((m) => m[1]!))].sort();
+}
+
+const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+
+/** The keys a language must have for a source key, given its plural categories. */
+function expectedKeys(key: string, lang: string): string[] {
+  if (!PLURAL_SUFFIX.test(key)) return [key];
+  const base = key.replace(PLURAL_SUFFIX, '');
+  return new Intl.PluralRules(lang).resolvedOptions().pluralCategories.map((c) => `${base}_${c}`);
+}
+
+function compareResources(lang: string, ns: string, source: unknown, file: VFile, parsed: Parsed): void {
+  const sourceKeys = flatten(source);
+  const targetKeys = flatten(parsed.value);
+  const pathOf = (key: string) => key.split('.');
+  const expected = new Set<string>();
+  for (const key of sourceKeys.keys()) for (const k of expectedKeys(key, lang)) expected.add(k);
+  const sourceText = (key: string) => sourceKeys.get(key) ?? sourceKeys.get(key.replace(PLURAL_SUFFIX, '_other')) ?? '';
+
+  for (const key of expected) {
+    if (!targetKeys.has(key)) {
+      report(file, 'missing-locale-key', { key, lang, source: `locales/${SOURCE_LANG}/${ns}.json` }, parsed.placeOf(pathOf(key)));
+    }
+  }
+  for (const [key, text] of targetKeys) {
+    if (!expected.has(key) && !OPTIONAL_KEY.test(key)) {
+      report(file, 'extra-locale-key', { key, lang, source: SOURCE_LANG }, parsed.placeOf(pathOf(key), true));
+      continue;
+    }
+    const want = OPTIONAL_KEY.test(key) ? [] : variablesOf(sourceText(key));
+    const have = variablesOf(text);
+    if (want.join() !== have.join()) {
+      const show = (vars: string[]) => (vars.length ? vars.map((v) => `{{${v}}}`).join(', ') : 'none');
+      report(file, 'interpolation-mismatch', { key, lang, source: SOURCE_LANG, actual: show(have), expected: show(want) }, parsed.placeOf(pathOf(key)));
+    }
+    if (key.startsWith('codes.')) checkSafeText(file, parsed, pathOf(key), text);
+  }
+}

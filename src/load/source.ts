@@ -1,0 +1,83 @@
+/**
+ * Parse YAML and JSON input files into plain values while keeping a way back from a value's path
+ * to its line and column, so every later check can point at the exact place in the source.
+ */
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
+import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { location } from 'vfile-location';
+import type { VFile } from 'vfile';
+import { report, type Place } from '../diagnostics.js';
+
+export type KeyPath = Array<string | number>;
+
+export interface Parsed {
+  value: unknown;
+  /** Where the value at `path` starts; falls back to the nearest parent that exists. */
+  placeOf(path: KeyPath, key?: boolean): Place;
+}
+
+const START: Place = { line: 1, column: 1 };
+
+export function parseYaml(file: VFile): Parsed | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(String(file.value), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const toPlace = (offset: number): Place => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      report(file, 'invalid-yaml', { detail: error.message.split('\n')[0] ?? error.code }, toPlace(error.pos[0]));
+    }
+    return undefined;
+  }
+  return {
+    value: doc.toJS(),
+    placeOf(path, key = false) {
+      for (let depth = path.length; depth >= 0; depth--) {
+        const sub = path.slice(0, depth);
+        if (key && depth === path.length && depth > 0) {
+          const parent = sub.length > 1 ? doc.getIn(sub.slice(0, -1), true) : doc.contents;
+          if (isMap(parent)) {
+            const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(sub.at(-1)));
+            const range = (pair?.key as YamlNode | undefined)?.range;
+            if (range) return toPlace(range[0]);
+          }
+        }
+        const node = depth === 0 ? doc.contents : doc.getIn(sub, true);
+        if ((isMap(node) || isSeq(node) || isScalar(node)) && node.range) return toPlace(node.range[0]);
+      }
+      return START;
+    },
+  };
+}
+
+export function parseJson(file: VFile): Parsed | undefined {
+  const text = String(file.value);
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const where = location(file);
+  const toPlace = (offset: number): Place => {
+    const point = where.toPoint(offset);
+    return point ? { line: point.line, column: point.column } : START;
+  };
+  if (errors.length > 0 || !tree) {
+    for (const error of errors) {
+      report(file, 'invalid-json', { detail: printParseErrorCode(error.error) }, toPlace(error.offset));
+    }
+    if (errors.length === 0) report(file, 'invalid-json', { detail: 'the file is empty' }, START);
+    return undefined;
+  }
+  return {
+    value: JSON.parse(text),
+    placeOf(path, key = false) {
+      for (let depth = path.length; depth >= 0; depth--) {
+        const node = findNodeAtLocation(tree, path.slice(0, depth));
+        if (!node) continue;
+        const keyNode = key && depth === path.length && node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+        return toPlace((keyNode ?? node).offset);
+      }
+      return START;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Decide every page before anything renders: for each language, the index, one page per code
+ * and one article per unordered pair of codes (lower code first), each with its output path.
+ */
+import type { Catalog, Job, Language } from '../types.js';
+
+export const pairSlug = (low: number, high: number): string => `${low}-vs-${high}`;
+
+/** Every unordered pair, lower code first, in a stable order. */
+export function planPairs(codes: number[]): Array<[number, number]> {
+  const sorted = [...codes].sort((a, b) => a - b);
+  const pairs: Array<[number, number]> = [];
+  sorted.forEach((low, i) => {
+    for (const high of sorted.slice(i + 1)) pairs.push([low, high]);
+  });
+  return pairs;
+}
+
+export function planJobs(catalog: Catalog, languages: Language[]): Job[] {
+  const protocol = catalog.protocol.id;
+  const codes = catalog.codes.map((c) => c.code);
+  const pairs = planPairs(codes);
+  const jobs: Job[] = [];
+  for (const { tag: lang } of languages) {
+    jobs.push({ kind: 'index', lang, translationKey: 'index', path: `${lang}/index`, codes: [] });
+    for (const code of codes) {
+      jobs.push({ kind: 'code', lang, translationKey: `${protocol}-${code}`, path: `${lang}/${protocol}/${code}`, codes: [code] });
+    }
+    for (const [low, high] of pairs) {
+      const slug = pairSlug(low, high);
+      jobs.push({ kind: 'pair', lang, translationKey: `${protocol}-${slug}`, path: `${lang}/${protocol}/${slug}`, codes: [low, high] });
+    }
+  }
+  return jobs;
+}
+
+/** Paths that two jobs would both write: always a planning bug, never allowed to overwrite. */
+export function duplicatePaths(jobs: Job[]): string[] {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const job of jobs) {
+    if (seen.has(job.path)) duplicates.add(job.path);
+    seen.add(job.path);
+  }
+  return [...duplicates].sort();
+}

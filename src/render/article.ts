@@ -1,0 +1,118 @@
+/**
+ * Job → Article: fill the page template, parse the Markdown once with unified, and wrap the
+ * HTML fragment in the layout with canonical, hreflang alternates and a language switcher.
+ * No disk I/O here.
+ */
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import type { Article, Job, Language } from '../types.js';
+import { translator } from './i18n.js';
+import { processMarkdown } from './processors.js';
+import type { CompiledTemplates } from './templates.js';
+import { codeView, indexView, pairView, type PageMeta, type ViewContext } from './views.js';
+
+export interface RenderContext extends ViewContext {
+  templates: CompiledTemplates;
+  languages: Language[];
+  /** Site base URL ending in "/", or undefined for relative links that work from disk. */
+  baseUrl: string | undefined;
+  /** Hash of everything a page of a language depends on besides its codes. */
+  inputHash: Map<string, string>;
+  codeHash: Map<number, string>;
+}
+
+export const STYLESHEET_PATH = 'assets/style.css';
+export const ROOT_PAGE = 'index';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A URL for `target` (a path under out/ with extension) as seen from the page at `from`. */
+export function urlFor(ctx: Pick<RenderContext, 'baseUrl'>, from: string, target: string): string {
+  if (ctx.baseUrl) return new URL(target, ctx.baseUrl).href;
+  const relative = posix.relative(posix.dirname(from), target);
+  return relative || posix.basename(target);
+}
+
+const otherLanguagePath = (job: Job, lang: string) => `${lang}${job.path.slice(job.lang.length)}`;
+
+function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: string): string {
+  const hash = sha256([ctx.inputHash.get(job.lang), ...job.codes.map((c) => ctx.codeHash.get(c)), job.kind].join('\n'));
+  const data: Record<string, unknown> = {
+    title: meta.title,
+    description: meta.description,
+    lang: job.lang,
+    protocol,
+    ...(job.codes.length ? { codes: job.codes } : {}),
+    slug: posix.basename(job.path),
+    translationKey: job.translationKey,
+    sourceHash: `sha256:${hash}`,
+  };
+  if (job.codes.length) {
+    const keywords = job.codes.flatMap((c) => ctx.byCode.get(c)!.aliases);
+    if (keywords.length) data.keywords = keywords;
+  }
+  return toYaml(data, { lineWidth: 0 }).trimEnd();
+}
+
+function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): string {
+  const from = `${job.path}.html`;
+  const common = translator(ctx.i18n, job.lang, 'common');
+  const alternates = ctx.languages.map((l) => ({ hreflang: l.tag, href: urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`) }));
+  const xDefault = job.kind === 'index' ? `${ROOT_PAGE}.html` : `${otherLanguagePath(job, 'en')}.html`;
+  alternates.push({ hreflang: 'x-default', href: urlFor(ctx, from, xDefault) });
+  return ctx.templates.layout({
+    lang: job.lang,
+    title: meta.title,
+    description: meta.description,
+    canonical: urlFor(ctx, from, from),
+    alternates,
+    stylesheet: urlFor({ baseUrl: undefined }, from, STYLESHEET_PATH),
+    home: { href: urlFor(ctx, from, `${job.lang}/index.html`), label: common.t('site.home') },
+    languagesLabel: common.t('site.languages'),
+    switcher: ctx.languages.map((l) => ({
+      name: l.name,
+      hreflang: l.tag,
+      href: urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`),
+      current: l.tag === job.lang,
+    })),
+    body,
+  });
+}
+
+export async function renderArticle(ctx: RenderContext, job: Job): Promise<Article> {
+  const protocol = ctx.catalog.protocol.id;
+  const { view, meta } = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
+  const template = ctx.templates[job.kind];
+  const source = template({ ...view, frontMatter: frontMatter(job, meta, ctx, protocol) });
+  const cjkSpacing = ctx.languages.find((l) => l.tag === job.lang)?.cjkLatinSpacing === true;
+  const { markdown, body } = await processMarkdown(source, { cjkSpacing });
+  return { job, markdown, html: layout(ctx, job, meta, body) };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The language chooser at the root of the output, the x-default of every index page. */
+export function renderRootPage(ctx: RenderContext): string {
+  const from = `${ROOT_PAGE}.html`;
+  const title = translator(ctx.i18n, 'en', ctx.catalog.protocol.id).t('title.index');
+  const links = ctx.languages
+    .map((l) => `<li><a href="${escapeHtml(l.tag)}/index.html" hreflang="${escapeHtml(l.tag)}" lang="${escapeHtml(l.tag)}">${escapeHtml(l.name)}</a></li>`)
+    .join('\n');
+  return ctx.templates.layout({
+    lang: 'en',
+    title,
+    description: title,
+    canonical: urlFor(ctx, from, from),
+    alternates: [
+      ...ctx.languages.map((l) => ({ hreflang: l.tag, href: urlFor(ctx, from, `${l.tag}/index.html`) })),
+      { hreflang: 'x-default', href: urlFor(ctx, from, from) },
+    ],
+    stylesheet: STYLESHEET_PATH,
+    home: { href: from, label: 'codepairs' },
+    languagesLabel: 'Languages',
+    switcher: [],
+    body: `<h1>${escapeHtml(title)}</h1>\n<ul>\n${links}\n</ul>`,
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * One i18next instance for a build, configured for documents rather than a UI: no fallback
+ * language (a missing translation is an error, never silent English), interpolated values
+ * escaped for Markdown, and every miss recorded so the build can report it.
+ */
+import i18next, { type i18n as I18n } from 'i18next';
+import type { Resources } from '../types.js';
+import { escapeMarkdown } from './markdown-text.js';
+
+export interface Miss {
+  lang: string;
+  key: string;
+}
+
+export interface Translator {
+  /** Translate `key` in namespace `ns` ("common" or a protocol id). */
+  t(key: string, options?: Record<string, unknown>): string;
+  exists(key: string, options?: Record<string, unknown>): boolean;
+  lang: string;
+}
+
+export interface I18nContext {
+  instance: I18n;
+  misses: Miss[];
+}
+
+export function createI18n(resources: Resources, namespaces: readonly string[]): I18nContext {
+  const misses: Miss[] = [];
+  const instance = i18next.createInstance();
+  void instance.init({
+    resources: resources as never,
+    lng: 'en',
+    fallbackLng: false,
+    ns: [...namespaces],
+    defaultNS: 'common',
+    initAsync: false,
+    returnNull: false,
+    returnEmptyString: false,
+    interpolation: { escapeValue: true, escape: escapeMarkdown, skipOnVariables: true },
+    // Text is data, not a place for nested translations.
+    nestingPrefix: '\u0000nest(',
+    nestingSuffix: ')\u0000',
+    showSupportNotice: false,
+  } as never);
+  return { instance, misses };
+}
+
+export function translator(context: I18nContext, lang: string, ns: string): Translator {
+  const fixed = context.instance.getFixedT(lang, ns);
+  return {
+    lang,
+    exists: (key, options) => context.instance.exists(key, { lng: lang, ns, ...options }),
+    t(key, options) {
+      if (!context.instance.exists(key, { lng: lang, ns, ...options })) {
+        context.misses.push({ lang, key: `${ns}:${key}` });
+        return `[${key}]`;
+      }
+      return String(fixed(key, options as never));
+    },
+  };
+}

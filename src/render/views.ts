@@ -1,0 +1,275 @@
+/**
+ * Build the data each Markdown template renders: every sentence comes from a locale resource
+ * with interpolation (never glued from fragments here), every value escaped for Markdown.
+ */
+import { differingFacts, isFinal, relatedPairs, shareRequests, type FactId } from '../compare/facts.js';
+import { pairSlug } from '../plan/jobs.js';
+import type { Catalog, Job, StatusCode } from '../types.js';
+import { translator, type I18nContext, type Translator } from './i18n.js';
+import { escapeMarkdown, formatList, formatNumber } from './markdown-text.js';
+
+export interface ViewContext {
+  catalog: Catalog;
+  byCode: Map<number, StatusCode>;
+  i18n: I18nContext;
+  /** Per-language, per-code values that every page showing the code reuses. */
+  cache?: Map<string, unknown>;
+}
+
+/** Memoize a per-language, per-code computation for the length of a build. */
+function cached<T>(ctx: ViewContext, key: string, make: () => T): T {
+  ctx.cache ??= new Map();
+  if (!ctx.cache.has(key)) ctx.cache.set(key, make());
+  return ctx.cache.get(key) as T;
+}
+
+export interface PageMeta {
+  title: string;
+  description: string;
+}
+
+interface Tr {
+  ctx: ViewContext;
+  common: Translator;
+  proto: Translator;
+}
+
+const tr = (ctx: ViewContext, lang: string): Tr =>
+  cached(ctx, `tr:${lang}`, () => ({
+    ctx,
+    common: translator(ctx.i18n, lang, 'common'),
+    proto: translator(ctx.i18n, lang, ctx.catalog.protocol.id),
+  }));
+
+const rfcName = (reference: string): string => reference.replace(/^RFC(\d+)$/, 'RFC $1');
+const rfcUrl = (reference: string, section?: string): string => {
+  const number = /^RFC(\d+)$/.exec(reference)?.[1];
+  const base = number ? `https://www.rfc-editor.org/rfc/rfc${number}` : 'https://www.rfc-editor.org/';
+  return section ? `${base}#section-${section}` : base;
+};
+
+/** "183 Session Progress", or with a localized gloss where the language has one. */
+function heading(t: Tr, code: StatusCode): string {
+  const gloss = `codes.${code.code}.gloss`;
+  if (t.proto.exists(gloss)) {
+    return t.proto.t('heading', { context: 'gloss', code: code.code, reason: code.reason, gloss: t.proto.t(gloss) });
+  }
+  return t.proto.t('heading', { code: code.code, reason: code.reason });
+}
+
+const codeText = (t: Tr, code: StatusCode, field: string): string => escapeMarkdown(t.proto.t(`codes.${code.code}.${field}`));
+
+const fixLabel = (t: Tr, code: StatusCode): string =>
+  t.common.t('sections.fix', { context: code.code < 300 ? 'noFailure' : undefined });
+
+function codeSections(t: Tr, code: StatusCode) {
+  return cached(t.ctx, `sections:${t.proto.lang}:${code.code}`, () => ({
+    code: code.code,
+    heading: escapeMarkdown(heading(t, code)),
+    description: codeText(t, code, 'description'),
+    when: codeText(t, code, 'when'),
+    fix: codeText(t, code, 'fix'),
+    use: codeText(t, code, 'use'),
+    fixLabel: escapeMarkdown(fixLabel(t, code)),
+  }));
+}
+
+function labels(t: Tr) {
+  const keys = ['description', 'when', 'use', 'differences', 'choose', 'learnMore', 'facts', 'compareWith', 'related', 'otherComparisons', 'fact'];
+  return Object.fromEntries(keys.map((k) => [k, escapeMarkdown(t.common.t(`sections.${k}`))]));
+}
+
+/** One table cell per fact, in the reader's language. */
+function factValues(t: Tr, code: StatusCode): Record<FactId | 'reference', string> {
+  return cached(t.ctx, `facts:${t.proto.lang}:${code.code}`, () => computeFactValues(t, code));
+}
+
+function computeFactValues(t: Tr, code: StatusCode): Record<FactId | 'reference', string> {
+  const { facts } = code;
+  const list = (items: string[], type: 'conjunction' | 'disjunction') => formatList(t.proto.lang, items, type);
+  return {
+    class: t.proto.t(`classes.${code.classId}`),
+    finality: t.proto.t(`facts.finality.${isFinal(code) ? 'final' : 'provisional'}`),
+    senders: list(facts.senders.map((s) => t.proto.t(`facts.senders.values.${s}`)), 'disjunction'),
+    requests: facts.requests.includes('any') ? t.proto.t('facts.requests.any') : t.proto.t('facts.requests.methods', { methods: list(facts.requests, 'disjunction') }),
+    dialog: t.proto.t(`facts.dialog.values.${facts.dialog}`),
+    sdp: t.proto.t(`facts.sdp.${facts.sdp ? 'yes' : 'no'}`),
+    headers: facts.headers.length ? list(facts.headers, 'conjunction') : t.proto.t('facts.headers.none'),
+    retry: t.proto.t(`facts.retry.values.${facts.retry}`),
+    lifecycle: t.proto.t(`facts.lifecycle.${code.lifecycle.status}`, { by: rfcName(code.lifecycle.by ?? '') }),
+    reference: t.proto.t('facts.reference.value', { rfc: rfcName(code.reference), section: code.section }),
+  };
+}
+
+const TABLE_ROWS: Array<FactId | 'reference'> = ['class', 'finality', 'senders', 'requests', 'dialog', 'sdp', 'headers', 'retry', 'lifecycle', 'reference'];
+
+/**
+ * The values above are raw (unescaped) text for interpolation; the i18next instance escapes them
+ * when they go into a sentence, and escapeMarkdown does it for table cells.
+ */
+function factTable(t: Tr, codes: StatusCode[]) {
+  const values = codes.map((c) => factValues(t, c));
+  return TABLE_ROWS.map((fact) => ({
+    label: escapeMarkdown(t.proto.t(`facts.${fact}.label`)),
+    cells: values.map((v) => escapeMarkdown(v[fact])),
+  }));
+}
+
+/** Whole sentences one after another, spaced the way the language spaces them. */
+function joinSentences(t: Tr, sentences: string[]): string {
+  return sentences.reduce((first, second) => t.common.t('sentencePair', { first, second, interpolation: { escapeValue: false } }));
+}
+
+/** One comparison sentence for each fact on which the two codes differ. */
+function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[]): string[] {
+  const va = factValues(t, a);
+  const vb = factValues(t, b);
+  // Only a 1xx is provisional, so when finality differs the class differs too: one sentence says both.
+  const shown = facts.includes('finality') ? facts.filter((f) => f !== 'class') : facts;
+  const sentence = (fact: FactId): string => {
+    const both = { a: a.code, b: b.code };
+    switch (fact) {
+      case 'class':
+        return t.proto.t('compare.class', { ...both, classA: va.class, classB: vb.class });
+      case 'finality': {
+        const [provisional, final] = isFinal(a) ? [b, a] : [a, b];
+        return t.proto.t('compare.finality', { provisional: provisional.code, final: final.code, finalClass: factValues(t, final).class });
+      }
+      case 'senders':
+        return t.proto.t('compare.senders', { ...both, sendersA: va.senders, sendersB: vb.senders });
+      case 'requests':
+        return t.proto.t('compare.requests', { ...both, requestsA: va.requests, requestsB: vb.requests });
+      case 'sdp': {
+        const [yes, no] = a.facts.sdp ? [a, b] : [b, a];
+        return t.proto.t('compare.sdp', { yes: yes.code, no: no.code });
+      }
+      case 'headers': {
+        if (a.facts.headers.length && b.facts.headers.length) {
+          return t.proto.t('compare.headers', { ...both, headersA: va.headers, headersB: vb.headers });
+        }
+        const [withH, without] = a.facts.headers.length ? [a, b] : [b, a];
+        return t.proto.t('compare.headers', { context: 'onlyOne', with: withH.code, without: without.code, headers: factValues(t, withH).headers });
+      }
+      case 'lifecycle': {
+        const [deprecated, active] = a.lifecycle.status === 'deprecated' ? [a, b] : [b, a];
+        return t.proto.t('compare.lifecycle', { deprecated: deprecated.code, active: active.code, by: rfcName(deprecated.lifecycle.by ?? '') });
+      }
+      case 'dialog':
+      case 'retry': {
+        const of = (code: StatusCode) => t.proto.t(`facts.${fact}.sentences.${code.facts[fact]}`, { code: code.code });
+        return joinSentences(t, [of(a), of(b)]);
+      }
+    }
+  };
+  return shown.map(sentence);
+}
+
+function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
+  const links = [a, b].map((code) => ({
+    label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, reason: code.reason })),
+    href: rfcUrl(code.reference, code.section),
+  }));
+  for (const code of [a, b]) {
+    links.push({ label: escapeMarkdown(t.proto.t('learnMore.codePage', { code: code.code, reason: code.reason })), href: `${code.code}.md` });
+  }
+  return links;
+}
+
+export function pairView(ctx: ViewContext, job: Job) {
+  const t = tr(ctx, job.lang);
+  const [a, b] = job.codes.map((c) => ctx.byCode.get(c)!) as [StatusCode, StatusCode];
+  const facts = differingFacts(a, b);
+  const aspectList = formatList(job.lang, facts.map((f) => t.proto.t(`facts.${f}.aspect`)));
+  const intro = t.proto.t('lead.intro', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason });
+  const contrast = facts.length === 0
+    ? t.proto.t('lead.differences', { context: 'none', class: factValues(t, a).class })
+    : t.proto.t('lead.differences', { context: a.classId === b.classId ? 'sameClass' : 'differentClass', class: factValues(t, a).class, aspects: aspectList });
+  const title = t.proto.t('title.pair', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason, interpolation: { escapeValue: false } });
+
+  const sequence = isFinal(a) !== isFinal(b) && shareRequests(a, b)
+    ? t.proto.t('choose.sequence', { provisional: (isFinal(a) ? b : a).code, final: (isFinal(a) ? a : b).code })
+    : undefined;
+
+  const related = relatedPairs(a, b).slice(0, 6).map(([low, high]) => {
+    const [l, h] = [ctx.byCode.get(low)!, ctx.byCode.get(high)!];
+    return {
+      label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: l.reason, b: h.code, reasonB: h.reason, interpolation: { escapeValue: false } })),
+      href: `${pairSlug(low, high)}.md`,
+    };
+  });
+  const learnMore = [...pageLinks(t, job, a, b), ...related, { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' }];
+
+  const meta: PageMeta = { title, description: stripEscapes(joinSentences(t, [intro, contrast])) };
+  const view = {
+    title: escapeMarkdown(title),
+    lead: joinSentences(t, [intro, contrast]),
+    labels: labels(t),
+    codes: [codeSections(t, a), codeSections(t, b)],
+    table: { head: [escapeMarkdown(t.common.t('sections.fact')), escapeMarkdown(String(a.code)), escapeMarkdown(String(b.code))], rows: factTable(t, [a, b]) },
+    differences: differenceSentences(t, a, b, facts),
+    choices: [a, b].map((c) => t.common.t('labelled', { label: heading(t, c), text: t.proto.t(`codes.${c.code}.use`) })),
+    sequence: sequence ?? '',
+    learnMore,
+  };
+  return { view, meta };
+}
+
+export function codeView(ctx: ViewContext, job: Job) {
+  const t = tr(ctx, job.lang);
+  const code = ctx.byCode.get(job.codes[0]!)!;
+  const values = factValues(t, code);
+  const title = t.proto.t('title.code', { code: code.code, reason: code.reason, interpolation: { escapeValue: false } });
+  const leadSentences = [
+    t.proto.t('code.lead', { code: code.code, reason: code.reason, class: values.class, rfc: rfcName(code.reference), section: code.section }),
+    code.aliases.length ? t.proto.t('code.aliases', { aliases: formatList(job.lang, code.aliases.map((a) => t.common.t('quote', { text: a, interpolation: { escapeValue: false } })), 'disjunction') }) : '',
+    code.lifecycle.status === 'deprecated' ? t.proto.t('code.deprecated', { code: code.code, by: rfcName(code.lifecycle.by ?? '') }) : '',
+  ].filter(Boolean);
+
+  const others = ctx.catalog.codes.filter((c) => c.code !== code.code);
+  const compareLink = (other: StatusCode) => {
+    const [low, high] = code.code < other.code ? [code, other] : [other, code];
+    return {
+      label: escapeMarkdown(t.proto.t('learnMore.pair', { a: low.code, reasonA: low.reason, b: high.code, reasonB: high.reason, interpolation: { escapeValue: false } })),
+      href: `${pairSlug(low.code, high.code)}.md`,
+    };
+  };
+  const related = code.related.map((c) => ctx.byCode.get(c)!).map(compareLink);
+  const learnMore = [
+    { label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, reason: code.reason })), href: rfcUrl(code.reference, code.section) },
+    { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' },
+  ];
+  const meta: PageMeta = { title, description: stripEscapes(t.proto.t(`codes.${code.code}.description`)) };
+  const view = {
+    title: escapeMarkdown(title),
+    lead: joinSentences(t, leadSentences),
+    labels: labels(t),
+    code: codeSections(t, code),
+    table: { head: [escapeMarkdown(t.common.t('sections.fact')), escapeMarkdown(String(code.code))], rows: factTable(t, [code]) },
+    related,
+    compareIntro: t.proto.t('code.comparisons', { code: code.code }),
+    comparisons: others.filter((c) => !code.related.includes(c.code)).map(compareLink),
+    learnMore,
+  };
+  return { view, meta };
+}
+
+export function indexView(ctx: ViewContext, job: Job) {
+  const t = tr(ctx, job.lang);
+  const { codes, protocol } = ctx.catalog;
+  const title = t.proto.t('title.index', { interpolation: { escapeValue: false } });
+  const pairs = (codes.length * (codes.length - 1)) / 2;
+  const intro = t.proto.t('index.intro', { count: codes.length, codes: formatNumber(job.lang, codes.length), pairs: formatNumber(job.lang, pairs) });
+  const classes = protocol.classes
+    .map((cls) => ({
+      heading: escapeMarkdown(t.proto.t(`classTitles.${cls.id}`)),
+      codes: codes.filter((c) => c.classId === cls.id).map((c) => ({ label: escapeMarkdown(heading(t, c)), href: `${protocol.id}/${c.code}.md` })),
+    }))
+    .filter((cls) => cls.codes.length > 0);
+  const meta: PageMeta = { title, description: stripEscapes(intro) };
+  return { view: { title: escapeMarkdown(title), intro, classes }, meta };
+}
+
+/** Undo Markdown escapes for plain-text uses such as meta descriptions. */
+export function stripEscapes(text: string): string {
+  return text.replace(/\\([\\`*_[\]<>|~&#])/g, '$1');
+}

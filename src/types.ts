@@ -1,0 +1,110 @@
+/** Shared data shapes of the pipeline: catalog in, jobs planned, articles out. */
+
+export interface StatusClass {
+  digit: number;
+  id: string;
+  name: string;
+}
+
+export interface FactSchema {
+  /** Allowed values of an enumerated or list fact; absent for free lists and booleans. */
+  values?: string[];
+  type?: 'boolean' | 'list';
+}
+
+export interface Protocol {
+  id: string;
+  name: string;
+  title: string;
+  registry: string;
+  classes: StatusClass[];
+  facts: Record<string, FactSchema>;
+}
+
+export interface CodeFacts {
+  senders: string[];
+  requests: string[];
+  dialog: string;
+  sdp: boolean;
+  headers: string[];
+  retry: string;
+}
+
+export interface Lifecycle {
+  status: 'active' | 'deprecated';
+  by?: string;
+  note?: string;
+}
+
+/** The English text fields every code carries; translations carry the same keys. */
+export const TEXT_FIELDS = ['description', 'when', 'fix', 'use'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+
+export interface StatusCode {
+  code: number;
+  reason: string;
+  reference: string;
+  section: string;
+  lifecycle: Lifecycle;
+  aliases: string[];
+  facts: CodeFacts;
+  related: number[];
+  text: Record<TextField, string>;
+  /** Class id derived from the first digit, e.g. "provisional". */
+  classId: string;
+  /** Source file, relative to the project root. */
+  file: string;
+}
+
+export interface Catalog {
+  protocol: Protocol;
+  codes: StatusCode[];
+}
+
+export interface Language {
+  /** BCP 47 tag, also the folder name under locales/ and out/. */
+  tag: string;
+  /** The language's name in that language, for the language switcher. */
+  name: string;
+  /** Put a space between Han characters and Latin letters or digits (Simplified Chinese style). */
+  cjkLatinSpacing?: boolean;
+}
+
+/** i18next resources: language → namespace → nested keys. */
+export type Resources = Record<string, Record<string, unknown>>;
+
+export interface Inputs {
+  catalog: Catalog;
+  languages: Language[];
+  resources: Resources;
+  templates: Record<string, string>;
+  stylesheet: string;
+}
+
+export type PageKind = 'pair' | 'code' | 'index';
+
+/** One page to write in one language, decided before anything renders. */
+export interface Job {
+  kind: PageKind;
+  lang: string;
+  /** Language-independent id shared by every translation of the page. */
+  translationKey: string;
+  /** Path relative to the output root without extension, e.g. "zh-CN/sip/183-vs-439". */
+  path: string;
+  codes: number[];
+}
+
+export interface Article {
+  job: Job;
+  markdown: string;
+  html: string;
+}
+
+export interface BuildOptions {
+  /** Project folder holding data/, locales/ and templates/. */
+  root: string;
+  outDir: string;
+  langs?: string[];
+  baseUrl?: string;
+  onProgress?: (done: number, total: number) => void;
+}
