@@ -1,0 +1,134 @@
+/**
+ * Bad input stops the build with file:line:column, a rule id and a non-zero exit, and leaves
+ * the previous output untouched. Each test builds a small real project on disk.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeProject, snapshotTree, type Project } from './helpers/project.js';
+
+let project: Project;
+
+beforeEach(() => {
+  project = makeProject();
+});
+
+afterEach(() => {
+  project.remove();
+});
+
+/** Build once successfully, break something, build again: the error and an unchanged out/. */
+function expectFailure(breakIt: () => void, ...expected: RegExp[]) {
+  const first = project.run('build');
+  expect(first.status, first.stderr).toBe(0);
+  const before = snapshotTree(project.path('out'));
+  breakIt();
+  const result = project.run('build');
+  expect(result.status).toBe(1);
+  for (const pattern of expected) expect(result.stderr).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
+  expect(snapshotTree(project.path('out'))).toEqual(before);
+  return result;
+}
+
+describe('bad input', () => {
+  it('reports malformed YAML at its line and column', () => {
+    expectFailure(() => project.edit('data/sip/codes/486.yaml', (t) => t.replace('reason: Busy Here', 'reason: [Busy Here')), /data\/sip\/codes\/486\.yaml\n\s*\d+:\d+\s+error .*invalid-yaml/);
+  });
+
+  it('reports a reason phrase that differs from the registry', () => {
+    expectFailure(
+      () => project.edit('data/sip/codes/486.yaml', (t) => t.replace('reason: Busy Here', 'reason: Busy')),
+      /486\.yaml\n\s*2:1\s+error Unexpected reason phrase `Busy` for 486, the registry says `Busy Here`\s+unregistered-reason/,
+    );
+  });
+
+  it('reports an unknown fact value and an unknown field where they are', () => {
+    const result = expectFailure(() =>
+      project.edit('data/sip/codes/486.yaml', (t) => t.replace(/retry: \S+/, 'retry: sometimes').replace('code: 486', 'code: 486\ncolour: red')),
+    );
+    expect(result.stderr).toMatch(/\d+:\d+\s+error Unexpected value `sometimes` for `facts.retry`.*unknown-value/);
+    expect(result.stderr).toMatch(/2:1\s+error Unexpected field `colour`.*unknown-field/);
+  });
+
+  it('reports a duplicate code and a code outside 100–699', () => {
+    const result = expectFailure(() => {
+      project.write('data/sip/codes/999.yaml', project.read('data/sip/codes/486.yaml').replace('code: 486', 'code: 999'));
+      project.write('data/sip/codes/487.yaml', project.read('data/sip/codes/486.yaml'));
+    });
+    expect(result.stderr).toMatch(/Unexpected code `999`, expected a number from 100 to 699\s+code-out-of-range/);
+    expect(result.stderr).toMatch(/Duplicate code `486`, first defined in `data\/sip\/codes\/486\.yaml`\s+duplicate-code/);
+  });
+
+  it('reports a missing translation key and mismatched interpolation variables in a locale', () => {
+    const result = expectFailure(() =>
+      project.edit('locales/zh-CN/sip.json', (t) => t.replace(/"use": "[^"]*"\n/, '"usage": "x"\n').replace('{{provisional}} 与 {{final}}', '{{provisional}} 与 {{finale}}')),
+    );
+    expect(result.stderr).toMatch(/locales\/zh-CN\/sip\.json\n(.*\n)*\s*\d+:\d+\s+error Missing key `codes\.\d{3}\.use` in zh-CN/);
+    expect(result.stderr).toMatch(/error Unexpected key `codes\.\d{3}\.usage` in zh-CN.*extra-locale-key/);
+    expect(result.stderr).toMatch(/error Unexpected interpolation variables in `choose.sequence`: zh-CN uses \{\{final\}\}.*interpolation-mismatch/s);
+  });
+
+  it('reports malformed JSON in a locale at its line', () => {
+    expectFailure(() => project.edit('locales/en/common.json', (t) => t.replace('"Description",', '"Description"')), /locales\/en\/common\.json\n\s*\d+:\d+\s+error Cannot parse JSON/);
+  });
+
+  it('reports a Handlebars syntax error with the template line', () => {
+    expectFailure(() => project.edit('templates/pair.md.hbs', (t) => t.replace('{{#each differences}}', '{{#each differences}')), /templates\/pair\.md\.hbs\n\s*\d+:1\s+error Cannot compile template.*template-syntax/);
+  });
+
+  it('refuses markup in catalog text and a path-like language tag', () => {
+    const result = expectFailure(() => {
+      project.edit('data/sip/codes/486.yaml', (t) => t.replace(/description: >-\n/, 'description: >-\n    <script>alert(1)</script>\n'));
+      project.edit('locales/languages.json', (t) => t.replace('"zh-CN"', '"../zh-CN"'));
+    });
+    expect(result.stderr).toMatch(/486\.yaml\n\s*\d+:\d+\s+error Unexpected angle bracket \(HTML\) in text.*unsafe-text/);
+    expect(result.stderr).toMatch(/languages\.json\n\s*3:\d+\s+error Invalid language tag `\.\.\/zh-CN`.*invalid-language-tag/);
+  });
+
+  it('reports an output folder that is a file, and an unknown language, without a stack trace', () => {
+    project.write('out', 'not a folder');
+    const fileOut = project.run('build');
+    expect(fileOut.status).toBe(1);
+    expect(fileOut.stderr).toMatch(/exists and is not a directory\s+output-not-directory/);
+    expect(project.read('out')).toBe('not a folder');
+    const unknown = project.run('build', '--lang', 'xx', '--out', 'elsewhere');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/Unknown language `xx`, expected one of `en`, `zh-CN`/);
+  });
+});
+
+describe('the command line', () => {
+  it('exits 2 with usage help on an unknown command or option', () => {
+    const command = project.run('publish');
+    expect(command.status).toBe(2);
+    expect(command.stderr).toMatch(/unknown command `publish`/);
+    const option = project.run('build', '--colour');
+    expect(option.status).toBe(2);
+    expect(option.stderr).toMatch(/Unknown option '--colour'/);
+  });
+
+  it('check validates without writing anything', () => {
+    const result = project.run('check');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/7 SIP codes, 2 languages \(en, zh-CN\): no problems/);
+    expect(() => project.read('out/en/index.md')).toThrow();
+  });
+
+  it('builds byte-identical output twice, and only the chosen languages with --lang', () => {
+    expect(project.run('build').status).toBe(0);
+    const first = snapshotTree(project.path('out'));
+    expect(project.run('build').status).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(first);
+    expect(first.size).toBe(2 * 2 * (1 + 7 + 21) + 2);
+
+    expect(project.run('build', '--lang', 'zh-CN', '--out', 'zh-only').status).toBe(0);
+    const zhOnly = snapshotTree(project.path('zh-only'));
+    expect([...zhOnly.keys()].every((f) => f.startsWith('zh-CN/') || f === 'index.html' || f.startsWith('assets/'))).toBe(true);
+  });
+
+  it('makes canonical and hreflang URLs absolute under --base-url', () => {
+    expect(project.run('build', '--base-url', 'https://docs.example.com/sip').status).toBe(0);
+    const html = project.read('out/zh-CN/sip/183-vs-439.html');
+    expect(html).toContain('<link rel="canonical" href="https://docs.example.com/sip/zh-CN/sip/183-vs-439.html">');
+    expect(html).toContain('<link rel="alternate" hreflang="en" href="https://docs.example.com/sip/en/sip/183-vs-439.html">');
+  });
+});

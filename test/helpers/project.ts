@@ -1,0 +1,80 @@
+/**
+ * A real project on disk for tests that need to change inputs: a copy of the shipped data,
+ * locales, templates and stylesheet, cut down to a few codes so a build takes a moment.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { CLI, ROOT } from './paths.js';
+
+export interface Project {
+  dir: string;
+  path(...parts: string[]): string;
+  read(...parts: string[]): string;
+  write(path: string, text: string): void;
+  edit(path: string, change: (text: string) => string): void;
+  run(...args: string[]): { status: number; stdout: string; stderr: string };
+  remove(): void;
+}
+
+export const SMALL_SET = [180, 183, 200, 404, 439, 486, 600];
+
+export function makeProject(codes: number[] = SMALL_SET): Project {
+  const dir = mkdtempSync(join(tmpdir(), 'codepairs-project-'));
+  for (const folder of ['data', 'locales', 'templates', 'assets']) cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
+  const codesDir = join(dir, 'data/sip/codes');
+  for (const name of readdirSync(codesDir)) {
+    const code = Number(name.slice(0, 3));
+    const path = join(codesDir, name);
+    if (!codes.includes(code)) {
+      rmSync(path);
+      continue;
+    }
+    const doc = parseDocument(readFileSync(path, 'utf8'));
+    const related = (doc.toJS().related as number[]).filter((r) => codes.includes(r));
+    doc.set('related', related);
+    writeFileSync(path, String(doc));
+  }
+  const registry = join(dir, 'data/sip/iana-registry.tsv');
+  const lines = readFileSync(registry, 'utf8').split('\n');
+  writeFileSync(registry, lines.filter((line, i) => i === 0 || codes.includes(Number(line.slice(0, 3)))).join('\n') + '\n');
+  for (const lang of readdirSync(join(dir, 'locales'))) {
+    const path = join(dir, 'locales', lang, 'sip.json');
+    try {
+      const data = JSON.parse(readFileSync(path, 'utf8')) as { codes?: Record<string, unknown> };
+      if (data.codes) for (const key of Object.keys(data.codes)) if (!codes.includes(Number(key))) delete data.codes[key];
+      writeFileSync(path, JSON.stringify(data, null, 2) + '\n');
+    } catch {
+      // not a language folder
+    }
+  }
+  const project: Project = {
+    dir,
+    path: (...parts) => join(dir, ...parts),
+    read: (...parts) => readFileSync(join(dir, ...parts), 'utf8'),
+    write: (path, text) => writeFileSync(join(dir, path), text),
+    edit: (path, change) => project.write(path, change(project.read(path))),
+    run: (...args) => {
+      const result = spawnSync(process.execPath, [CLI, ...args, '--root', dir], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  return project;
+}
+
+/** Every file under `dir` with its content, for byte-for-byte comparisons. */
+export function snapshotTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else files.set(rel, readFileSync(join(dir, rel), 'utf8'));
+    }
+  };
+  walk('');
+  return files;
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { differingFacts, relatedPairs } from '../src/compare/facts.js';
+import { planPairs } from '../src/plan/jobs.js';
+import { urlFor } from '../src/render/article.js';
+import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
+import { spaceCjkLatin } from '../src/render/plugins/remark-cjk-spacing.js';
+import { isSafeLanguageTag } from '../src/load/locales.js';
+import type { StatusCode } from '../src/types.js';
+
+const code = (n: number, overrides: Partial<StatusCode['facts']> = {}, extra: Partial<StatusCode> = {}): StatusCode => ({
+  code: n,
+  reason: `Reason ${n}`,
+  reference: 'RFC3261',
+  section: '21.1.1',
+  lifecycle: { status: 'active' },
+  aliases: [],
+  facts: { senders: ['uas'], requests: ['INVITE'], dialog: 'prevents', sdp: false, headers: [], retry: 'never', ...overrides },
+  related: [],
+  text: { description: 'D.', when: 'W.', fix: 'F.', use: 'U.' },
+  classId: ['', 'provisional', 'success', 'redirection', 'client-failure', 'server-failure', 'global-failure'][Math.floor(n / 100)]!,
+  file: `${n}.yaml`,
+  ...extra,
+});
+
+describe('differingFacts', () => {
+  it('should list nothing for two codes with the same facts in the same class', () => {
+    expect(differingFacts(code(486), code(480))).toEqual([]);
+  });
+
+  it('should list class and finality for a provisional and a final code', () => {
+    expect(differingFacts(code(183, { dialog: 'early', retry: 'not-applicable' }), code(486))).toEqual(['class', 'finality', 'dialog', 'retry']);
+  });
+
+  it('should compare lists as sets, not by order', () => {
+    expect(differingFacts(code(486, { senders: ['uas', 'proxy'] }), code(480, { senders: ['proxy', 'uas'] }))).toEqual([]);
+    expect(differingFacts(code(486, { headers: ['Retry-After'] }), code(480))).toEqual(['headers']);
+  });
+
+  it('should notice a deprecated code', () => {
+    expect(differingFacts(code(202, {}, { lifecycle: { status: 'deprecated', by: 'RFC6665' } }), code(200))).toEqual(['lifecycle']);
+  });
+});
+
+describe('relatedPairs', () => {
+  it('should give each related pair once, lower code first, without the pair itself', () => {
+    const a = code(486, {}, { related: [600, 480] });
+    const b = code(600, {}, { related: [486, 603] });
+    expect(relatedPairs(a, b)).toEqual([[480, 486], [600, 603]]);
+  });
+});
+
+describe('planPairs', () => {
+  it('should plan n(n-1)/2 unordered pairs, lower code first', () => {
+    const pairs = planPairs([439, 183, 100, 600]);
+    expect(pairs).toHaveLength(6);
+    expect(pairs).toContainEqual([183, 439]);
+    expect(pairs.every(([low, high]) => low < high)).toBe(true);
+  });
+});
+
+describe('escapeMarkdown', () => {
+  it('should escape everything that could turn text into markup', () => {
+    expect(escapeMarkdown('<script>alert(1)</script> *a* _b_ [c](d) `e` | &amp;')).toBe(
+      '\\<script\\>alert(1)\\</script\\> \\*a\\* \\_b\\_ \\[c\\](d) \\`e\\` \\| \\&amp;',
+    );
+  });
+});
+
+describe('formatList', () => {
+  it('should join lists the way each language does', () => {
+    expect(formatList('en', ['Require', 'RSeq', 'Contact'])).toBe('Require, RSeq, and Contact');
+    expect(formatList('en', ['a proxy', 'the UAS'], 'disjunction')).toBe('a proxy or the UAS');
+    expect(formatList('zh-CN', ['代理服务器', 'UAS'], 'disjunction')).toBe('代理服务器或UAS');
+  });
+});
+
+describe('spaceCjkLatin', () => {
+  it('should put a space between Han characters and Latin letters or digits, and nowhere else', () => {
+    expect(spaceCjkLatin('由UAS发送')).toBe('由 UAS 发送');
+    expect(spaceCjkLatin('应答的是INVITE 请求')).toBe('应答的是 INVITE 请求');
+    expect(spaceCjkLatin('第 21.1.5 节，RFC 3261')).toBe('第 21.1.5 节，RFC 3261');
+    expect(spaceCjkLatin('（183）')).toBe('（183）');
+  });
+});
+
+describe('urlFor', () => {
+  it('should link relatively without a base URL, so pages work opened from disk', () => {
+    expect(urlFor({ baseUrl: undefined }, 'zh-CN/sip/183-vs-439.html', 'en/sip/183-vs-439.html')).toBe('../../en/sip/183-vs-439.html');
+    expect(urlFor({ baseUrl: undefined }, 'zh-CN/sip/183-vs-439.html', 'zh-CN/sip/183-vs-439.html')).toBe('183-vs-439.html');
+  });
+
+  it('should link absolutely under a configured base URL', () => {
+    expect(urlFor({ baseUrl: 'https://example.com/docs/' }, 'zh-CN/sip/183.html', 'en/sip/183.html')).toBe('https://example.com/docs/en/sip/183.html');
+  });
+});
+
+describe('isSafeLanguageTag', () => {
+  it('should accept BCP 47 tags and refuse anything path-like', () => {
+    for (const tag of ['en', 'zh-CN', 'pt-BR', 'zh-Hant-TW', 'es-419']) expect(isSafeLanguageTag(tag), tag).toBe(true);
+    for (const tag of ['../en', 'en/../../x', '/etc', 'en\u0000', 'EN_us', '', 'zh-cn']) expect(isSafeLanguageTag(tag), tag).toBe(false);
+  });
+});
