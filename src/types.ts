@@ -68,6 +68,8 @@ export interface Language {
   name: string;
   /** Put a space between Han characters and Latin letters or digits (Simplified Chinese style). */
   cjkLatinSpacing?: boolean;
+  /** Non-breaking spaces before « : ; ! ? » and inside « » (French style). */
+  frenchSpacing?: boolean;
 }
 
 /** i18next resources: language → namespace → nested keys. */

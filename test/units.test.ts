@@ -4,6 +4,7 @@ import { planPairs } from '../src/plan/jobs.js';
 import { urlFor } from '../src/render/article.js';
 import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
 import { spaceCjkLatin } from '../src/render/plugins/remark-cjk-spacing.js';
+import { frenchSpacing } from '../src/render/plugins/remark-french-spacing.js';
 import { isSafeLanguageTag } from '../src/load/locales.js';
 import type { StatusCode } from '../src/types.js';
 
@@ -80,6 +81,13 @@ describe('spaceCjkLatin', () => {
     expect(spaceCjkLatin('应答的是INVITE 请求')).toBe('应答的是 INVITE 请求');
     expect(spaceCjkLatin('第 21.1.5 节，RFC 3261')).toBe('第 21.1.5 节，RFC 3261');
     expect(spaceCjkLatin('（183）')).toBe('（183）');
+  });
+});
+
+describe('frenchSpacing', () => {
+  it('should make the typed space before : ; ! ? » and after « non-breaking, and add none', () => {
+    expect(frenchSpacing('Attention : le 183 ; vraiment ? « Busy Here »')).toBe('Attention\u00a0: le 183\u202f; vraiment\u202f? «\u202fBusy Here\u202f»');
+    expect(frenchSpacing('avec Require: 100rel')).toBe('avec Require: 100rel');
   });
 });
 

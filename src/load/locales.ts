@@ -15,6 +15,8 @@ import { checkSafeText } from './validate-code.js';
 export const SOURCE_LANG = 'en';
 /** Keys a language may leave out: a gloss of the reason phrase helps only some languages. */
 const OPTIONAL_KEY = /^codes\.\d{3}\.gloss$/;
+/** Per-language typography switches a languages.json entry may set. */
+const TYPOGRAPHY_OPTIONS = ['cjkLatinSpacing', 'frenchSpacing'];
 const TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|\d{3}))?$/;
 
 export function isSafeLanguageTag(tag: string): boolean {
@@ -109,12 +111,13 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
   }
   const languages: Language[] = [];
   list.forEach((entry: unknown, i) => {
-    const { tag, name, cjkLatinSpacing, ...rest } = (entry ?? {}) as { tag?: unknown; name?: unknown; cjkLatinSpacing?: unknown };
-    for (const key of Object.keys(rest)) {
-      report(file, 'unknown-field', { field: `[${i}].${key}`, expected: '`tag`, `name`, `cjkLatinSpacing`' }, parsed.placeOf([i, key], true));
-    }
-    if (cjkLatinSpacing !== undefined && typeof cjkLatinSpacing !== 'boolean') {
-      report(file, 'wrong-type', { field: `[${i}].cjkLatinSpacing`, actual: typeof cjkLatinSpacing, expected: 'a boolean' }, parsed.placeOf([i, 'cjkLatinSpacing']));
+    const { tag, name, ...options } = (entry ?? {}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(options)) {
+      if (!TYPOGRAPHY_OPTIONS.includes(key)) {
+        report(file, 'unknown-field', { field: `[${i}].${key}`, expected: ['tag', 'name', ...TYPOGRAPHY_OPTIONS].map((k) => `\`${k}\``).join(', ') }, parsed.placeOf([i, key], true));
+      } else if (typeof value !== 'boolean') {
+        report(file, 'wrong-type', { field: `[${i}].${key}`, actual: typeof value, expected: 'a boolean' }, parsed.placeOf([i, key]));
+      }
     }
     if (typeof tag !== 'string' || !isSafeLanguageTag(tag)) {
       report(file, 'invalid-language-tag', { tag: String(tag) }, parsed.placeOf([i, 'tag']));
@@ -128,7 +131,8 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
       report(file, 'duplicate-language', { tag }, parsed.placeOf([i, 'tag']));
       return;
     }
-    languages.push({ tag, name, ...(cjkLatinSpacing === true ? { cjkLatinSpacing } : {}) });
+    const flags = Object.fromEntries(Object.entries(options).filter(([key, value]) => TYPOGRAPHY_OPTIONS.includes(key) && value === true));
+    languages.push({ tag, name, ...flags });
   });
   return languages;
 }

@@ -85,8 +85,11 @@ export async function renderArticle(ctx: RenderContext, job: Job): Promise<Artic
   const { view, meta } = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
   const template = ctx.templates[job.kind];
   const source = template({ ...view, frontMatter: frontMatter(job, meta, ctx, protocol) });
-  const cjkSpacing = ctx.languages.find((l) => l.tag === job.lang)?.cjkLatinSpacing === true;
-  const { markdown, body } = await processMarkdown(source, { cjkSpacing });
+  const language = ctx.languages.find((l) => l.tag === job.lang);
+  const { markdown, body } = await processMarkdown(source, {
+    cjkSpacing: language?.cjkLatinSpacing === true,
+    frenchSpacing: language?.frenchSpacing === true,
+  });
   return { job, markdown, html: layout(ctx, job, meta, body) };
 }
 

@@ -14,6 +14,7 @@ import remarkStringify from 'remark-stringify';
 import { unified } from 'unified';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
 import remarkCjkSpacing from './plugins/remark-cjk-spacing.js';
+import remarkFrenchSpacing from './plugins/remark-french-spacing.js';
 import { VFile } from 'vfile';
 
 const markdown = unified()
@@ -21,6 +22,7 @@ const markdown = unified()
   .use(remarkFrontmatter, ['yaml'])
   .use(remarkTable)
   .use(remarkCjkSpacing)
+  .use(remarkFrenchSpacing)
   .use(remarkStringify, { bullet: '-', emphasis: '_', strong: '*', rule: '-', fences: true, listItemIndent: 'one' })
   .freeze();
 
@@ -37,8 +39,13 @@ export interface Rendered {
 }
 
 /** Parse a page's Markdown once; return it normalized and as an HTML fragment. */
-export async function processMarkdown(source: string, options: { cjkSpacing: boolean }): Promise<Rendered> {
-  const file = new VFile({ value: source, data: { cjkSpacing: options.cjkSpacing } });
+export interface Typography {
+  cjkSpacing: boolean;
+  frenchSpacing: boolean;
+}
+
+export async function processMarkdown(source: string, typography: Typography): Promise<Rendered> {
+  const file = new VFile({ value: source, data: { ...typography } });
   const tree = (await markdown.run(markdown.parse(file), file)) as MdastRoot;
   const normalized = markdown.stringify(tree);
   // Front matter is metadata for portals, not content of the HTML page.

@@ -42,7 +42,6 @@ const FIXED_PROTOCOL_KEYS = [
   'facts.lifecycle.deprecated',
   'facts.reference.label',
   'facts.reference.value',
-  'compare.class',
   'compare.finality',
   'compare.senders',
   'compare.requests',
@@ -72,6 +71,12 @@ export function protocolKeys(protocol: Protocol): string[] {
   const keys = [...FIXED_PROTOCOL_KEYS];
   for (const fact of FACTS) keys.push(`facts.${fact}.label`, `facts.${fact}.aspect`);
   for (const cls of protocol.classes) keys.push(`classes.${cls.id}`, `classTitles.${cls.id}`);
+  // A class sentence for every pair of classes of final responses (provisional pairs are covered by
+  // the finality sentence); classes are ordered by digit, and so are the two codes of a pair.
+  const finalClasses = protocol.classes.filter((c) => c.digit >= 2).sort((x, y) => x.digit - y.digit);
+  finalClasses.forEach((low, i) => {
+    for (const high of finalClasses.slice(i + 1)) keys.push(`compare.class_${low.id}_${high.id}`);
+  });
   for (const value of protocol.facts.senders?.values ?? []) keys.push(`facts.senders.values.${value}`);
   for (const fact of ['dialog', 'retry']) {
     for (const value of protocol.facts[fact]?.values ?? []) keys.push(`facts.${fact}.values.${value}`, `facts.${fact}.sentences.${value}`);

@@ -130,7 +130,8 @@ function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[
     const both = { a: a.code, b: b.code };
     switch (fact) {
       case 'class':
-        return t.proto.t('compare.class', { ...both, classA: va.class, classB: vb.class });
+        // One sentence per pair of classes: what each class means differs too much to share one.
+        return t.proto.t('compare.class', { ...both, context: `${a.classId}_${b.classId}` });
       case 'finality': {
         const [provisional, final] = isFinal(a) ? [b, a] : [a, b];
         return t.proto.t('compare.finality', { provisional: provisional.code, final: final.code, finalClass: factValues(t, final).class });
