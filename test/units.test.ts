@@ -3,8 +3,7 @@ import { differingFacts, relatedPairs } from '../src/compare/facts.js';
 import { planPairs } from '../src/plan/jobs.js';
 import { urlFor } from '../src/render/article.js';
 import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
-import { spaceCjkLatin } from '../src/render/plugins/remark-cjk-spacing.js';
-import { frenchSpacing } from '../src/render/plugins/remark-french-spacing.js';
+import { frenchSpacing, spaceCjkLatin } from '../src/render/plugins/remark-typography.js';
 import { isSafeLanguageTag } from '../src/load/locales.js';
 import type { StatusCode } from '../src/types.js';
 

@@ -87,7 +87,7 @@ export async function renderArticle(ctx: RenderContext, job: Job): Promise<Artic
   const source = template({ ...view, frontMatter: frontMatter(job, meta, ctx, protocol) });
   const language = ctx.languages.find((l) => l.tag === job.lang);
   const { markdown, body } = await processMarkdown(source, {
-    cjkSpacing: language?.cjkLatinSpacing === true,
+    cjkLatinSpacing: language?.cjkLatinSpacing === true,
     frenchSpacing: language?.frenchSpacing === true,
   });
   return { job, markdown, html: layout(ctx, job, meta, body) };

@@ -13,16 +13,14 @@ import remarkRehype from 'remark-rehype';
 import remarkStringify from 'remark-stringify';
 import { unified } from 'unified';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
-import remarkCjkSpacing from './plugins/remark-cjk-spacing.js';
-import remarkFrenchSpacing from './plugins/remark-french-spacing.js';
+import remarkTypography, { type Typography } from './plugins/remark-typography.js';
 import { VFile } from 'vfile';
 
 const markdown = unified()
   .use(remarkParse)
   .use(remarkFrontmatter, ['yaml'])
   .use(remarkTable)
-  .use(remarkCjkSpacing)
-  .use(remarkFrenchSpacing)
+  .use(remarkTypography)
   .use(remarkStringify, { bullet: '-', emphasis: '_', strong: '*', rule: '-', fences: true, listItemIndent: 'one' })
   .freeze();
 
@@ -39,13 +37,8 @@ export interface Rendered {
 }
 
 /** Parse a page's Markdown once; return it normalized and as an HTML fragment. */
-export interface Typography {
-  cjkSpacing: boolean;
-  frenchSpacing: boolean;
-}
-
 export async function processMarkdown(source: string, typography: Typography): Promise<Rendered> {
-  const file = new VFile({ value: source, data: { ...typography } });
+  const file = new VFile({ value: source, data: { typography } });
   const tree = (await markdown.run(markdown.parse(file), file)) as MdastRoot;
   const normalized = markdown.stringify(tree);
   // Front matter is metadata for portals, not content of the HTML page.

@@ -1,0 +1,49 @@
+/**
+ * Per-language typography on the text of a page, set by the page's languages.json entry
+ * (file.data.typography). Translators type ordinary text; these rules fix what interpolation and
+ * plain keyboards leave behind:
+ *
+ * - cjkLatinSpacing: a space between Han characters and Latin letters or digits
+ *   ("发送 183 响应", "由 UAS 发送"), the convention of Chinese technical writing.
+ * - frenchSpacing: the space before « : ; ! ? » and inside « » becomes non-breaking, U+00A0
+ *   before a colon and the narrow U+202F elsewhere. Only spaces that are there are converted, so a
+ *   protocol token such as "Require: 100rel" stays as typed.
+ */
+import type { Root } from 'mdast';
+import type { VFile } from 'vfile';
+import { visit } from 'unist-util-visit';
+
+export interface Typography {
+  cjkLatinSpacing?: boolean;
+  frenchSpacing?: boolean;
+}
+
+const HAN_THEN_LATIN = /(\p{Script=Han})([A-Za-z0-9])/gu;
+const LATIN_THEN_HAN = /([A-Za-z0-9])(\p{Script=Han})/gu;
+
+export function spaceCjkLatin(text: string): string {
+  return text.replace(HAN_THEN_LATIN, '$1 $2').replace(LATIN_THEN_HAN, '$1 $2');
+}
+
+export function frenchSpacing(text: string): string {
+  return text.replace(/ :/g, '\u00a0:').replace(/ ([;!?»])/g, '\u202f$1').replace(/« /g, '«\u202f');
+}
+
+export default function remarkTypography() {
+  return (tree: Root, file: VFile) => {
+    const rules = [
+      ...(file.data.typography?.cjkLatinSpacing ? [spaceCjkLatin] : []),
+      ...(file.data.typography?.frenchSpacing ? [frenchSpacing] : []),
+    ];
+    if (rules.length === 0) return;
+    visit(tree, 'text', (node) => {
+      node.value = rules.reduce((text, rule) => rule(text), node.value);
+    });
+  };
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    typography: Typography;
+  }
+}
