@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, report } from './diagnostics.js';
 import { StagedOutput, OutputError } from './emit/output.js';
@@ -12,11 +14,12 @@ import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
 import { loadTemplates } from './load/templates.js';
 import { duplicatePaths, planJobs } from './plan/jobs.js';
-import { STYLESHEET_PATH, renderArticle, renderRootPage, type RenderContext } from './render/article.js';
+import { STYLESHEET_PATH, TemplateRenderError, renderArticle, renderRootPage, type RenderContext } from './render/article.js';
 import { createI18n } from './render/i18n.js';
 import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
 import { REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
 import type { BuildOptions, Job, Language } from './types.js';
+import type { WorkerInput, WorkerMessage } from './render/worker.js';
 
 export const DEFAULT_CATALOG = 'data/sip';
 
@@ -108,13 +111,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     throw toInputError(error);
   }
   try {
-    let done = 0;
-    for (const job of jobs) {
-      const article = await renderArticle(ctx, job);
-      await output.write(`${job.path}.md`, article.markdown);
-      await output.write(`${job.path}.html`, article.html);
-      options.onProgress?.(++done, jobs.length);
-    }
+    const workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(jobs.length / 200)));
+    if (workers === 1) await renderHere(ctx, jobs, output, options.onProgress);
+    else await renderInWorkers(options, jobs, workers, output, ctx);
     if (ctx.i18n.misses.length) throw missingTranslations(ctx);
     await output.write(STYLESHEET_PATH, stylesheet);
     await output.write('index.html', renderRootPage(ctx));
@@ -125,6 +124,55 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   const languages = [...new Set(jobs.map((j) => j.lang))];
   return { pages: jobs.length, files: output.written, languages, outDir: options.outDir };
+}
+
+/** Worker threads pay off from two cores on; `--jobs` overrides. */
+export function defaultJobs(): number {
+  return Math.min(availableParallelism(), 8);
+}
+
+async function renderHere(ctx: RenderContext, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress']) {
+  let done = 0;
+  for (const job of jobs) {
+    const article = await renderArticle(ctx, job);
+    await output.write(`${job.path}.md`, article.markdown);
+    await output.write(`${job.path}.html`, article.html);
+    onProgress?.(++done, jobs.length);
+  }
+}
+
+/**
+ * Split the jobs into contiguous shares, one per worker thread (contiguous, so a worker renders
+ * pages of the same language and reuses its section cache); each worker loads the inputs itself
+ * and writes its pages into the staging folder. Output does not depend on which worker renders
+ * a page.
+ */
+async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext) {
+  let done = 0;
+  const size = Math.ceil(jobs.length / count);
+  const shares = Array.from({ length: count }, (_, k) => jobs.slice(k * size, (k + 1) * size));
+  await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<void>((resolvePromise, reject) => {
+          const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, staging: output.staging, jobs: share };
+          const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
+          worker.on('message', (message: WorkerMessage) => {
+            if (message.type === 'progress') {
+              done += message.done;
+              options.onProgress?.(done, jobs.length);
+            } else if (message.type === 'template-error') {
+              reject(new TemplateRenderError(message.template, message.message));
+            } else {
+              ctx.i18n.misses.push(...message.misses);
+              output.written += message.written;
+            }
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`render worker exited with code ${code}`))));
+        }),
+    ),
+  );
 }
 
 function missingTranslations(ctx: RenderContext): InputError {
@@ -144,6 +192,11 @@ function missingTranslations(ctx: RenderContext): InputError {
 }
 
 function toInputError(error: unknown): unknown {
+  if (error instanceof TemplateRenderError) {
+    const file = new VFile({ path: `templates/${error.template}.hbs` });
+    report(file, 'template-runtime', { template: error.template, detail: error.message.replace(/\s*- \d+:\d+\s*$/, '') }, { line: error.line, column: error.column });
+    return new InputError([file]);
+  }
   if (error instanceof OutputError) {
     const file = new VFile({ path: error.path });
     report(file, error.ruleId, { path: error.path, detail: error.detail });

@@ -108,5 +108,7 @@ export interface BuildOptions {
   outDir: string;
   langs?: string[];
   baseUrl?: string;
+  /** Render threads; 1 renders on the main thread. Default: the number of cores, at most 8. */
+  jobs?: number;
   onProgress?: (done: number, total: number) => void;
 }

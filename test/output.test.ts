@@ -1,14 +1,15 @@
 /**
  * Reads the full build of the shipped catalog (made once in helpers/global-build.ts) the way a
- * reader would: counts, the seed page's defects, doubled words, Chinese prose, links.
+ * reader would: counts, the seed page's defects, doubled words, prose in the page's language,
+ * links and alternates — in every shipped language.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, inject, it } from 'vitest';
+import { LANGS, scriptOf, sectionLabels } from './helpers/locales.js';
 
 const out = inject('outDir');
-const LANGS = ['en', 'zh-CN'];
 const CODES = readdirSync(join(out, 'en/sip')).filter((f) => /^\d{3}\.md$/.test(f)).map((f) => Number(f.slice(0, 3)));
 
 const read = (path: string) => readFileSync(join(out, path), 'utf8');
@@ -26,31 +27,33 @@ const sections = (body: string) => {
   }
   return result;
 };
+/** Prose only: no front matter, link targets or table rows. */
 const prose = (md: string) =>
   md
     .replace(/^---\n[\s\S]*?\n---\n/, '')
     .replace(/\]\([^)]*\)/g, ']')
     .replace(/^\|.*\|$/gm, '');
-const allMarkdown = () =>
-  LANGS.flatMap((lang) => [
-    `${lang}/index.md`,
-    ...readdirSync(join(out, lang, 'sip')).filter((f) => f.endsWith('.md')).map((f) => `${lang}/sip/${f}`),
-  ]);
+const pagesOf = (lang: string) => [`${lang}/index.md`, ...readdirSync(join(out, lang, 'sip')).filter((f) => f.endsWith('.md')).map((f) => `${lang}/sip/${f}`)];
+const allMarkdown = () => LANGS.flatMap(pagesOf);
 
 describe('the output tree', () => {
+  it('ships ten languages', () => {
+    expect(LANGS).toEqual(['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'es', 'de', 'fr', 'pt-BR', 'ru']);
+  });
+
   it('has one article per unordered pair, lower code first, in every language and both formats', () => {
     const n = CODES.length;
     expect(n).toBe(75);
     for (const lang of LANGS) {
       const files = readdirSync(join(out, lang, 'sip'));
       const pairs = files.filter((f) => /^\d{3}-vs-\d{3}\.md$/.test(f));
-      expect(pairs).toHaveLength((n * (n - 1)) / 2);
-      expect(files.filter((f) => /^\d{3}-vs-\d{3}\.html$/.test(f))).toHaveLength(pairs.length);
+      expect(pairs, lang).toHaveLength((n * (n - 1)) / 2);
+      expect(files.filter((f) => /^\d{3}-vs-\d{3}\.html$/.test(f)), lang).toHaveLength(pairs.length);
       for (const f of pairs) {
         const [low, high] = f.slice(0, -3).split('-vs-').map(Number) as [number, number];
         expect(low).toBeLessThan(high);
       }
-      for (const code of CODES) expect(existsSync(join(out, lang, 'sip', `${code}.html`))).toBe(true);
+      for (const code of CODES) expect(existsSync(join(out, lang, 'sip', `${code}.html`)), `${lang} ${code}`).toBe(true);
       expect(existsSync(join(out, lang, 'index.html'))).toBe(true);
     }
     expect(existsSync(join(out, 'index.html'))).toBe(true);
@@ -59,49 +62,48 @@ describe('the output tree', () => {
 
   it('writes front matter with what portals need, the translation key shared across languages', () => {
     const en = split(read('en/sip/183-vs-439.md')).front;
-    const zh = split(read('zh-CN/sip/183-vs-439.md')).front;
     expect(en).toMatchObject({ title: 'SIP 183 Session Progress vs 439 First Hop Lacks Outbound Support', lang: 'en', protocol: 'sip', codes: [183, 439], slug: '183-vs-439', translationKey: 'sip-183-vs-439' });
-    expect(zh).toMatchObject({ lang: 'zh-CN', codes: [183, 439], slug: '183-vs-439', translationKey: 'sip-183-vs-439' });
     expect(String(en.description).length).toBeGreaterThan(50);
     expect(en.sourceHash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(zh.sourceHash).not.toBe(en.sourceHash);
     expect(en.keywords).toContain('Session in Progress');
+    const hashes = new Set<unknown>();
+    for (const lang of LANGS) {
+      const front = split(read(`${lang}/sip/183-vs-439.md`)).front;
+      expect(front, lang).toMatchObject({ lang, codes: [183, 439], slug: '183-vs-439', translationKey: 'sip-183-vs-439' });
+      hashes.add(front.sourceHash);
+    }
+    expect(hashes.size).toBe(LANGS.length);
   });
 });
 
 describe('the 183 vs 439 article, the page codepairs was born from', () => {
-  const expected = {
-    en: ['Description', 'When it occurs', 'Key differences', 'Which to use when', 'Learn more'],
-    'zh-CN': ['描述', '何时出现', '如何修复', '主要区别', '何时使用哪个', '了解更多'],
-  };
   for (const lang of LANGS) {
-    const md = read(`${lang}/sip/183-vs-439.md`);
-    const { body } = split(md);
+    const labels = sectionLabels(lang);
+    const { body } = split(read(`${lang}/sip/183-vs-439.md`));
     const all = sections(body);
 
     it(`${lang}: has the seed's sections, localized, none of them empty`, () => {
       const titles = all.map((s) => s.title);
-      for (const label of expected[lang as 'en']) expect(titles).toContain(label);
+      for (const key of ['description', 'when', 'fix', 'fix_noFailure', 'differences', 'choose', 'learnMore']) expect(titles, key).toContain(labels[key]);
       for (const [i, s] of all.entries()) {
         const nested = all[i + 1] && all[i + 1]!.level > s.level;
         if (!nested) expect(s.content.trim(), s.title).not.toBe('');
       }
     });
 
-    it(`${lang}: has no glued fragments and no doubled words`, () => {
+    it(`${lang}: has no glued fragments`, () => {
       expect(body).not.toMatch(/\bwhen when\b/i);
       expect(body).not.toMatch(/indicates that (used|is used)/i);
       expect(body).not.toMatch(/\byou encounter \d{3} when\b/i);
     });
 
-    it(`${lang}: key differences come from the facts, never the descriptions again`, () => {
-      const differences = all.find((s) => s.title === expected[lang as 'en'][lang === 'en' ? 2 : 3])!.content;
-      const descriptions = all.filter((s) => s.level === 3).map((s) => s.content.trim());
-      for (const text of descriptions) {
+    it(`${lang}: key differences are a table and sentences from the facts, never the descriptions again`, () => {
+      const differences = all.find((s) => s.title === labels.differences)!.content;
+      const texts = all.filter((s) => s.level === 3).map((s) => s.content.trim());
+      for (const text of texts) {
         for (const sentence of text.split(/(?<=[.。])\s*/).filter((s) => s.length > 20)) expect(differences).not.toContain(sentence);
       }
-      const bullets = differences.split('\n').filter((l) => l.startsWith('- '));
-      expect(bullets.length).toBeGreaterThanOrEqual(4);
+      expect(differences.split('\n').filter((l) => l.startsWith('- ')).length).toBeGreaterThanOrEqual(6);
       expect(differences).toMatch(/^\|/m);
     });
 
@@ -114,21 +116,12 @@ describe('the 183 vs 439 article, the page codepairs was born from', () => {
       expect(learn).toMatch(/\(\d{3}-vs-\d{3}\.md\)/);
     });
   }
-
-  it('zh-CN: headings and prose are Chinese; English stays only in protocol tokens', () => {
-    const { body } = split(read('zh-CN/sip/183-vs-439.md'));
-    for (const paragraph of prose(body).split(/\n\s*\n/).map((p) => p.replace(/^#+ .*$/gm, '').trim()).filter(Boolean)) {
-      expect(paragraph, paragraph).toMatch(/\p{Script=Han}/u);
-    }
-  });
 });
 
 describe('every page', () => {
-  const files = allMarkdown();
-
   it('has no doubled word', () => {
     const doubled: string[] = [];
-    for (const file of files) {
+    for (const file of allMarkdown()) {
       for (const m of prose(read(file)).matchAll(/(?<![\p{L}\p{N}])(\p{L}{2,})\s+\1(?![\p{L}\p{N}])/giu)) doubled.push(`${file}: ${m[0]}`);
     }
     expect(doubled).toEqual([]);
@@ -136,15 +129,18 @@ describe('every page', () => {
 
   it('has no empty section and no sentence twice', () => {
     const problems: string[] = [];
-    for (const file of files) {
-      const all = sections(split(read(file)).body);
+    for (const file of allMarkdown()) {
+      const text = read(file);
+      const all = sections(split(text).body);
       all.forEach((s, i) => {
         const nested = all[i + 1] && all[i + 1]!.level > s.level;
         if (!nested && !s.content.trim()) problems.push(`${file}: empty "${s.title}"`);
       });
       const seen = new Set<string>();
-      for (const raw of prose(read(file)).split(/(?<=[.!?。！？])\s+|\n+/)) {
-        const sentence = raw.replace(/^[\s\-*\d.|#>]+/, '').trim();
+      // Link lists name codes again and again ("413 … vs. 486 …"); they are not sentences.
+      const sentences = prose(text).replace(/^- \[.*$/gm, '').split(/(?<=[.!?。！？])\s+|\n+/);
+      for (const raw of sentences) {
+        const sentence = raw.replace(/^[\s\-*|#>]+/, '').trim();
         if (sentence.length < 30) continue;
         if (seen.has(sentence)) problems.push(`${file}: repeated "${sentence.slice(0, 60)}"`);
         seen.add(sentence);
@@ -153,16 +149,26 @@ describe('every page', () => {
     expect(problems).toEqual([]);
   });
 
-  it('zh-CN: every paragraph is Chinese prose, with no English sentence inside', () => {
-    const english = /\b(the|and|is|are|of|to|that|with|when|this|which|for|in|on)\b/i;
+  it('is written in its own language: every paragraph in the language, no English sentence inside', () => {
+    const english = /\b(the|and|is|are|of|to|that|with|when|this|which|for|in|on|be|not|or|by|from|your|you)\b/gi;
     const problems: string[] = [];
-    for (const file of files.filter((f) => f.startsWith('zh-CN/'))) {
-      for (const paragraph of prose(read(file)).split(/\n\s*\n/)) {
-        const text = paragraph.replace(/^#+ .*$/gm, '').replace(/\[[^\]]*\]/g, '').replace(/^\s*- *$/gm, '').trim();
-        if (!/\p{L}/u.test(text)) continue;
-        if (!/\p{Script=Han}/u.test(text)) problems.push(`${file}: ${text.slice(0, 60)}`);
-        const latinRuns = text.match(/[A-Za-z]+(?:[ -][A-Za-z]+){3,}/g) ?? [];
-        for (const run of latinRuns) if (english.test(run) && !/[A-Z][a-z]+ [A-Z]/.test(run)) problems.push(`${file}: ${run}`);
+    for (const lang of LANGS.filter((l) => l !== 'en')) {
+      const script = scriptOf(lang);
+      for (const file of pagesOf(lang)) {
+        for (const paragraph of prose(read(file)).split(/\n\s*\n/)) {
+          // Link labels are code names and reason phrases: protocol tokens, not prose.
+          const text = paragraph.replace(/^#+ .*$/gm, '').replace(/\[[^\]]*\]/g, '').replace(/^\s*- *$/gm, '').trim();
+          if (!/\p{L}/u.test(text)) continue;
+          if (script && !script.test(text)) problems.push(`${file}: ${text.slice(0, 60)}`);
+          const runs = script ? (text.match(/[A-Za-z]+(?:[ -][A-Za-z]+){3,}/g) ?? []) : [text];
+          for (const run of runs) {
+            const words = run.match(/\p{L}+/gu) ?? [];
+            const englishWords = run.match(english)?.length ?? 0;
+            if (script ? englishWords >= 2 && !/^([A-Z][\w-]*[ -]?)+$/.test(run) : words.length >= 8 && englishWords / words.length > 0.2) {
+              problems.push(`${file}: ${run.slice(0, 60)}`);
+            }
+          }
+        }
       }
     }
     expect(problems).toEqual([]);
@@ -170,12 +176,15 @@ describe('every page', () => {
 
   it('key differences never repeat a sentence of the descriptions', () => {
     const problems: string[] = [];
-    for (const file of files.filter((f) => /-vs-/.test(f))) {
-      const all = sections(split(read(file)).body);
-      const differences = all.find((s) => s.title === 'Key differences' || s.title === '主要区别')!.content;
-      for (const text of all.filter((s) => s.level === 3).map((s) => s.content)) {
-        for (const sentence of text.split(/(?<=[.。])\s*/).map((s) => s.trim()).filter((s) => s.length > 20)) {
-          if (differences.includes(sentence)) problems.push(`${file}: ${sentence.slice(0, 60)}`);
+    for (const lang of LANGS) {
+      const label = sectionLabels(lang).differences;
+      for (const file of pagesOf(lang).filter((f) => /-vs-/.test(f))) {
+        const all = sections(split(read(file)).body);
+        const differences = all.find((s) => s.title === label)!.content;
+        for (const text of all.filter((s) => s.level === 3).map((s) => s.content)) {
+          for (const sentence of text.split(/(?<=[.。])\s*/).map((s) => s.trim()).filter((s) => s.length > 20)) {
+            if (differences.includes(sentence)) problems.push(`${file}: ${sentence.slice(0, 60)}`);
+          }
         }
       }
     }
@@ -190,8 +199,7 @@ describe('the HTML pages', () => {
       const pages = ['index.html', ...readdirSync(join(out, lang, 'sip')).filter((f) => f.endsWith('.html')).map((f) => `sip/${f}`)];
       for (const page of pages) {
         const path = join(out, lang, page);
-        const html = readFileSync(path, 'utf8');
-        for (const [, href] of html.matchAll(/href="([^"#]+)(?:#[^"]*)?"/g)) {
+        for (const [, href] of readFileSync(path, 'utf8').matchAll(/href="([^"#]+)(?:#[^"]*)?"/g)) {
           if (/^https?:/.test(href!)) continue;
           if (!existsSync(resolve(dirname(path), href!))) missing.push(`${lang}/${page} → ${href}`);
         }
@@ -205,10 +213,19 @@ describe('the HTML pages', () => {
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('<title>SIP 183 Session Progress 与 439 First Hop Lacks Outbound Support 对比</title>');
     expect(html).toContain('<link rel="canonical" href="183-vs-439.html">');
-    expect(html).toContain('<link rel="alternate" hreflang="en" href="../../en/sip/183-vs-439.html">');
-    expect(html).toContain('<link rel="alternate" hreflang="zh-CN" href="183-vs-439.html">');
+    for (const lang of LANGS) {
+      const href = lang === 'zh-CN' ? '183-vs-439.html' : `../../${lang}/sip/183-vs-439.html`;
+      expect(html).toContain(`<link rel="alternate" hreflang="${lang}" href="${href}">`);
+    }
     expect(html).toContain('<link rel="alternate" hreflang="x-default" href="../../en/sip/183-vs-439.html">');
     expect(html).toMatch(/<meta name="description" content="[^"]{40,}">/);
     expect(html).not.toMatch(/<script/i);
+  });
+
+  it('apply each language’s typography: spaced CJK and Latin in Chinese, no-break spaces in French', () => {
+    expect(read('zh-CN/sip/183-vs-439.md')).toMatch(/\p{Script=Han} UAS/u);
+    expect(read('zh-TW/sip/183-vs-439.md')).toMatch(/\p{Script=Han} UAS/u);
+    expect(read('fr/sip/183-vs-439.md')).not.toMatch(/ [;:!?»]/);
+    expect(read('fr/sip/183-vs-439.md')).toMatch(/\u202f[;!?»]|\u00a0:/);
   });
 });

@@ -23,6 +23,8 @@ Options:
   --base-url <url>   site URL for absolute canonical and hreflang links (default: relative
                      links, so the output also works opened from disk)
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
+  --jobs, -j <n>     render threads (default: one per core, at most 8; 1 renders on
+                     the main thread)
   --quiet            print nothing but errors
 
 Settings can also live in codepairs.config.json in the project folder:
@@ -51,6 +53,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         'base-url': { type: 'string' },
         root: { type: 'string' },
         quiet: { type: 'boolean' },
+        jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -64,6 +67,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const config = readConfig(root);
     const baseUrl = values['base-url'] ?? config.baseUrl;
     if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new UsageError(`invalid --base-url \`${baseUrl}\`: expected an http(s) URL`);
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`invalid --jobs \`${values.jobs}\`: expected a whole number from 1`);
     const langs = values.lang?.flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean) ?? config.langs;
 
     if (command === 'check') {
@@ -80,6 +85,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         outDir,
         langs,
         baseUrl,
+        jobs,
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);

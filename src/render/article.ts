@@ -9,6 +9,7 @@ import { stringify as toYaml } from 'yaml';
 import type { Article, Job, Language } from '../types.js';
 import { translator } from './i18n.js';
 import { processMarkdown } from './processors.js';
+import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
 import { codeView, indexView, pairView, type PageMeta, type ViewContext } from './views.js';
 
@@ -61,7 +62,7 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
   const alternates = ctx.languages.map((l) => ({ hreflang: l.tag, href: urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`) }));
   const xDefault = job.kind === 'index' ? `${ROOT_PAGE}.html` : `${otherLanguagePath(job, 'en')}.html`;
   alternates.push({ hreflang: 'x-default', href: urlFor(ctx, from, xDefault) });
-  return ctx.templates.layout({
+  return fill('layout.html', ctx.templates.layout, {
     lang: job.lang,
     title: meta.title,
     description: meta.description,
@@ -82,15 +83,35 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
 
 export async function renderArticle(ctx: RenderContext, job: Job): Promise<Article> {
   const protocol = ctx.catalog.protocol.id;
-  const { view, meta } = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
-  const template = ctx.templates[job.kind];
-  const source = template({ ...view, frontMatter: frontMatter(job, meta, ctx, protocol) });
   const language = ctx.languages.find((l) => l.tag === job.lang);
-  const { markdown, body } = await processMarkdown(source, {
-    cjkLatinSpacing: language?.cjkLatinSpacing === true,
-    frenchSpacing: language?.frenchSpacing === true,
-  });
+  const typography: Typography = { cjkLatinSpacing: language?.cjkLatinSpacing === true, frenchSpacing: language?.frenchSpacing === true };
+  const built = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
+  const meta: PageMeta = { title: typeset(built.meta.title, typography), description: typeset(built.meta.description, typography) };
+  const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, frontMatter: frontMatter(job, meta, ctx, protocol) });
+  const { markdown, body } = await processMarkdown(source, typography);
   return { job, markdown, html: layout(ctx, job, meta, body) };
+}
+
+/** A template that fails while rendering (a misspelt variable in strict mode), with its place. */
+export class TemplateRenderError extends Error {
+  readonly template: string;
+  readonly line: number;
+  readonly column: number;
+  constructor(template: string, message: string) {
+    super(message);
+    this.template = template;
+    const place = /- (\d+):(\d+)\s*$/.exec(message);
+    this.line = Number(place?.[1] ?? 1);
+    this.column = Number(place?.[2] ?? 0) + 1;
+  }
+}
+
+function fill(name: string, template: (data: unknown) => string, data: unknown): string {
+  try {
+    return template(data);
+  } catch (error) {
+    throw new TemplateRenderError(name, error instanceof Error ? error.message : String(error));
+  }
 }
 
 const escapeHtml = (text: string) =>

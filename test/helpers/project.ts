@@ -21,7 +21,9 @@ export interface Project {
 
 export const SMALL_SET = [180, 183, 200, 404, 439, 486, 600];
 
-export function makeProject(codes: number[] = SMALL_SET): Project {
+export const SMALL_LANGS = ['en', 'zh-CN'];
+
+export function makeProject(codes: number[] = SMALL_SET, langs: string[] = SMALL_LANGS): Project {
   const dir = mkdtempSync(join(tmpdir(), 'codepairs-project-'));
   for (const folder of ['data', 'locales', 'templates', 'assets']) cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
   const codesDir = join(dir, 'data/sip/codes');
@@ -40,6 +42,10 @@ export function makeProject(codes: number[] = SMALL_SET): Project {
   const registry = join(dir, 'data/sip/iana-registry.tsv');
   const lines = readFileSync(registry, 'utf8').split('\n');
   writeFileSync(registry, lines.filter((line, i) => i === 0 || codes.includes(Number(line.slice(0, 3)))).join('\n') + '\n');
+  const languagesPath = join(dir, 'locales/languages.json');
+  const languages = JSON.parse(readFileSync(languagesPath, 'utf8')) as Array<{ tag: string }>;
+  const kept = languages.filter((l) => langs.includes(l.tag)).map((l) => `  ${JSON.stringify(l)}`);
+  writeFileSync(languagesPath, `[\n${kept.join(',\n')}\n]\n`);
   for (const lang of readdirSync(join(dir, 'locales'))) {
     const path = join(dir, 'locales', lang, 'sip.json');
     try {

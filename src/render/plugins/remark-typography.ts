@@ -29,15 +29,19 @@ export function frenchSpacing(text: string): string {
   return text.replace(/ :/g, '\u00a0:').replace(/ ([;!?»])/g, '\u202f$1').replace(/« /g, '«\u202f');
 }
 
+/** Apply the enabled rules to plain text (titles and descriptions outside the Markdown). */
+export function typeset(text: string, typography: Typography | undefined): string {
+  if (typography?.cjkLatinSpacing) text = spaceCjkLatin(text);
+  if (typography?.frenchSpacing) text = frenchSpacing(text);
+  return text;
+}
+
 export default function remarkTypography() {
   return (tree: Root, file: VFile) => {
-    const rules = [
-      ...(file.data.typography?.cjkLatinSpacing ? [spaceCjkLatin] : []),
-      ...(file.data.typography?.frenchSpacing ? [frenchSpacing] : []),
-    ];
-    if (rules.length === 0) return;
+    const typography = file.data.typography;
+    if (!typography?.cjkLatinSpacing && !typography?.frenchSpacing) return;
     visit(tree, 'text', (node) => {
-      node.value = rules.reduce((text, rule) => rule(text), node.value);
+      node.value = typeset(node.value, typography);
     });
   };
 }
