@@ -6,8 +6,10 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { franc } from 'franc';
 import { describe, expect, inject, it } from 'vitest';
 import { LANGS, scriptOf, sectionLabels } from './helpers/locales.js';
+import { ROOT } from './helpers/paths.js';
 
 const out = inject('outDir');
 const CODES = readdirSync(join(out, 'en/sip')).filter((f) => /^\d{3}\.md$/.test(f)).map((f) => Number(f.slice(0, 3)));
@@ -169,6 +171,57 @@ describe('every page', () => {
             }
           }
         }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('is identified as its own language by franc, paragraph by paragraph (Latin-script languages)', () => {
+    const iso: Record<string, string> = { en: 'eng', es: 'spa', de: 'deu', fr: 'fra', 'pt-BR': 'por' };
+    const only = ['eng', 'spa', 'deu', 'fra', 'por', 'ita', 'nld'];
+    const registry = readFileSync(join(ROOT, 'data/sip/iana-registry.tsv'), 'utf8').split('\n').slice(1);
+    const reasons = registry.map((line) => line.split('\t')[1] ?? '').filter(Boolean).sort((a, b) => b.length - a.length);
+    // Protocol tokens are English by nature: reason phrases, header names, methods, numbers.
+    const strip = (text: string) => {
+      for (const reason of reasons) text = text.split(reason).join(' ');
+      return text
+        .replace(/\[[^\]]*\]\([^)]*\)/g, ' ')
+        .replace(/\b[A-Za-z]+(?:-[A-Za-z0-9]+)+\b/g, ' ')
+        .replace(/\b[A-Z0-9]{2,}\b/g, ' ')
+        .replace(/[|*#>_\\-]|\d+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    };
+    for (const lang of LANGS.filter((l) => !scriptOf(l))) {
+      // Each distinct paragraph once: code texts recur on many pages.
+      const paragraphs = new Set<string>();
+      for (const file of pagesOf(lang)) {
+        for (const paragraph of split(read(file)).body.split(/\n\s*\n/)) {
+          const text = /^[#|]/.test(paragraph) ? '' : strip(paragraph);
+          if (text.length >= 40) paragraphs.add(text);
+        }
+      }
+      const total = paragraphs.size;
+      const right = [...paragraphs].filter((text) => franc(text, { only }) === iso[lang]).length;
+      expect(total, lang).toBeGreaterThan(500);
+      expect(right / total, lang).toBeGreaterThanOrEqual(0.95);
+    }
+  });
+
+  it('follows each language’s punctuation: full-width in Chinese and Japanese, French spacing, no straight quotes', () => {
+    const problems: string[] = [];
+    for (const lang of LANGS.filter((l) => l !== 'en')) {
+      for (const file of pagesOf(lang)) {
+        const text = prose(read(file)).replace(/^#+ .*$/gm, (h) => h.replace(/^#+ /, ''));
+        if (/^(zh|ja)/.test(lang)) {
+          const halfWidth = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}][,.;:!?]|[,;!?(][\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.exec(text);
+          if (halfWidth) problems.push(`${file}: half-width punctuation in "${halfWidth[0]}"`);
+        }
+        if (lang === 'fr') {
+          const plain = / [;:!?»]|« /.exec(text);
+          if (plain) problems.push(`${file}: breaking space in "${text.slice(Math.max(0, plain.index - 10), plain.index + 3)}"`);
+        }
+        if (text.includes('"')) problems.push(`${file}: straight double quote`);
       }
     }
     expect(problems).toEqual([]);

@@ -10,6 +10,12 @@ import type { TestProject } from 'vitest/node';
 import { ROOT } from './paths.js';
 
 export default function setup(project: TestProject) {
+  // While working on tests, CODEPAIRS_TEST_OUT=<folder> reads an existing build instead.
+  const existing = process.env.CODEPAIRS_TEST_OUT;
+  if (existing) {
+    project.provide('outDir', existing);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'codepairs-out-'));
   const out = join(dir, 'out');
   execFileSync(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'build', '--out', out, '--quiet'], { cwd: ROOT, stdio: 'inherit' });
