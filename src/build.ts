@@ -27,6 +27,8 @@ export interface Loaded {
   ctx: RenderContext;
   stylesheet: string;
   files: VFile[];
+  /** Files with warnings only (for example keys shown from a declared fallback). */
+  warnings: VFile[];
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -52,8 +54,9 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl'>): Pro
   }
   const locales = catalog ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }) : undefined;
   if (!catalog || !locales || hasErrors(files)) throw new InputError(files.filter((f) => f.messages.length > 0));
+  const warnings = files.filter((f) => f.messages.length > 0);
 
-  const i18n = createI18n(locales.resources, ['common', catalog.protocol.id]);
+  const i18n = createI18n(locales.resources, ['common', catalog.protocol.id], locales.languages);
   const templateText = Object.entries(templates.files).map(([name, file]) => `${name}\n${String(file.value)}`).join('\n');
   const inputHash = new Map(
     locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(locales.resources.en), JSON.stringify(locales.resources[l.tag]), options.baseUrl ?? ''].join('\n'))]),
@@ -68,8 +71,9 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl'>): Pro
     baseUrl: options.baseUrl ? (options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : undefined,
     inputHash,
     codeHash,
+    fallbackKeys: locales.fallbackKeys,
   };
-  return { ctx, stylesheet: stylesheet!, files };
+  return { ctx, stylesheet: stylesheet!, files, warnings };
 }
 
 /** Stage 2: every page of the chosen languages. */
@@ -94,6 +98,7 @@ function selectLanguages(languages: Language[], langs: string[] | undefined): La
 }
 
 export interface BuildResult {
+  warnings: VFile[];
   pages: number;
   files: number;
   languages: string[];
@@ -102,7 +107,7 @@ export interface BuildResult {
 
 /** Stages 3 and 4: render every job and write it into a staging folder, then swap it in. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
-  const { ctx, stylesheet } = await load(options);
+  const { ctx, stylesheet, warnings } = await load(options);
   const jobs = plan(ctx, options.langs);
   let output: StagedOutput;
   try {
@@ -123,7 +128,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     throw toInputError(error);
   }
   const languages = [...new Set(jobs.map((j) => j.lang))];
-  return { pages: jobs.length, files: output.written, languages, outDir: options.outDir };
+  return { warnings, pages: jobs.length, files: output.written, languages, outDir: options.outDir };
 }
 
 /** Worker threads pay off from two cores on; `--jobs` overrides. */

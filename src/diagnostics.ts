@@ -29,6 +29,8 @@ export const diagnostics = {
   'duplicate-language': (p: Params) => `Duplicate language \`${p.tag}\``,
   'unknown-language': (p: Params) => `Unknown language \`${p.tag}\`, expected one of ${p.expected}`,
   'missing-locale-key': (p: Params) => `Missing key \`${p.key}\` in ${p.lang}, present in ${p.source}`,
+  'fallback-locale-key': (p: Params) => `Missing key \`${p.key}\` in ${p.lang}: pages show it in ${p.fallback} and say so`,
+  'unknown-fallback': (p: Params) => `Unexpected fallback \`${p.fallback}\` for ${p.lang}, expected another language of this list`,
   'extra-locale-key': (p: Params) => `Unexpected key \`${p.key}\` in ${p.lang}, not in ${p.source}`,
   'interpolation-mismatch': (p: Params) =>
     `Unexpected interpolation variables in \`${p.key}\`: ${p.lang} uses ${p.actual}, ${p.source} uses ${p.expected}`,
@@ -46,14 +48,14 @@ export interface Place {
   column: number;
 }
 
-/** Record a problem on `file`; every message is an error that fails the run. */
-export function report(file: VFile, ruleId: RuleId, params: Params, place?: Place | Point): void {
+/** Record a problem on `file`: an error that fails the run, or with `warn` a warning that does not. */
+export function report(file: VFile, ruleId: RuleId, params: Params, place?: Place | Point, severity: 'error' | 'warn' = 'error'): void {
   const message = file.message(diagnostics[ruleId](params), {
     place: place ? { line: place.line, column: place.column } : undefined,
     ruleId,
     source: 'codepairs',
   });
-  message.fatal = true;
+  message.fatal = severity === 'error' ? true : false;
 }
 
 export function hasErrors(files: VFile[]): boolean {

@@ -70,6 +70,19 @@ export interface Language {
   cjkLatinSpacing?: boolean;
   /** Non-breaking spaces before « : ; ! ? » and inside « » (French style). */
   frenchSpacing?: boolean;
+  /**
+   * Language whose text a page shows for keys this language lacks. Without one, a missing key
+   * is an error. With one, it is a warning, and every page that shows fallback text says so.
+   */
+  fallback?: string;
+}
+
+/** Keys a language lacks and shows from its fallback, found when the locales load. */
+export interface FallbackKeys {
+  /** Keys of per-code text, by code: only pages showing that code use them. */
+  codes: Map<number, string[]>;
+  /** Every other key: labels and sentences that any page may use. */
+  shared: string[];
 }
 
 /** i18next resources: language → namespace → nested keys. */

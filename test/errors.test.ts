@@ -96,6 +96,37 @@ describe('bad input', () => {
   });
 });
 
+describe('a declared fallback language', () => {
+  it('fills keys a language lacks, with a warning, and every page that shows them says so', () => {
+    project.edit('locales/languages.json', (t) => t.replace('"cjkLatinSpacing":true', '"cjkLatinSpacing":true,"fallback":"en"'));
+    project.edit('locales/zh-CN/sip.json', (t) => {
+      const data = JSON.parse(t) as { codes: Record<string, Record<string, string>> };
+      delete data.codes['486']!.fix;
+      return JSON.stringify(data, null, 2);
+    });
+    const result = project.run('build');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/locales\/zh-CN\/sip\.json\n\s*\d+:\d+\s+warning Missing key `codes\.486\.fix` in zh-CN: pages show it in en and say so\s+fallback-locale-key/);
+
+    const affected = project.read('out/zh-CN/sip/486-vs-600.md');
+    expect(affected).toContain('> 本页部分内容尚未翻译，暂以英语显示。');
+    expect(affected).toMatch(/fallback:\n\s+lang: en\n\s+keys:\n\s+- sip:codes\.486\.fix/);
+    expect(affected).toContain(project.read('data/sip/codes/486.yaml').match(/fix: >-\n\s+(\S[^\n]*)/)![1]!.split(' ').slice(0, 5).join(' '));
+    expect(project.read('out/zh-CN/sip/486-vs-600.html')).toContain('<blockquote>');
+
+    const unaffected = project.read('out/zh-CN/sip/183-vs-600.md');
+    expect(unaffected).not.toContain('本页部分内容尚未翻译');
+    expect(unaffected).not.toMatch(/^fallback:/m);
+  });
+
+  it('must be another language of the list', () => {
+    project.edit('locales/languages.json', (t) => t.replace('"cjkLatinSpacing":true', '"cjkLatinSpacing":true,"fallback":"xx"'));
+    const result = project.run('check');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/3:\d+\s+error Unexpected fallback `xx` for zh-CN, expected another language of this list\s+unknown-fallback/);
+  });
+});
+
 describe('the command line', () => {
   it('exits 2 with usage help on an unknown command or option', () => {
     const command = project.run('publish');

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { VFile } from 'vfile';
 import { reporter } from 'vfile-reporter';
 import { build, load } from '../build.js';
 import { InputError } from '../diagnostics.js';
@@ -71,9 +72,14 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`invalid --jobs \`${values.jobs}\`: expected a whole number from 1`);
     const langs = values.lang?.flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean) ?? config.langs;
 
+    const printWarnings = (files: VFile[]) => {
+      if (files.length) printError(reporter(files, { quiet: true }));
+    };
     if (command === 'check') {
-      const { ctx } = await load({ root, baseUrl });
-      if (!values.quiet) print(`codepairs check: ${ctx.catalog.codes.length} ${ctx.catalog.protocol.name} codes, ${ctx.languages.length} languages (${ctx.languages.map((l) => l.tag).join(', ')}): no problems`);
+      const { ctx, warnings } = await load({ root, baseUrl });
+      printWarnings(warnings);
+      const verdict = warnings.length ? 'no errors' : 'no problems';
+      if (!values.quiet) print(`codepairs check: ${ctx.catalog.codes.length} ${ctx.catalog.protocol.name} codes, ${ctx.languages.length} languages (${ctx.languages.map((l) => l.tag).join(', ')}): ${verdict}`);
       return 0;
     }
     if (command === 'build') {
@@ -93,6 +99,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
             }
           : undefined,
       });
+      printWarnings(result.warnings);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (!values.quiet) print(`codepairs: wrote ${result.pages} pages (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
       return 0;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
-import type { Catalog, Language, Resources } from '../types.js';
+import type { Catalog, FallbackKeys, Language, Resources } from '../types.js';
 import { TEXT_FIELDS } from '../types.js';
 import { readVFile } from './catalog.js';
 import { parseJson, type Parsed } from './source.js';
@@ -31,6 +31,19 @@ export function isSafeLanguageTag(tag: string): boolean {
 export interface LoadedLocales {
   languages: Language[];
   resources: Resources;
+  /** Per language with a fallback, the keys it shows from there. */
+  fallbackKeys: Map<string, FallbackKeys>;
+}
+
+function groupFallbackKeys(keys: string[]): FallbackKeys {
+  const codes = new Map<number, string[]>();
+  const shared: string[] = [];
+  for (const key of keys) {
+    const code = /^[^:]+:codes\.(\d{3})\./.exec(key)?.[1];
+    if (code) codes.set(Number(code), [...(codes.get(Number(code)) ?? []), key]);
+    else shared.push(key);
+  }
+  return { codes, shared };
 }
 
 export async function loadLocales(
@@ -92,15 +105,18 @@ export async function loadLocales(
       catalog.codes.map((code) => [String(code.code), Object.fromEntries(TEXT_FIELDS.map((f) => [f, code.text[f]]))]),
     );
   }
-  for (const { tag } of languages) {
+  const fallbackKeys = new Map<string, FallbackKeys>();
+  for (const { tag, fallback } of languages) {
     if (tag === SOURCE_LANG) continue;
+    const missing: string[] = [];
     for (const ns of Object.keys(required)) {
       const target = parsedFiles.get(`${tag}/${ns}`);
       const source = en?.[ns];
-      if (target && source) compareResources(tag, ns, source, target.file, target.parsed);
+      if (target && source) missing.push(...compareResources(tag, ns, source, target.file, target.parsed, fallback));
     }
+    if (fallback && missing.length) fallbackKeys.set(tag, groupFallbackKeys(missing));
   }
-  return { languages, resources };
+  return { languages, resources, fallbackKeys };
 }
 
 function checkLanguages(file: VFile, parsed: Parsed): Language[] {
@@ -111,10 +127,13 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
   }
   const languages: Language[] = [];
   list.forEach((entry: unknown, i) => {
-    const { tag, name, ...options } = (entry ?? {}) as Record<string, unknown>;
+    const { tag, name, fallback, ...options } = (entry ?? {}) as Record<string, unknown>;
+    if (fallback !== undefined && typeof fallback !== 'string') {
+      report(file, 'wrong-type', { field: `[${i}].fallback`, actual: typeof fallback, expected: 'a language tag' }, parsed.placeOf([i, 'fallback']));
+    }
     for (const [key, value] of Object.entries(options)) {
       if (!TYPOGRAPHY_OPTIONS.includes(key)) {
-        report(file, 'unknown-field', { field: `[${i}].${key}`, expected: ['tag', 'name', ...TYPOGRAPHY_OPTIONS].map((k) => `\`${k}\``).join(', ') }, parsed.placeOf([i, key], true));
+        report(file, 'unknown-field', { field: `[${i}].${key}`, expected: ['tag', 'name', 'fallback', ...TYPOGRAPHY_OPTIONS].map((k) => `\`${k}\``).join(', ') }, parsed.placeOf([i, key], true));
       } else if (typeof value !== 'boolean') {
         report(file, 'wrong-type', { field: `[${i}].${key}`, actual: typeof value, expected: 'a boolean' }, parsed.placeOf([i, key]));
       }
@@ -132,8 +151,13 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
       return;
     }
     const flags = Object.fromEntries(Object.entries(options).filter(([key, value]) => TYPOGRAPHY_OPTIONS.includes(key) && value === true));
-    languages.push({ tag, name, ...flags });
+    languages.push({ tag, name, ...flags, ...(typeof fallback === 'string' ? { fallback } : {}) });
   });
+  for (const language of languages) {
+    if (language.fallback !== undefined && (language.fallback === language.tag || !languages.some((l) => l.tag === language.fallback))) {
+      report(file, 'unknown-fallback', { lang: language.tag, fallback: language.fallback }, parsed.placeOf([list.findIndex((e: { tag?: unknown }) => e?.tag === language.tag), 'fallback']));
+    }
+  }
   return languages;
 }
 
@@ -163,7 +187,9 @@ function expectedKeys(key: string, lang: string): string[] {
   return new Intl.PluralRules(lang).resolvedOptions().pluralCategories.map((c) => `${base}_${c}`);
 }
 
-function compareResources(lang: string, ns: string, source: unknown, file: VFile, parsed: Parsed): void {
+/** Compare a language's resources with English; returns the missing keys (as `ns:key`). */
+function compareResources(lang: string, ns: string, source: unknown, file: VFile, parsed: Parsed, fallback: string | undefined): string[] {
+  const missing: string[] = [];
   const sourceKeys = flatten(source);
   const targetKeys = flatten(parsed.value);
   const pathOf = (key: string) => key.split('.');
@@ -172,9 +198,10 @@ function compareResources(lang: string, ns: string, source: unknown, file: VFile
   const sourceText = (key: string) => sourceKeys.get(key) ?? sourceKeys.get(key.replace(PLURAL_SUFFIX, '_other')) ?? '';
 
   for (const key of expected) {
-    if (!targetKeys.has(key)) {
-      report(file, 'missing-locale-key', { key, lang, source: `locales/${SOURCE_LANG}/${ns}.json` }, parsed.placeOf(pathOf(key)));
-    }
+    if (targetKeys.has(key)) continue;
+    missing.push(`${ns}:${key}`);
+    if (fallback) report(file, 'fallback-locale-key', { key, lang, fallback }, parsed.placeOf(pathOf(key)), 'warn');
+    else report(file, 'missing-locale-key', { key, lang, source: `locales/${SOURCE_LANG}/${ns}.json` }, parsed.placeOf(pathOf(key)));
   }
   for (const [key, text] of targetKeys) {
     if (!expected.has(key) && !OPTIONAL_KEY.test(key)) {
@@ -189,4 +216,5 @@ function compareResources(lang: string, ns: string, source: unknown, file: VFile
     }
     if (key.startsWith('codes.')) checkSafeText(file, parsed, pathOf(key), text);
   }
+  return missing;
 }

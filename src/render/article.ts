@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { Article, Job, Language } from '../types.js';
+import type { Article, FallbackKeys, Job, Language } from '../types.js';
 import { translator } from './i18n.js';
 import { processMarkdown } from './processors.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
@@ -21,6 +21,15 @@ export interface RenderContext extends ViewContext {
   /** Hash of everything a page of a language depends on besides its codes. */
   inputHash: Map<string, string>;
   codeHash: Map<number, string>;
+  /** Keys each language with a declared fallback shows from it. */
+  fallbackKeys: Map<string, FallbackKeys>;
+}
+
+/** The keys a page shows from its language's fallback: shared ones, and those of its codes. */
+export function fallbackKeysOf(ctx: Pick<RenderContext, 'fallbackKeys'>, job: Job): string[] {
+  const keys = ctx.fallbackKeys.get(job.lang);
+  if (!keys) return [];
+  return [...keys.shared, ...job.codes.flatMap((code) => keys.codes.get(code) ?? [])].sort();
 }
 
 export const STYLESHEET_PATH = 'assets/style.css';
@@ -37,7 +46,7 @@ export function urlFor(ctx: Pick<RenderContext, 'baseUrl'>, from: string, target
 
 const otherLanguagePath = (job: Job, lang: string) => `${lang}${job.path.slice(job.lang.length)}`;
 
-function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: string): string {
+function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: string, untranslated: string[]): string {
   const hash = sha256([ctx.inputHash.get(job.lang), ...job.codes.map((c) => ctx.codeHash.get(c)), job.kind].join('\n'));
   const data: Record<string, unknown> = {
     title: meta.title,
@@ -48,6 +57,7 @@ function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: str
     slug: posix.basename(job.path),
     translationKey: job.translationKey,
     sourceHash: `sha256:${hash}`,
+    ...(untranslated.length ? { fallback: { lang: fallbackOf(ctx, job.lang), keys: untranslated } } : {}),
   };
   if (job.codes.length) {
     const keywords = job.codes.flatMap((c) => ctx.byCode.get(c)!.aliases);
@@ -87,9 +97,19 @@ export async function renderArticle(ctx: RenderContext, job: Job): Promise<Artic
   const typography: Typography = { cjkLatinSpacing: language?.cjkLatinSpacing === true, frenchSpacing: language?.frenchSpacing === true };
   const built = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
   const meta: PageMeta = { title: typeset(built.meta.title, typography), description: typeset(built.meta.description, typography) };
-  const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, frontMatter: frontMatter(job, meta, ctx, protocol) });
+  const untranslated = fallbackKeysOf(ctx, job);
+  const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
+  const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
   const { markdown, body } = await processMarkdown(source, typography);
   return { job, markdown, html: layout(ctx, job, meta, body) };
+}
+
+const fallbackOf = (ctx: Pick<RenderContext, 'languages'>, lang: string) => ctx.languages.find((l) => l.tag === lang)?.fallback ?? '';
+
+/** "Parts of this page … are shown in English", naming the fallback in the reader's language. */
+function fallbackNotice(ctx: RenderContext, lang: string): string {
+  const language = new Intl.DisplayNames([lang], { type: 'language' }).of(fallbackOf(ctx, lang)) ?? fallbackOf(ctx, lang);
+  return translator(ctx.i18n, lang, 'common').t('site.fallbackNotice', { language });
 }
 
 /** A template that fails while rendering (a misspelt variable in strict mode), with its place. */

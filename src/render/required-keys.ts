@@ -7,6 +7,7 @@ import type { Protocol } from '../types.js';
 export const COMMON_KEYS = [
   'site.home',
   'site.languages',
+  'site.fallbackNotice',
   'sections.description',
   'sections.when',
   'sections.fix',
