@@ -20,7 +20,8 @@ Usage:
 Options:
   --lang <tags>      languages to build, comma-separated or repeated (default: all in
                      locales/languages.json)
-  --out <dir>        output folder (default: out); replaced only when the build succeeds
+  --out <dir>        output folder, relative to the project folder (default: out); replaced
+                     only when the build succeeds
   --base-url <url>   site URL for absolute canonical and hreflang links (default: relative
                      links, so the output also works opened from disk)
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
