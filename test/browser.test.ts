@@ -65,7 +65,7 @@ describe('a pair article in Chromium', () => {
     await page.locator('main a', { hasText: '486 Busy Here' }).first().click();
     await page.waitForLoadState();
     expect(page.url()).toMatch(/\/en\/sip\/486\.html$/);
-    await page.locator('main a', { hasText: '486 Busy Here vs 600 Busy Everywhere' }).first().click();
+    await page.locator('main a', { hasText: '600 Busy Everywhere' }).first().click();
     await page.waitForLoadState();
     expect(page.url()).toMatch(/\/en\/sip\/486-vs-600\.html$/);
     expect(await page.title()).toBe('SIP 486 Busy Here vs 600 Busy Everywhere');

@@ -80,6 +80,7 @@ describe('spaceCjkLatin', () => {
     expect(spaceCjkLatin('应答的是INVITE 请求')).toBe('应答的是 INVITE 请求');
     expect(spaceCjkLatin('第 21.1.5 节，RFC 3261')).toBe('第 21.1.5 节，RFC 3261');
     expect(spaceCjkLatin('（183）')).toBe('（183）');
+    expect(spaceCjkLatin('404 Not Found（未找到） 与 410 Gone（已不存在） 对比')).toBe('404 Not Found（未找到）与 410 Gone（已不存在）对比');
   });
 });
 

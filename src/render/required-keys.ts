@@ -29,6 +29,8 @@ export const COMMON_KEYS = [
 const FIXED_PROTOCOL_KEYS = [
   'heading',
   'heading_gloss',
+  'reason',
+  'reason_gloss',
   'title.pair',
   'title.code',
   'title.index',

@@ -57,6 +57,14 @@ function heading(t: Tr, code: StatusCode): string {
   return t.proto.t('heading', { code: code.code, reason: code.reason });
 }
 
+/** The reason phrase, followed by its gloss where the language has one: for link labels. */
+function reasonOf(t: Tr, code: StatusCode): string {
+  const gloss = `codes.${code.code}.gloss`;
+  return t.proto.exists(gloss)
+    ? t.proto.t('reason', { context: 'gloss', reason: code.reason, gloss: t.proto.t(gloss), interpolation: { escapeValue: false } })
+    : code.reason;
+}
+
 const codeText = (t: Tr, code: StatusCode, field: string): string => escapeMarkdown(t.proto.t(`codes.${code.code}.${field}`));
 
 const fixLabel = (t: Tr, code: StatusCode): string =>
@@ -167,11 +175,11 @@ function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[
 
 function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
   const links = [a, b].map((code) => ({
-    label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, reason: code.reason })),
+    label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })),
     href: rfcUrl(code.reference, code.section),
   }));
   for (const code of [a, b]) {
-    links.push({ label: escapeMarkdown(t.proto.t('learnMore.codePage', { code: code.code, reason: code.reason })), href: `${code.code}.md` });
+    links.push({ label: escapeMarkdown(t.proto.t('learnMore.codePage', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } })), href: `${code.code}.md` });
   }
   return links;
 }
@@ -194,7 +202,7 @@ export function pairView(ctx: ViewContext, job: Job) {
   const related = relatedPairs(a, b).slice(0, 6).map(([low, high]) => {
     const [l, h] = [ctx.byCode.get(low)!, ctx.byCode.get(high)!];
     return {
-      label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: l.reason, b: h.code, reasonB: h.reason, interpolation: { escapeValue: false } })),
+      label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: reasonOf(t, l), b: h.code, reasonB: reasonOf(t, h), interpolation: { escapeValue: false } })),
       href: `${pairSlug(low, high)}.md`,
     };
   });
@@ -227,16 +235,14 @@ export function codeView(ctx: ViewContext, job: Job) {
   ].filter(Boolean);
 
   const others = ctx.catalog.codes.filter((c) => c.code !== code.code);
-  const compareLink = (other: StatusCode) => {
-    const [low, high] = code.code < other.code ? [code, other] : [other, code];
-    return {
-      label: escapeMarkdown(t.proto.t('learnMore.pair', { a: low.code, reasonA: low.reason, b: high.code, reasonB: high.reason, interpolation: { escapeValue: false } })),
-      href: `${pairSlug(low.code, high.code)}.md`,
-    };
-  };
+  // The list says "compare 404 with:", so each entry names only the other code.
+  const compareLink = (other: StatusCode) => ({
+    label: escapeMarkdown(heading(t, other)),
+    href: `${pairSlug(Math.min(code.code, other.code), Math.max(code.code, other.code))}.md`,
+  });
   const related = code.related.map((c) => ctx.byCode.get(c)!).map(compareLink);
   const learnMore = [
-    { label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, reason: code.reason })), href: rfcUrl(code.reference, code.section) },
+    { label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })), href: rfcUrl(code.reference, code.section) },
     { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' },
   ];
   const meta: PageMeta = { title, description: stripEscapes(t.proto.t(`codes.${code.code}.description`)) };

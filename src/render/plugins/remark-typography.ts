@@ -4,7 +4,8 @@
  * plain keyboards leave behind:
  *
  * - cjkLatinSpacing: a space between Han characters and Latin letters or digits
- *   ("发送 183 响应", "由 UAS 发送"), the convention of Chinese technical writing.
+ *   ("发送 183 响应", "由 UAS 发送"), the convention of Chinese technical writing, and none next
+ *   to full-width punctuation, which carries its own space ("Not Found（未找到）与 410").
  * - frenchSpacing: the space before « : ; ! ? » and inside « » becomes non-breaking, U+00A0
  *   before a colon and the narrow U+202F elsewhere. Only spaces that are there are converted, so a
  *   protocol token such as "Require: 100rel" stays as typed.
@@ -21,8 +22,14 @@ export interface Typography {
 const HAN_THEN_LATIN = /(\p{Script=Han})([A-Za-z0-9])/gu;
 const LATIN_THEN_HAN = /([A-Za-z0-9])(\p{Script=Han})/gu;
 
+const FULL_WIDTH = '（）「」『』【】《》〈〉，。：；！？、';
+const SPACE_AROUND_FULL_WIDTH = new RegExp(` +([${FULL_WIDTH}])|([${FULL_WIDTH}]) +`, 'gu');
+
 export function spaceCjkLatin(text: string): string {
-  return text.replace(HAN_THEN_LATIN, '$1 $2').replace(LATIN_THEN_HAN, '$1 $2');
+  return text
+    .replace(HAN_THEN_LATIN, '$1 $2')
+    .replace(LATIN_THEN_HAN, '$1 $2')
+    .replace(SPACE_AROUND_FULL_WIDTH, '$1$2');
 }
 
 export function frenchSpacing(text: string): string {
