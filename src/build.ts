@@ -156,28 +156,35 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   let done = 0;
   const size = Math.ceil(jobs.length / count);
   const shares = Array.from({ length: count }, (_, k) => jobs.slice(k * size, (k + 1) * size));
-  await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<void>((resolvePromise, reject) => {
-          const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, staging: output.staging, jobs: share };
-          const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
-          worker.on('message', (message: WorkerMessage) => {
-            if (message.type === 'progress') {
-              done += message.done;
-              options.onProgress?.(done, jobs.length);
-            } else if (message.type === 'template-error') {
-              reject(new TemplateRenderError(message.template, message.message));
-            } else {
-              ctx.i18n.misses.push(...message.misses);
-              output.written += message.written;
-            }
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`render worker exited with code ${code}`))));
-        }),
-    ),
+  const workers: Worker[] = [];
+  const runs = shares.map(
+    (share) =>
+      new Promise<void>((resolvePromise, reject) => {
+        const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, staging: output.staging, jobs: share };
+        const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
+        workers.push(worker);
+        worker.on('message', (message: WorkerMessage) => {
+          if (message.type === 'progress') {
+            done += message.done;
+            options.onProgress?.(done, jobs.length);
+          } else if (message.type === 'template-error') {
+            reject(new TemplateRenderError(message.template, message.message));
+          } else {
+            ctx.i18n.misses.push(...message.misses);
+            output.written += message.written;
+          }
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`render worker exited with code ${code}`))));
+      }),
   );
+  try {
+    await Promise.all(runs);
+  } catch (error) {
+    // Stop the other threads before the staging folder is removed under them.
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw error;
+  }
 }
 
 function missingTranslations(ctx: RenderContext): InputError {

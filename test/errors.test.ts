@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject, snapshotTree, type Project } from './helpers/project.js';
 
 let project: Project;
+const THIRTY_CODES = [100, 180, 181, 182, 183, 199, 200, 202, 204, 300, 301, 302, 305, 380, 400, 401, 402, 403, 404, 405, 406, 407, 408, 410, 412, 413, 414, 415, 416, 417];
 
 beforeEach(() => {
   project = makeProject();
@@ -73,6 +74,24 @@ describe('bad input', () => {
 
   it('reports a Handlebars syntax error with the template line', () => {
     expectFailure(() => project.edit('templates/pair.md.hbs', (t) => t.replace('{{#each differences}}', '{{#each differences}')), /templates\/pair\.md\.hbs\n\s*\d+:1\s+error Cannot compile template.*template-syntax/);
+  });
+
+  it('reports a misspelt template variable with the template, line and column, from any render thread', () => {
+    expectFailure(
+      () => project.edit('templates/pair.md.hbs', (t) => t.replace('{{lead}}', '{{leed}}')),
+      /templates\/pair\.md\.hbs\n\s*\d+:\d+\s+error Cannot render template `pair\.md`: "leed" not defined.*template-runtime/,
+    );
+    // Enough pages (30 codes: 435 pairs a language) that --jobs 2 really starts two threads.
+    const bigger = makeProject(THIRTY_CODES);
+    try {
+      bigger.edit('templates/pair.md.hbs', (t) => t.replace('{{lead}}', '{{leed}}'));
+      const threads = bigger.run('build', '--jobs', '2');
+      expect(threads.status).toBe(1);
+      expect(threads.stderr).toMatch(/templates\/pair\.md\.hbs\n\s*\d+:\d+\s+error Cannot render template `pair\.md`: "leed" not defined.*template-runtime/);
+      expect(threads.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      bigger.remove();
+    }
   });
 
   it('refuses markup in catalog text and a path-like language tag', () => {

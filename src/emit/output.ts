@@ -85,6 +85,6 @@ export class StagedOutput {
 
   async abort(): Promise<void> {
     await Promise.allSettled(this.pending);
-    await rm(this.staging, { recursive: true, force: true });
+    await rm(this.staging, { recursive: true, force: true, maxRetries: 5 });
   }
 }
