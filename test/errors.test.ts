@@ -146,6 +146,19 @@ describe('a declared fallback language', () => {
   });
 });
 
+describe('the staged output', () => {
+  it('clears staging folders that killed builds left behind, and only those', () => {
+    project.write('.out.staging-999999999', '');
+    project.write('unrelated.txt', 'keep');
+    const own = `.out.staging-${process.pid}`;
+    project.write(own, 'a running build');
+    expect(project.run('build').status).toBe(0);
+    expect(() => project.read('.out.staging-999999999')).toThrow();
+    expect(project.read(own)).toBe('a running build');
+    expect(project.read('unrelated.txt')).toBe('keep');
+  });
+});
+
 describe('the command line', () => {
   it('exits 2 with usage help on an unknown command or option', () => {
     const command = project.run('publish');

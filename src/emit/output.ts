@@ -3,7 +3,7 @@
  * replaces the old output only when the whole build succeeded. A failed or interrupted build
  * leaves the previous output exactly as it was.
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputError extends Error {
@@ -15,6 +15,27 @@ export class OutputError extends Error {
     this.ruleId = ruleId;
     this.path = path;
     this.detail = detail;
+  }
+}
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Staging folders left by builds that were killed (their process is gone). */
+async function removeAbandoned(target: string): Promise<void> {
+  const prefix = `.${basename(target)}.staging-`;
+  const names = await readdir(dirname(target)).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(name.slice(prefix.length).replace(/\.old$/, ''));
+    if (name.startsWith(prefix) && Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) {
+      await rm(join(dirname(target), name), { recursive: true, force: true, maxRetries: 5 });
+    }
   }
 }
 
@@ -35,6 +56,7 @@ export class StagedOutput {
     const existing = await stat(target).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new OutputError('output-not-directory', outDir);
     const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
+    await removeAbandoned(target);
     try {
       await rm(staging, { recursive: true, force: true });
       await mkdir(staging, { recursive: true });
