@@ -117,7 +117,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   try {
     const workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(jobs.length / 200)));
-    if (workers === 1) await renderHere(ctx, jobs, output, options.onProgress);
+    if (workers === 1) await renderJobs(ctx, jobs, output, options.onProgress);
     else await renderInWorkers(options, jobs, workers, output, ctx);
     if (ctx.i18n.misses.length) throw missingTranslations(ctx);
     await output.write(STYLESHEET_PATH, stylesheet);
@@ -136,7 +136,8 @@ export function defaultJobs(): number {
   return Math.min(availableParallelism(), 8);
 }
 
-async function renderHere(ctx: RenderContext, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress']) {
+/** Render jobs one after the other on this thread into `output` (the main thread or a worker). */
+export async function renderJobs(ctx: RenderContext, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress']) {
   let done = 0;
   for (const job of jobs) {
     const article = await renderArticle(ctx, job);

@@ -66,6 +66,11 @@ export class StagedOutput {
     return new StagedOutput(target, staging);
   }
 
+  /** Write into a staging folder another thread opened (a render worker); only that thread commits. */
+  static attach(staging: string): StagedOutput {
+    return new StagedOutput('', staging);
+  }
+
   /** Queue a file; at most `limit` writes are in flight at once. */
   async write(path: string, content: string, limit = 32): Promise<void> {
     const full = join(this.staging, path);

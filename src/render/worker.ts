@@ -3,11 +3,10 @@
  * writes them into the staging folder. It reports progress and any missing translation back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { load } from '../build.js';
+import { load, renderJobs } from '../build.js';
+import { StagedOutput } from '../emit/output.js';
 import type { Job } from '../types.js';
-import { TemplateRenderError, renderArticle } from './article.js';
+import { TemplateRenderError } from './article.js';
 
 export interface WorkerInput {
   root: string;
@@ -23,26 +22,18 @@ export type WorkerMessage =
 
 async function run(input: WorkerInput): Promise<void> {
   const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl });
-  const made = new Set<string>();
-  let written = 0;
+  const output = StagedOutput.attach(input.staging);
   let sinceReport = 0;
-  for (const job of input.jobs) {
-    const article = await renderArticle(ctx, job);
-    const base = join(input.staging, job.path);
-    const dir = dirname(base);
-    if (!made.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      made.add(dir);
-    }
-    await Promise.all([writeFile(`${base}.md`, article.markdown), writeFile(`${base}.html`, article.html)]);
-    written += 2;
-    if (++sinceReport === 25) {
-      parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
-      sinceReport = 0;
-    }
-  }
-  if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
-  parentPort!.postMessage({ type: 'done', misses: ctx.i18n.misses, written } satisfies WorkerMessage);
+  const report = () => {
+    if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
+    sinceReport = 0;
+  };
+  await renderJobs(ctx, input.jobs, output, () => {
+    if (++sinceReport === 25) report();
+  });
+  await output.flush();
+  report();
+  parentPort!.postMessage({ type: 'done', misses: ctx.i18n.misses, written: output.written } satisfies WorkerMessage);
 }
 
 try {
