@@ -28,7 +28,6 @@ export const COMMON_KEYS = [
 
 const FIXED_PROTOCOL_KEYS = [
   'heading',
-  'heading_gloss',
   'reason',
   'reason_gloss',
   'title.pair',

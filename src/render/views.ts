@@ -50,11 +50,7 @@ const rfcUrl = (reference: string, section?: string): string => {
 
 /** "183 Session Progress", or with a localized gloss where the language has one. */
 function heading(t: Tr, code: StatusCode): string {
-  const gloss = `codes.${code.code}.gloss`;
-  if (t.proto.exists(gloss)) {
-    return t.proto.t('heading', { context: 'gloss', code: code.code, reason: code.reason, gloss: t.proto.t(gloss) });
-  }
-  return t.proto.t('heading', { code: code.code, reason: code.reason });
+  return t.proto.t('heading', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } });
 }
 
 /** The reason phrase, followed by its gloss where the language has one: for link labels. */
