@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, report } from './diagnostics.js';
-import { StagedOutput, OutputError } from './emit/output.js';
+import { StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
 import { loadTemplates } from './load/templates.js';
@@ -212,7 +212,7 @@ function toInputError(error: unknown): unknown {
   }
   if (error instanceof OutputError) {
     const file = new VFile({ path: error.path });
-    report(file, error.ruleId, { path: error.path, detail: error.detail });
+    report(file, error.ruleId, { path: error.path, detail: error.detail, lock: lockPath(error.path) });
     return new InputError([file]);
   }
   return error;

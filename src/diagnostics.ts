@@ -39,6 +39,8 @@ export const diagnostics = {
   'missing-translation': (p: Params) => `Missing translation \`${p.key}\` in ${p.lang} (asked for by the ${p.where})`,
   'output-not-directory': (p: Params) => `Cannot write output: \`${p.path}\` exists and is not a directory`,
   'output-unwritable': (p: Params) => `Cannot write output to \`${p.path}\`: ${p.detail}`,
+  'output-locked': (p: Params) =>
+    `Cannot write output to \`${p.path}\`: another build (process ${p.detail}) is writing it; wait for it to finish, or delete \`${p.lock}\` if no build is running`,
 } satisfies Record<string, (p: Params) => string>;
 
 export type RuleId = keyof typeof diagnostics;

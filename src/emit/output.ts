@@ -1,13 +1,14 @@
 /**
  * Atomic output: pages are written into a fresh staging folder beside the output folder, which
  * replaces the old output only when the whole build succeeded. A failed or interrupted build
- * leaves the previous output exactly as it was.
+ * leaves the previous output exactly as it was. A lock file beside the output folder keeps two
+ * builds from writing the same output at once.
  */
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputError extends Error {
-  readonly ruleId: 'output-not-directory' | 'output-unwritable';
+  readonly ruleId: 'output-not-directory' | 'output-unwritable' | 'output-locked';
   readonly path: string;
   readonly detail: string;
   constructor(ruleId: OutputError['ruleId'], path: string, detail = '') {
@@ -30,7 +31,12 @@ const isRunning = (pid: number): boolean => {
 /** Staging folders left by builds that were killed (their process is gone). */
 async function removeAbandoned(target: string): Promise<void> {
   const prefix = `.${basename(target)}.staging-`;
-  const names = await readdir(dirname(target)).catch(() => [] as string[]);
+  const names = (await readdir(dirname(target)).catch(() => [] as string[])).sort();
+  // A build killed between the two renames of its commit left the previous output as `.old`.
+  if (!(await exists(target))) {
+    const previous = names.find((name) => name.startsWith(prefix) && name.endsWith('.old') && !isRunning(Number(name.slice(prefix.length, -4))));
+    if (previous) await rename(join(dirname(target), previous), target);
+  }
   for (const name of names) {
     const pid = Number(name.slice(prefix.length).replace(/\.old$/, ''));
     if (name.startsWith(prefix) && Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) {
@@ -39,9 +45,36 @@ async function removeAbandoned(target: string): Promise<void> {
   }
 }
 
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+/** `.<out>.lock` beside the output folder, holding the pid of the build that writes it. */
+export const lockPath = (target: string) => join(dirname(target), `.${basename(target)}.lock`);
+
+/** Take the lock of `target`, or fail naming the build that holds it; a dead holder's lock is taken over. */
+async function acquireLock(target: string, shown: string): Promise<string> {
+  const path = lockPath(target);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new OutputError('output-unwritable', shown, (error as Error).message);
+    }
+    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
+      throw new OutputError('output-locked', shown, `${holder}`);
+    }
+    await rm(path, { force: true });
+  }
+  throw new OutputError('output-locked', shown, 'unknown');
+}
+
 export class StagedOutput {
   readonly target: string;
   readonly staging: string;
+  private lock: string | undefined;
   private readonly made = new Map<string, Promise<unknown>>();
   private pending: Promise<void>[] = [];
   written = 0;
@@ -56,14 +89,26 @@ export class StagedOutput {
     const existing = await stat(target).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new OutputError('output-not-directory', outDir);
     const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
-    await removeAbandoned(target);
+    await mkdir(dirname(target), { recursive: true }).catch((error: Error) => {
+      throw new OutputError('output-unwritable', outDir, error.message);
+    });
+    const lock = await acquireLock(target, outDir);
     try {
+      await removeAbandoned(target);
       await rm(staging, { recursive: true, force: true });
       await mkdir(staging, { recursive: true });
     } catch (error) {
+      await rm(lock, { force: true });
       throw new OutputError('output-unwritable', outDir, (error as Error).message);
     }
-    return new StagedOutput(target, staging);
+    const output = new StagedOutput(target, staging);
+    output.lock = lock;
+    return output;
+  }
+
+  private async release(): Promise<void> {
+    if (this.lock) await rm(this.lock, { force: true });
+    this.lock = undefined;
   }
 
   /** Write into a staging folder another thread opened (a render worker); only that thread commits. */
@@ -99,19 +144,22 @@ export class StagedOutput {
   async commit(): Promise<void> {
     await this.flush();
     const old = `${this.staging}.old`;
-    const hadTarget = await stat(this.target).then(() => true, () => false);
+    const hadTarget = await exists(this.target);
     try {
       if (hadTarget) await rename(this.target, old);
       await rename(this.staging, this.target);
     } catch (error) {
       if (hadTarget) await rename(old, this.target).catch(() => undefined);
+      await this.release();
       throw new OutputError('output-unwritable', this.target, (error as Error).message);
     }
     if (hadTarget) await rm(old, { recursive: true, force: true });
+    await this.release();
   }
 
   async abort(): Promise<void> {
     await Promise.allSettled(this.pending);
     await rm(this.staging, { recursive: true, force: true, maxRetries: 5 });
+    await this.release();
   }
 }

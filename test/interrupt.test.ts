@@ -1,0 +1,75 @@
+/**
+ * A build killed at any moment leaves the previous output complete and unchanged, and two builds
+ * started at once do not write the same output: the second one is refused with a clear message.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from './helpers/paths.js';
+import { makeProject, snapshotTree, type Project } from './helpers/project.js';
+
+const CODES = [100, 180, 183, 199, 200, 202, 302, 401, 404, 407, 480, 486, 487, 503, 600, 603];
+
+let project: Project;
+let before: Map<string, string>;
+/** How long one build of the project takes here, in ms. */
+let duration = 0;
+
+beforeAll(() => {
+  project = makeProject(CODES);
+  const started = performance.now();
+  const first = project.run('build');
+  duration = performance.now() - started;
+  expect(first.status, first.stderr).toBe(0);
+  before = snapshotTree(project.path('out'));
+});
+
+afterAll(() => project.remove());
+
+function startBuild() {
+  const child = spawn(process.execPath, [CLI, 'build', '--root', project.dir], { env: { ...process.env, CI: 'true' } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { child, done };
+}
+
+const leftovers = () => readdirSync(project.dir).filter((name) => name.startsWith('.out.'));
+
+describe('a build killed with SIGKILL', () => {
+  // Moments as shares of a measured build: start-up, rendering, and densely around the swap at the end.
+  const shares = [0.05, 0.2, 0.4, 0.6, 0.8, 0.9, 0.94, 0.97, 0.99, 1, 1.01, 1.03, 1.06];
+
+  it.each(shares)('at %f of a build leaves the previous output complete and unchanged', async (share) => {
+    const { child, done } = startBuild();
+    setTimeout(() => child.kill('SIGKILL'), share * duration);
+    const result = await done;
+    // A build that finished before the kill must have written the same bytes.
+    if (result.signal === null) expect(result.code, result.stderr).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(before);
+  });
+
+  it('does not stop the next build, which clears what the killed ones left', () => {
+    const result = project.run('build');
+    expect(result.status, result.stderr).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(before);
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+describe('two builds started at once', () => {
+  it('refuse the second one with a clear message, and the first one completes', async () => {
+    const first = startBuild();
+    const lock = project.path('.out.lock');
+    while (!existsSync(lock)) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = project.run('build');
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/error Cannot write output to `.*out`: another build \(process \d+\) is writing it; wait for it to finish, or delete `.*\.out\.lock` if no build is running\s+output-locked/);
+    const result = await first.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(before);
+    expect(leftovers()).toEqual([]);
+  });
+});
