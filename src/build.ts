@@ -81,7 +81,11 @@ export function plan(ctx: RenderContext, langs: string[] | undefined): Job[] {
   const chosen = selectLanguages(ctx.languages, langs);
   const jobs = planJobs(ctx.catalog, chosen);
   const duplicates = duplicatePaths(jobs);
-  if (duplicates.length) throw new Error(`Two pages map to the same path: ${duplicates.join(', ')}`);
+  if (duplicates.length) {
+    const file = new VFile({ path: 'locales/languages.json' });
+    report(file, 'duplicate-output-path', { paths: duplicates.map((p) => `\`${p}\``).join(', ') }, { line: 1, column: 1 });
+    throw new InputError([file]);
+  }
   return jobs;
 }
 

@@ -59,6 +59,14 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/Duplicate code `486`, first defined in `data\/sip\/codes\/486\.yaml`\s+duplicate-code/);
   });
 
+  it('reports a value of the wrong type and a missing text field', () => {
+    const result = expectFailure(() =>
+      project.edit('data/sip/codes/486.yaml', (t) => t.replace(/sdp: \w+/, 'sdp: maybe').replace(/\n  fix: >-\n(    .*\n)+/, '\n')),
+    );
+    expect(result.stderr).toMatch(/486\.yaml\n(.*\n)*\s*\d+:\d+\s+error Unexpected string for `facts\.sdp`, expected a boolean\s+wrong-type/);
+    expect(result.stderr).toMatch(/error Missing required field `text\.fix`\s+missing-field/);
+  });
+
   it('reports a missing translation key and mismatched interpolation variables in a locale', () => {
     const result = expectFailure(() =>
       project.edit('locales/zh-CN/sip.json', (t) => t.replace(/"use": "[^"]*"\n/, '"usage": "x"\n').replace('{{provisional}} 与 {{final}}', '{{provisional}} 与 {{finale}}')),
@@ -94,6 +102,27 @@ describe('bad input', () => {
     }
   });
 
+  it('reports an unknown partial and an unknown helper with the template line', () => {
+    const result = expectFailure(() =>
+      project.edit('templates/code.md.hbs', (t) => t.replace('# {{title}}', '# {{title}}\n\n{{> missing-partial}}\n\n{{shout title}}')),
+    );
+    expect(result.stderr).toMatch(/templates\/code\.md\.hbs\n\s*\d+:\d+\s+error Cannot render template `code\.md`: The partial missing-partial could not be found\s+template-runtime/);
+    project.edit('templates/code.md.hbs', (t) => t.replace('{{> missing-partial}}', ''));
+    const helper = project.run('build');
+    expect(helper.status).toBe(1);
+    expect(helper.stderr).toMatch(/templates\/code\.md\.hbs\n\s*\d+:\d+\s+error Cannot render template `code\.md`: .*shout.*\s+template-runtime/);
+  });
+
+  it('refuses a language tag with a NUL byte', () => {
+    const result = expectFailure(() => project.edit('locales/languages.json', (t) => t.replace('"zh-CN"', '"zh\\u0000"')));
+    expect(result.stderr).toMatch(/error Invalid language tag `zh\u0000`.*invalid-language-tag/);
+  });
+
+  it('refuses a language tag that would mix with an output folder of other files', () => {
+    const result = expectFailure(() => project.edit('locales/languages.json', (t) => t.replace('"zh-CN"', '"kb"')));
+    expect(result.stderr).toMatch(/3:\d+\s+error Unexpected language tag `kb`: its pages would be written into the `kb\/` output folder.*output-path-conflict/);
+  });
+
   it('refuses markup in catalog text and a path-like language tag', () => {
     const result = expectFailure(() => {
       project.edit('data/sip/codes/486.yaml', (t) => t.replace(/description: >-\n/, 'description: >-\n    <script>alert(1)</script>\n'));
@@ -109,6 +138,9 @@ describe('bad input', () => {
     expect(fileOut.status).toBe(1);
     expect(fileOut.stderr).toMatch(/exists and is not a directory\s+output-not-directory/);
     expect(project.read('out')).toBe('not a folder');
+    const below = project.run('build', '--out', 'out/inside');
+    expect(below.status).toBe(1);
+    expect(below.stderr).toMatch(/error Cannot write output to `.*out\/inside`: `.*out` is a file, not a folder\s+output-unwritable/);
     const unknown = project.run('build', '--lang', 'xx', '--out', 'elsewhere');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/Unknown language `xx`, expected one of `en`, `zh-CN`/);

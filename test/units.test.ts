@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { differingFacts, relatedPairs } from '../src/compare/facts.js';
-import { planPairs } from '../src/plan/jobs.js';
+import { duplicatePaths, planPairs } from '../src/plan/jobs.js';
 import { urlFor } from '../src/render/article.js';
 import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
 import { frenchSpacing, spaceCjkLatin } from '../src/render/plugins/remark-typography.js';
@@ -55,6 +55,15 @@ describe('planPairs', () => {
     expect(pairs).toHaveLength(6);
     expect(pairs).toContainEqual([183, 439]);
     expect(pairs.every(([low, high]) => low < high)).toBe(true);
+  });
+});
+
+describe('duplicatePaths', () => {
+  const job = (path: string) => ({ kind: 'index' as const, lang: 'x', translationKey: 'index', path, codes: [] });
+  it('should find two pages written to one file, also when only the case differs', () => {
+    expect(duplicatePaths([job('en/index'), job('de/index')])).toEqual([]);
+    expect(duplicatePaths([job('en/index'), job('en/index')])).toEqual(['en/index']);
+    expect(duplicatePaths([job('en/sip/a'), job('EN/sip/a')])).toEqual(['en/sip/a and EN/sip/a']);
   });
 });
 

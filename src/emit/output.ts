@@ -89,8 +89,9 @@ export class StagedOutput {
     const existing = await stat(target).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new OutputError('output-not-directory', outDir);
     const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
-    await mkdir(dirname(target), { recursive: true }).catch((error: Error) => {
-      throw new OutputError('output-unwritable', outDir, error.message);
+    await mkdir(dirname(target), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      const notFolder = error.code === 'EEXIST' || error.code === 'ENOTDIR';
+      throw new OutputError('output-unwritable', outDir, notFolder ? `\`${error.path ?? dirname(target)}\` is a file, not a folder` : error.message);
     });
     const lock = await acquireLock(target, outDir);
     try {

@@ -19,6 +19,9 @@ const OPTIONAL_KEY = /^codes\.\d{3}\.gloss$/;
 const TYPOGRAPHY_OPTIONS = ['cjkLatinSpacing', 'frenchSpacing'];
 const TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|\d{3}))?$/;
 
+/** Top-level output folders that are not languages: a language folder of that name would mix with them. */
+export const RESERVED_OUTPUT_FOLDERS = ['assets', 'kb'];
+
 export function isSafeLanguageTag(tag: string): boolean {
   if (!TAG.test(tag)) return false;
   try {
@@ -140,6 +143,10 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
     }
     if (typeof tag !== 'string' || !isSafeLanguageTag(tag)) {
       report(file, 'invalid-language-tag', { tag: String(tag) }, parsed.placeOf([i, 'tag']));
+      return;
+    }
+    if (RESERVED_OUTPUT_FOLDERS.includes(tag.toLowerCase())) {
+      report(file, 'output-path-conflict', { tag, folder: tag.toLowerCase() }, parsed.placeOf([i, 'tag']));
       return;
     }
     if (typeof name !== 'string' || name.trim() === '') {

@@ -34,13 +34,18 @@ export function planJobs(catalog: Catalog, languages: Language[]): Job[] {
   return jobs;
 }
 
-/** Paths that two jobs would both write: always a planning bug, never allowed to overwrite. */
+/**
+ * Paths that two jobs would both write, compared without case as a case-insensitive file system
+ * would: never allowed to overwrite each other.
+ */
 export function duplicatePaths(jobs: Job[]): string[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   const duplicates = new Set<string>();
   for (const job of jobs) {
-    if (seen.has(job.path)) duplicates.add(job.path);
-    seen.add(job.path);
+    const key = job.path.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) duplicates.add(first === job.path ? job.path : `${first} and ${job.path}`);
+    else seen.set(key, job.path);
   }
   return [...duplicates].sort();
 }
