@@ -123,6 +123,13 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/3:\d+\s+error Unexpected language tag `kb`: its pages would be written into the `kb\/` output folder.*output-path-conflict/);
   });
 
+  it('refuses markup in a translation, where it is written', () => {
+    const result = expectFailure(() =>
+      project.edit('locales/zh-CN/common.json', (t) => t.replace(/"description": "([^"]*)"/, '"description": "$1 [更多](javascript:alert(1))"')),
+    );
+    expect(result.stderr).toMatch(/locales\/zh-CN\/common\.json\n\s*\d+:\d+\s+error Unexpected Markdown link in text, write plain sentences without markup\s+unsafe-text/);
+  });
+
   it('refuses markup in catalog text and a path-like language tag', () => {
     const result = expectFailure(() => {
       project.edit('data/sip/codes/486.yaml', (t) => t.replace(/description: >-\n/, 'description: >-\n    <script>alert(1)</script>\n'));

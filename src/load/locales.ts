@@ -10,7 +10,7 @@ import type { Catalog, FallbackKeys, Language, Resources } from '../types.js';
 import { TEXT_FIELDS } from '../types.js';
 import { readVFile } from './catalog.js';
 import { parseJson, type Parsed } from './source.js';
-import { checkSafeText } from './validate-code.js';
+import { checkLocaleText } from './safe-text.js';
 
 export const SOURCE_LANG = 'en';
 /** Keys a language may leave out: a gloss of the reason phrase helps only some languages. */
@@ -87,6 +87,7 @@ export async function loadLocales(
       files.push(file);
       const parsed = parseJson(file);
       if (!parsed) continue;
+      checkLocaleText(file, parsed);
       resources[tag]![ns] = parsed.value;
       parsedFiles.set(`${tag}/${ns}`, { file, parsed });
     }
@@ -221,7 +222,6 @@ function compareResources(lang: string, ns: string, source: unknown, file: VFile
       const show = (vars: string[]) => (vars.length ? vars.map((v) => `{{${v}}}`).join(', ') : 'none');
       report(file, 'interpolation-mismatch', { key, lang, source: SOURCE_LANG, actual: show(have), expected: show(want) }, parsed.placeOf(pathOf(key)));
     }
-    if (key.startsWith('codes.')) checkSafeText(file, parsed, pathOf(key), text);
   }
   return missing;
 }

@@ -5,30 +5,13 @@
 import type { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
 import { TEXT_FIELDS, type CodeFacts, type Protocol, type StatusCode } from '../types.js';
+import { checkSafeText } from './safe-text.js';
 import type { KeyPath, Parsed } from './source.js';
 
 const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'lifecycle', 'aliases', 'facts', 'related', 'text'];
 const LIFECYCLE_FIELDS = ['status', 'by', 'note'];
-const UNSAFE: Array<[RegExp, string]> = [
-  [/[<>]/, 'angle bracket (HTML)'],
-  [/\{\{|\}\}/, 'template braces `{{ }}`'],
-  [/`/, 'backtick (Markdown code)'],
-  [/[\u0000-\u0008\u000b-\u001f\u007f]/, 'control character'],
-];
-
 const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
-
-/** Report a problem if `text` carries markup or control characters; returns whether it is clean. */
-export function checkSafeText(file: VFile, parsed: Parsed, path: KeyPath, text: string): boolean {
-  for (const [pattern, what] of UNSAFE) {
-    if (pattern.test(text)) {
-      report(file, 'unsafe-text', { what }, parsed.placeOf(path));
-      return false;
-    }
-  }
-  return true;
-}
 
 export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol): StatusCode | undefined {
   const before = file.messages.length;
