@@ -43,6 +43,14 @@ export const diagnostics = {
   'output-unwritable': (p: Params) => `Cannot write output to \`${p.path}\`: ${p.detail}`,
   'output-locked': (p: Params) =>
     `Cannot write output to \`${p.path}\`: another build (process ${p.detail}) is writing it; wait for it to finish, or delete \`${p.lock}\` if no build is running`,
+  // Findings of `codepairs check --output` about generated pages.
+  'empty-section': (p: Params) => `Empty section \`${p.heading}\`: the heading is followed by no text`,
+  'repeated-word': (p: Params) => `Repeated word \`${p.word}\``,
+  'repeated-sentence': (p: Params) => `Sentence said twice on the page: ${p.sentence}`,
+  'differences-repeat-text': (p: Params) => `Section \`${p.section}\` repeats a sentence of a code section: ${p.sentence}`,
+  'untranslated-text': (p: Params) => `Untranslated text in ${p.lang}, the same as the English page: ${p.text}`,
+  'broken-link': (p: Params) => `Broken link \`${p.url}\`: no file \`${p.target}\` in the output`,
+  'near-duplicate': (p: Params) => `Near-duplicate page: similarity ${p.similarity} with \`${p.other}\` is above ${p.max}`,
 } satisfies Record<string, (p: Params) => string>;
 
 export type RuleId = keyof typeof diagnostics;

@@ -6,7 +6,11 @@ export interface Config {
   out?: string;
   baseUrl?: string;
   langs?: string[];
+  /** Thresholds of `codepairs check --output`. */
+  lint?: { maxSimilarity?: number };
 }
+
+export const DEFAULT_MAX_SIMILARITY = 0.7;
 
 export const CONFIG_FILE = 'codepairs.config.json';
 
@@ -23,7 +27,7 @@ export function readConfig(root: string): Config {
     throw new ConfigError(`${CONFIG_FILE}: ${(error as Error).message}`);
   }
   const config = (data ?? {}) as Record<string, unknown>;
-  const allowed = ['out', 'baseUrl', 'langs'];
+  const allowed = ['out', 'baseUrl', 'langs', 'lint'];
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`${key}\`, expected one of ${allowed.join(', ')}`);
   }
@@ -31,6 +35,13 @@ export function readConfig(root: string): Config {
   if (config.baseUrl !== undefined && typeof config.baseUrl !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`baseUrl\` must be a string`);
   if (config.langs !== undefined && !(Array.isArray(config.langs) && config.langs.every((l) => typeof l === 'string'))) {
     throw new ConfigError(`${CONFIG_FILE}: \`langs\` must be a list of language tags`);
+  }
+  if (config.lint !== undefined) {
+    const lint = config.lint as Record<string, unknown>;
+    if (typeof lint !== 'object' || lint === null || Array.isArray(lint)) throw new ConfigError(`${CONFIG_FILE}: \`lint\` must be an object such as { "maxSimilarity": 0.7 }`);
+    for (const key of Object.keys(lint)) if (key !== 'maxSimilarity') throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`lint.${key}\`, expected maxSimilarity`);
+    const max = lint.maxSimilarity;
+    if (max !== undefined && !(typeof max === 'number' && max > 0 && max <= 1)) throw new ConfigError(`${CONFIG_FILE}: \`lint.maxSimilarity\` must be a number above 0 and at most 1`);
   }
   return config as Config;
 }

@@ -1,20 +1,23 @@
 /**
  * The command line: the only module that reads argv, prints and decides the exit code.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VFile } from 'vfile';
 import { reporter } from 'vfile-reporter';
 import { build, load } from '../build.js';
 import { InputError } from '../diagnostics.js';
-import { ConfigError, readConfig } from './config.js';
+import { lintOutput } from '../lint/lint-output.js';
+import { ConfigError, DEFAULT_MAX_SIMILARITY, readConfig } from './config.js';
 
 const HELP = `codepairs — comparison articles for every pair of protocol status codes
 
 Usage:
   codepairs build [options]   render every page into the output folder
   codepairs check [options]   validate the catalog, locales and templates; write nothing
+  codepairs check --output    also read the generated pages in the output folder as a reader
+                              would and report what reads badly (see the README for the rules)
   codepairs --help | --version
 
 Options:
@@ -27,10 +30,12 @@ Options:
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
   --jobs, -j <n>     render threads (default: one per core, at most 8; 1 renders on
                      the main thread)
+  --output           (check) lint the pages in the output folder (--out) too
   --quiet            print nothing but errors
 
 Settings can also live in codepairs.config.json in the project folder:
-  { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"] }
+  { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"],
+    "lint": { "maxSimilarity": 0.7 } }
 Command-line options win over the file.
 
 Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 usage error.`;
@@ -55,6 +60,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         'base-url': { type: 'string' },
         root: { type: 'string' },
         quiet: { type: 'boolean' },
+        output: { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -76,12 +82,28 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const printWarnings = (files: VFile[]) => {
       if (files.length) printError(reporter(files, { quiet: true }));
     };
+    if (values.output && command !== 'check') throw new UsageError('--output belongs to `check`: `codepairs check --output`');
     if (command === 'check') {
       const { ctx, warnings } = await load({ root, baseUrl });
       printWarnings(warnings);
       const verdict = warnings.length ? 'no errors' : 'no problems';
       if (!values.quiet) print(`codepairs check: ${ctx.catalog.codes.length} ${ctx.catalog.protocol.name} codes, ${ctx.languages.length} languages (${ctx.languages.map((l) => l.tag).join(', ')}): ${verdict}`);
-      return 0;
+      if (!values.output) return 0;
+      const shown = values.out ?? config.out ?? 'out';
+      const outDir = resolve(root, shown);
+      if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to check: run \`codepairs build\` first`);
+      const maxSimilarity = config.lint?.maxSimilarity ?? DEFAULT_MAX_SIMILARITY;
+      const result = await lintOutput(ctx, { outDir, cwd: process.cwd(), maxSimilarity, langs });
+      if (result.files.length) printError(reporter(result.files, { quiet: true }));
+      if (!values.quiet) {
+        for (const l of result.languages) {
+          const similar = l.mostSimilar ? `; most similar pair pages ${l.mostSimilar.a} and ${l.mostSimilar.b}: ${l.mostSimilar.similarity.toFixed(2)} (limit ${maxSimilarity})` : '';
+          print(`  ${l.lang}: ${l.pages} pages${similar}`);
+        }
+        const count = result.files.reduce((n, f) => n + f.messages.length, 0);
+        print(`codepairs check --output: ${result.pages} pages in ${shown}: ${count ? `${count} findings` : 'no findings'}`);
+      }
+      return result.files.length ? 1 : 0;
     }
     if (command === 'build') {
       const outDir = resolve(root, values.out ?? config.out ?? 'out');

@@ -1,0 +1,138 @@
+/**
+ * `codepairs check --output`: read every generated Markdown page the way a careful reader would
+ * and report what reads badly — empty sections, doubled words, sentences said twice, key
+ * differences that repeat the code texts, prose left in English, broken links, and pair pages
+ * too similar to another — as vfile messages on the page files.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { VFile } from 'vfile';
+import { report } from '../diagnostics.js';
+import { translator } from '../render/i18n.js';
+import { typeset } from '../render/plugins/remark-typography.js';
+import type { RenderContext } from '../render/article.js';
+import { readPage, type Page } from './page.js';
+import { brokenLinks, differencesRepeatText, emptySections, repeatedSentences, repeatedWords, untranslatedText, type Finding, type SectionLabels } from './page-rules.js';
+import { jaccard, mostSimilar, shingles, signature, wordsOf } from './similarity.js';
+
+export interface LintOptions {
+  /** The output folder to read. */
+  outDir: string;
+  /** Where paths in messages are shown from (the current folder). */
+  cwd: string;
+  /** Pair pages more similar than this to another pair page are near-duplicates. */
+  maxSimilarity: number;
+  /** Languages to read (default: all); English is read too, as the original of the others. */
+  langs?: string[];
+}
+
+export interface LanguageSummary {
+  lang: string;
+  pages: number;
+  /** The two most similar pair pages and their estimated similarity. */
+  mostSimilar?: { a: string; b: string; similarity: number };
+}
+
+export interface LintResult {
+  files: VFile[];
+  pages: number;
+  languages: LanguageSummary[];
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/')).sort();
+}
+
+function labelsOf(ctx: RenderContext, lang: string): SectionLabels {
+  const language = ctx.languages.find((l) => l.tag === lang);
+  const typography = { cjkLatinSpacing: language?.cjkLatinSpacing === true, frenchSpacing: language?.frenchSpacing === true };
+  const common = translator(ctx.i18n, lang, 'common');
+  const label = (key: string) => typeset(common.t(`sections.${key}`), typography);
+  return { differences: label('differences'), choose: label('choose'), learnMore: label('learnMore') };
+}
+
+export async function lintOutput(ctx: RenderContext, options: LintOptions): Promise<LintResult> {
+  const all = await listFiles(options.outDir);
+  const present = new Set(all);
+  const files: VFile[] = [];
+  const languages: LanguageSummary[] = [];
+  const record = (page: Page, findings: Finding[]) => {
+    if (!findings.length) return;
+    const file = new VFile({ path: relative(options.cwd, join(options.outDir, page.path)) });
+    for (const f of findings) report(file, f.ruleId, f.params, f.place);
+    files.push(file);
+  };
+  const read = async (path: string) => readPage(path, await readFile(join(options.outDir, path), 'utf8'));
+
+  // English first: the other languages are compared with it.
+  const order = [...ctx.languages].sort((a, b) => Number(b.tag === 'en') - Number(a.tag === 'en'));
+  const english = new Map<string, Page>();
+  let pages = 0;
+  for (const { tag } of order) {
+    const chosen = !options.langs?.length || options.langs.includes(tag);
+    if (!chosen && tag !== 'en') continue;
+    const paths = all.filter((p) => p.startsWith(`${tag}/`) && p.endsWith('.md'));
+    if (!paths.length) continue;
+    const labels = labelsOf(ctx, tag);
+    const pairs: PairPage[] = [];
+    for (const path of paths) {
+      const page = await read(path);
+      if (tag === 'en') english.set(page.translationKey, keepProse(page));
+      if (!chosen) continue;
+      record(page, [
+        ...emptySections(page),
+        ...repeatedWords(page),
+        ...repeatedSentences(page),
+        ...differencesRepeatText(page, labels),
+        ...untranslatedText(page, english.get(page.translationKey)),
+        ...brokenLinks(page, (p) => present.has(p)),
+      ]);
+      if (page.codes.length === 2) {
+        const set = shingles(wordsOf(tag, page.blocks.map((b) => b.text).join('\n')));
+        pairs.push({ path, codes: page.codes, set, sig: signature(set) });
+      }
+    }
+    if (!chosen) continue;
+    pages += paths.length;
+    languages.push({ lang: tag, pages: paths.length, ...nearDuplicates(pairs, options.maxSimilarity, (path, findings) => record({ path } as Page, findings)) });
+  }
+  return { files: files.sort((a, b) => a.path.localeCompare(b.path)), pages, languages };
+}
+
+/** Only what untranslatedText compares, so all English pages fit in memory. */
+const keepProse = (page: Page): Page => ({ ...page, blocks: page.blocks.filter((b) => b.kind === 'paragraph'), links: [], emptyHeadings: [] });
+
+interface PairPage {
+  path: string;
+  codes: number[];
+  /** Its distinct shingles, and their MinHash signature. */
+  set: Uint32Array;
+  sig: Uint32Array;
+}
+
+/**
+ * MinHash finds each pair page's most similar candidate; the exact similarity of the shingle
+ * sets then decides, so a finding never rests on an estimate.
+ */
+function nearDuplicates(
+  pairs: PairPage[],
+  max: number,
+  record: (path: string, findings: Finding[]) => void,
+): Pick<LanguageSummary, 'mostSimilar'> {
+  const byCode = new Map<number, number[]>();
+  pairs.forEach((p, i) => p.codes.forEach((c) => byCode.set(c, [...(byCode.get(c) ?? []), i])));
+  const best = mostSimilar(
+    pairs.map((p) => p.sig),
+    [...byCode.values()],
+  );
+  let top: LanguageSummary['mostSimilar'];
+  best.forEach((pair, i) => {
+    if (!pair) return;
+    const other = pairs[pair.b]!.path;
+    const similarity = jaccard(pairs[i]!.set, pairs[pair.b]!.set);
+    if (!top || similarity > top.similarity) top = { a: pairs[i]!.path, b: other, similarity };
+    if (similarity > max) record(pairs[i]!.path, [{ ruleId: 'near-duplicate', params: { other, similarity: similarity.toFixed(2), max }, place: { line: 1, column: 1 } }]);
+  });
+  return top ? { mostSimilar: top } : {};
+}

@@ -1,0 +1,129 @@
+/**
+ * Rules that read one page (and, for untranslated prose, its English original): each returns
+ * findings with the place they point at. Pure.
+ */
+import retextLatin from 'retext-latin';
+import retextRepeatedWords from 'retext-repeated-words';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import type { Place } from '../diagnostics.js';
+import type { Block, Page } from './page.js';
+
+export type LintRuleId = 'empty-section' | 'repeated-word' | 'repeated-sentence' | 'differences-repeat-text' | 'untranslated-text' | 'broken-link' | 'near-duplicate';
+
+export interface Finding {
+  ruleId: LintRuleId;
+  params: Record<string, string | number>;
+  place: Place;
+}
+
+/** Headings of a pair article's own sections in one language, from its `sections.*` labels. */
+export interface SectionLabels {
+  differences: string;
+  choose: string;
+  learnMore: string;
+}
+
+/** Sentences shorter than this are labels or fragments, not prose worth comparing. */
+const MIN_SENTENCE = 20;
+
+const segmenters = new Map<string, Intl.Segmenter>();
+export function sentencesOf(lang: string, text: string): string[] {
+  let segmenter = segmenters.get(lang);
+  if (!segmenter) segmenters.set(lang, (segmenter = new Intl.Segmenter(lang, { granularity: 'sentence' })));
+  return [...segmenter.segment(text)].map((s) => s.segment.replace(/\s+/g, ' ').trim()).filter((s) => s.length >= MIN_SENTENCE);
+}
+
+export function emptySections(page: Page): Finding[] {
+  return page.emptyHeadings.map(({ text, place }) => ({ ruleId: 'empty-section', params: { heading: text }, place }));
+}
+
+const retext = unified().use(retextLatin).use(retextRepeatedWords).freeze();
+/** Texts already checked and found clean: pages repeat most of their text. */
+const clean = new Set<string>();
+
+/** "the the": retext-repeated-words over every heading, paragraph and cell. */
+export function repeatedWords(page: Page): Finding[] {
+  const findings: Finding[] = [];
+  for (const block of page.blocks) {
+    if (clean.has(block.text)) continue;
+    const file = new VFile(block.text);
+    retext.runSync(retext.parse(file), file);
+    if (file.messages.length === 0) clean.add(block.text);
+    for (const message of file.messages) {
+      const word = String(message.actual ?? '').split(/\s+/)[0] ?? '';
+      const line = message.line ?? 1;
+      // Place the finding in the page: blocks are one line, except in rare wrapped paragraphs.
+      const place = line === 1 ? { line: block.place.line, column: block.place.column + (message.column ?? 1) - 1 } : block.place;
+      findings.push({ ruleId: 'repeated-word', params: { word }, place });
+    }
+  }
+  return findings;
+}
+
+const prose = (page: Page) => page.blocks.filter((b) => b.kind === 'paragraph');
+
+/** A sentence said twice on one page. */
+export function repeatedSentences(page: Page): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const block of prose(page)) {
+    for (const sentence of sentencesOf(page.lang, block.text)) {
+      if (seen.has(sentence)) findings.push({ ruleId: 'repeated-sentence', params: { sentence }, place: block.place });
+      seen.add(sentence);
+    }
+  }
+  return findings;
+}
+
+/**
+ * A pair article's own text (lead, key differences, which to use when) must not repeat what the
+ * two code sections already say.
+ */
+export function differencesRepeatText(page: Page, labels: SectionLabels): Finding[] {
+  if (page.codes.length !== 2) return [];
+  const own = (b: Block) => b.section === '' || b.section === labels.differences || b.section === labels.choose;
+  const codeText = new Set(prose(page).filter((b) => !own(b) && b.section !== labels.learnMore).flatMap((b) => sentencesOf(page.lang, b.text)));
+  const findings: Finding[] = [];
+  for (const block of prose(page).filter(own)) {
+    for (const sentence of sentencesOf(page.lang, block.text)) {
+      if (codeText.has(sentence)) findings.push({ ruleId: 'differences-repeat-text', params: { section: block.section || block.subsection, sentence }, place: block.place });
+    }
+  }
+  return findings;
+}
+
+/** Prose of a translated page that is word for word the English page's. */
+export function untranslatedText(page: Page, english: Page | undefined): Finding[] {
+  if (!english || page.lang === english.lang) return [];
+  // Prose, not names: references such as "RFC 3261, section 21.6.3 (604)" read the same in many languages.
+  const source = new Set(prose(english).map((b) => b.text).filter((t) => (t.match(/\p{L}{2,}/gu)?.length ?? 0) >= 6));
+  return prose(page)
+    .filter((b) => source.has(b.text))
+    .map((b) => ({ ruleId: 'untranslated-text' as const, params: { lang: page.lang, text: b.text.length > 60 ? `${b.text.slice(0, 57)}...` : b.text }, place: b.place }));
+}
+
+/** Relative links must reach a file of the output; a Markdown link also needs its HTML page. */
+export function brokenLinks(page: Page, exists: (path: string) => boolean): Finding[] {
+  const findings: Finding[] = [];
+  const dir = page.path.split('/').slice(0, -1);
+  for (const { url, place } of page.links) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('#') || url.startsWith('/')) continue;
+    const target = resolvePath(dir, url.split('#')[0]!);
+    const needed = target && target.endsWith('.md') ? [target, `${target.slice(0, -3)}.html`] : [target];
+    const missing = needed.find((p) => !p || !exists(p));
+    if (missing !== undefined) findings.push({ ruleId: 'broken-link', params: { url, target: missing || url }, place });
+  }
+  return findings;
+}
+
+function resolvePath(dir: string[], relative: string): string | undefined {
+  const parts = [...dir];
+  for (const part of relative.split('/')) {
+    if (part === '..') {
+      if (!parts.length) return undefined;
+      parts.pop();
+    } else if (part !== '.' && part !== '') parts.push(decodeURIComponent(part));
+  }
+  return parts.join('/');
+}

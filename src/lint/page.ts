@@ -1,0 +1,122 @@
+/**
+ * A generated Markdown page as the output linter sees it: front matter, the blocks of text in
+ * reading order with the heading section they belong to, and the links. Pure: text in, model out.
+ */
+import type { Heading, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import { parse as parseYaml } from 'yaml';
+import remarkTable from '../render/plugins/remark-table.js';
+import type { Place } from '../diagnostics.js';
+
+export type BlockKind = 'heading' | 'paragraph' | 'cell';
+
+export interface Block {
+  kind: BlockKind;
+  text: string;
+  place: Place;
+  /** The heading of the level-2 section the block is in ('' before the first one). */
+  section: string;
+  /** The heading of the innermost section the block is in. */
+  subsection: string;
+}
+
+export interface Page {
+  /** Path relative to the output folder, e.g. "en/sip/183-vs-439.md". */
+  path: string;
+  lang: string;
+  translationKey: string;
+  codes: number[];
+  blocks: Block[];
+  links: Array<{ url: string; place: Place }>;
+  /** Headings directly followed by a heading of the same or a higher level, or by the end. */
+  emptyHeadings: Array<{ text: string; place: Place }>;
+}
+
+const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkTable).freeze();
+
+const placeOf = (node: { position?: { start: { line: number; column: number } } }): Place => ({
+  line: node.position?.start.line ?? 1,
+  column: node.position?.start.column ?? 1,
+});
+
+interface Chunk {
+  /** Blocks, links and empty headings with lines counted from the chunk's first line (1). */
+  blocks: Array<Omit<Block, 'section' | 'subsection'> & { h2?: string; heading?: string }>;
+  links: Page['links'];
+  emptyHeadings: Page['emptyHeadings'];
+  front?: Record<string, unknown>;
+}
+
+/**
+ * Parse one top-level section. The text of a code's sections recurs in every pair page that shows
+ * it, so a chunk met before is taken from the cache; places are relative to the chunk.
+ */
+function readChunk(markdown: string, last: boolean): Chunk {
+  const tree = parser.parse(markdown) as Root;
+  const chunk: Chunk = { blocks: [], links: [], emptyHeadings: [] };
+  if (tree.children[0]?.type === 'yaml') chunk.front = (parseYaml(tree.children[0].value) ?? {}) as Record<string, unknown>;
+  tree.children.forEach((node, index) => {
+    if (node.type === 'heading') {
+      const text = toString(node);
+      chunk.blocks.push({ kind: 'heading', text, place: placeOf(node), heading: text, ...(node.depth === 2 ? { h2: text } : {}) });
+      const next = tree.children[index + 1];
+      // A chunk ends where the next level-2 heading starts, or where the page ends.
+      const followedByHeading = next ? next.type === 'heading' && (next as Heading).depth <= node.depth : last || node.depth >= 2;
+      if (followedByHeading) chunk.emptyHeadings.push({ text, place: placeOf(node) });
+      return;
+    }
+    visit(node, (child) => {
+      if (child.type === 'paragraph' || child.type === 'tableCell') {
+        chunk.blocks.push({ kind: child.type === 'paragraph' ? 'paragraph' : 'cell', text: toString(child), place: placeOf(child) });
+        return 'skip';
+      }
+      return undefined;
+    });
+    visit(node, 'link', (link) => void chunk.links.push({ url: link.url, place: placeOf(link) }));
+  });
+  return chunk;
+}
+
+const cache = new Map<string, Chunk>();
+const CACHE_LIMIT = 20_000;
+
+/** Split before each level-2 heading: safe for generated pages, which have no code fences. */
+const splitChunks = (markdown: string): string[] => markdown.split(/\n(?=## )/);
+
+const shift = (place: Place, lines: number): Place => ({ line: place.line + lines, column: place.column });
+
+export function readPage(path: string, markdown: string): Page {
+  const page: Page = { path, lang: path.split('/')[0]!, translationKey: path, codes: [], blocks: [], links: [], emptyHeadings: [] };
+  const parts = /^```|^~~~|^\[[^\]]+\]:/m.test(markdown) ? [markdown] : splitChunks(markdown);
+  let offset = 0;
+  let section = '';
+  let subsection = '';
+  parts.forEach((text, i) => {
+    const last = i === parts.length - 1;
+    const key = `${last ? 1 : 0}${text}`;
+    let chunk = i === 0 ? undefined : cache.get(key);
+    if (!chunk) {
+      chunk = readChunk(text, last);
+      if (i > 0 && cache.size < CACHE_LIMIT) cache.set(key, chunk);
+    }
+    if (chunk.front) {
+      const front = chunk.front;
+      if (front.lang !== undefined) page.lang = String(front.lang);
+      if (front.translationKey !== undefined) page.translationKey = String(front.translationKey);
+      if (Array.isArray(front.codes)) page.codes = front.codes.map(Number);
+    }
+    for (const block of chunk.blocks) {
+      if (block.h2 !== undefined) section = block.h2;
+      if (block.heading !== undefined) subsection = block.heading;
+      page.blocks.push({ kind: block.kind, text: block.text, place: shift(block.place, offset), section, subsection });
+    }
+    for (const link of chunk.links) page.links.push({ url: link.url, place: shift(link.place, offset) });
+    for (const heading of chunk.emptyHeadings) page.emptyHeadings.push({ text: heading.text, place: shift(heading.place, offset) });
+    offset += text.split('\n').length;
+  });
+  return page;
+}
