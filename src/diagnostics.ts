@@ -39,6 +39,7 @@ export const diagnostics = {
   'missing-translation': (p: Params) => `Missing translation \`${p.key}\` in ${p.lang} (asked for by the ${p.where})`,
   'output-not-directory': (p: Params) => `Cannot write output: \`${p.path}\` exists and is not a directory`,
   'output-unwritable': (p: Params) => `Cannot write output to \`${p.path}\`: ${p.detail}`,
+  'invalid-manifest': (p: Params) => `Unexpected ${p.actual} for \`${p.field}\` in a knowledge-base manifest, expected ${p.expected}`,
 } satisfies Record<string, (p: Params) => string>;
 
 export type RuleId = keyof typeof diagnostics;

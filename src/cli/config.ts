@@ -6,6 +6,8 @@ export interface Config {
   out?: string;
   baseUrl?: string;
   langs?: string[];
+  /** Size limit of knowledge-base records, in characters. */
+  kbMaxChars?: number;
 }
 
 export const CONFIG_FILE = 'codepairs.config.json';
@@ -23,7 +25,7 @@ export function readConfig(root: string): Config {
     throw new ConfigError(`${CONFIG_FILE}: ${(error as Error).message}`);
   }
   const config = (data ?? {}) as Record<string, unknown>;
-  const allowed = ['out', 'baseUrl', 'langs'];
+  const allowed = ['out', 'baseUrl', 'langs', 'kbMaxChars'];
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`${key}\`, expected one of ${allowed.join(', ')}`);
   }
@@ -32,5 +34,6 @@ export function readConfig(root: string): Config {
   if (config.langs !== undefined && !(Array.isArray(config.langs) && config.langs.every((l) => typeof l === 'string'))) {
     throw new ConfigError(`${CONFIG_FILE}: \`langs\` must be a list of language tags`);
   }
+  if (config.kbMaxChars !== undefined && !Number.isInteger(config.kbMaxChars)) throw new ConfigError(`${CONFIG_FILE}: \`kbMaxChars\` must be a whole number`);
   return config as Config;
 }

@@ -2,9 +2,15 @@
  * Atomic output: pages are written into a fresh staging folder beside the output folder, which
  * replaces the old output only when the whole build succeeded. A failed or interrupted build
  * leaves the previous output exactly as it was.
+ *
+ * Folders another command writes into the output (the knowledge base, `kb/`) can be named to
+ * `keep`: a commit carries them over from the previous output unless the new one has its own.
  */
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+
+/** The folder of the output that `codepairs export` writes (the knowledge base). */
+export const KB_DIR = 'kb';
 
 export class OutputError extends Error {
   readonly ruleId: 'output-not-directory' | 'output-unwritable';
@@ -44,14 +50,16 @@ export class StagedOutput {
   readonly staging: string;
   private readonly made = new Map<string, Promise<unknown>>();
   private pending: Promise<void>[] = [];
+  private readonly keep: readonly string[];
   written = 0;
 
-  private constructor(target: string, staging: string) {
+  private constructor(target: string, staging: string, keep: readonly string[] = []) {
     this.target = target;
     this.staging = staging;
+    this.keep = keep;
   }
 
-  static async open(outDir: string): Promise<StagedOutput> {
+  static async open(outDir: string, options: { keep?: readonly string[] } = {}): Promise<StagedOutput> {
     const target = resolve(outDir);
     const existing = await stat(target).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new OutputError('output-not-directory', outDir);
@@ -63,7 +71,7 @@ export class StagedOutput {
     } catch (error) {
       throw new OutputError('output-unwritable', outDir, (error as Error).message);
     }
-    return new StagedOutput(target, staging);
+    return new StagedOutput(target, staging, options.keep);
   }
 
   /** Write into a staging folder another thread opened (a render worker); only that thread commits. */
@@ -100,11 +108,20 @@ export class StagedOutput {
     await this.flush();
     const old = `${this.staging}.old`;
     const hadTarget = await stat(this.target).then(() => true, () => false);
+    const exists = (path: string) => stat(path).then(() => true, () => false);
+    const carried: string[] = [];
     try {
+      for (const name of hadTarget ? this.keep : []) {
+        if ((await exists(join(this.target, name))) && !(await exists(join(this.staging, name)))) {
+          await rename(join(this.target, name), join(this.staging, name));
+          carried.push(name);
+        }
+      }
       if (hadTarget) await rename(this.target, old);
       await rename(this.staging, this.target);
     } catch (error) {
       if (hadTarget) await rename(old, this.target).catch(() => undefined);
+      for (const name of carried) await rename(join(this.staging, name), join(this.target, name)).catch(() => undefined);
       throw new OutputError('output-unwritable', this.target, (error as Error).message);
     }
     if (hadTarget) await rm(old, { recursive: true, force: true });

@@ -1,0 +1,144 @@
+/**
+ * `codepairs export`: the knowledge base. Load and plan exactly as a build does, compose each
+ * code page and pair article's Markdown, turn its sections into records (src/export, pure), and
+ * write out/kb/<lang>.jsonl, manifest.json and, with --since, changes.jsonl into a staging folder
+ * that replaces out/kb/ only when everything succeeded. The rest of out/ is not touched.
+ */
+import { join } from 'node:path';
+import type { VFile } from 'vfile';
+import { load, missingTranslations, plan, toInputError } from './build.js';
+import { InputError } from './diagnostics.js';
+import { KB_DIR, StagedOutput } from './emit/output.js';
+import { ChangeSet, makeManifest, type Change, type Manifest } from './export/manifest.js';
+import { codeRecords, pageSections, pairRecords, type CodeTexts, type KbPage, type KbRecord } from './export/records.js';
+import { loadManifest } from './load/manifest.js';
+import { composePage, type RenderContext } from './render/article.js';
+import { translator } from './render/i18n.js';
+import { typeset } from './render/plugins/remark-typography.js';
+import { markdownSections } from './render/processors.js';
+import type { Job } from './types.js';
+
+/** Records stay within about this many characters unless configured otherwise. */
+export const DEFAULT_MAX_CHARS = 1500;
+/** Below this a limit would cut sections into scraps. */
+export const MIN_MAX_CHARS = 100;
+
+export const MANIFEST_FILE = 'manifest.json';
+export const CHANGES_FILE = 'changes.jsonl';
+
+export interface ExportOptions {
+  root: string;
+  outDir: string;
+  langs?: string[];
+  maxChars: number;
+  /** Manifest of an earlier export, relative to the project folder: write changes.jsonl. */
+  since?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportResult {
+  warnings: VFile[];
+  pages: number;
+  records: number;
+  languages: string[];
+  changes?: { upserts: number; deletes: number };
+}
+
+/** The category of every record of a language: the localized title of the protocol's index. */
+function category(ctx: RenderContext, lang: string, typography: Parameters<typeof typeset>[1]): string {
+  return typeset(translator(ctx.i18n, lang, ctx.catalog.protocol.id).t('title.index', { interpolation: { escapeValue: false } }), typography);
+}
+
+/** A job's page as the export sees it: its sections as Markdown trees. */
+export function kbPage(ctx: RenderContext, job: Job): KbPage {
+  const page = composePage(ctx, job);
+  const trees = markdownSections(page.source, page.options);
+  return {
+    kind: job.kind === 'pair' ? 'pair' : 'code',
+    protocol: ctx.catalog.protocol.id,
+    lang: job.lang,
+    codes: job.codes,
+    path: job.path,
+    title: page.meta.title,
+    category: category(ctx, job.lang, page.options.typography),
+    sections: pageSections(trees, page.options.sectionKeys ?? new Map()),
+  };
+}
+
+/** Every record of the chosen jobs, language by language, code pages before the pairs that refer to them. */
+export function exportRecords(ctx: RenderContext, jobs: Job[], maxChars: number, onRecords: (lang: string, records: KbRecord[]) => void, onProgress?: () => void): void {
+  const texts = new Map<string, CodeTexts>();
+  const ordered = [...jobs.filter((j) => j.kind === 'code'), ...jobs.filter((j) => j.kind === 'pair')];
+  for (const job of ordered) {
+    const page = kbPage(ctx, job);
+    const langTexts = texts.get(job.lang) ?? new Map();
+    texts.set(job.lang, langTexts);
+    if (page.kind === 'code') {
+      const { records, texts: own } = codeRecords(page, maxChars);
+      for (const [id, units] of own) langTexts.set(id, units);
+      onRecords(job.lang, records);
+    } else {
+      onRecords(job.lang, pairRecords(page, langTexts, maxChars));
+    }
+    onProgress?.();
+  }
+}
+
+export async function exportKb(options: ExportOptions): Promise<ExportResult> {
+  const { ctx, warnings } = await load({ root: options.root, baseUrl: undefined });
+  const jobs = plan(ctx, options.langs).filter((job) => job.kind === 'code' || job.kind === 'pair');
+  const langs = [...new Set(jobs.map((j) => j.lang))];
+
+  let old: Manifest | undefined;
+  if (options.since !== undefined) {
+    const files: VFile[] = [];
+    old = await loadManifest(options.root, options.since, files);
+    if (!old) throw new InputError(files.filter((f) => f.messages.length > 0));
+  }
+  const changeSet = old ? new ChangeSet(old, langs) : undefined;
+
+  const lines = new Map<string, string[]>(langs.map((l) => [l, []]));
+  const hashes = new Map<string, string>();
+  let done = 0;
+  exportRecords(
+    ctx,
+    jobs,
+    options.maxChars,
+    (lang, records) => {
+      for (const record of records) {
+        if (hashes.has(record.id)) throw new Error(`Two knowledge-base records have the id ${record.id}`);
+        hashes.set(record.id, record.hash);
+        lines.get(lang)!.push(JSON.stringify(record));
+        changeSet?.add(record);
+      }
+    },
+    () => options.onProgress?.(++done, jobs.length),
+  );
+  if (ctx.i18n.misses.length) throw missingTranslations(ctx);
+  const changes: Change[] | undefined = changeSet?.finish();
+
+  let output: StagedOutput;
+  try {
+    output = await StagedOutput.open(join(options.outDir, KB_DIR));
+  } catch (error) {
+    throw toInputError(error);
+  }
+  try {
+    for (const [lang, recordLines] of lines) await output.write(`${lang}.jsonl`, jsonl(recordLines));
+    await output.write(MANIFEST_FILE, `${JSON.stringify(makeManifest(hashes, langs, options.maxChars), null, 2)}\n`);
+    if (changes) await output.write(CHANGES_FILE, jsonl(changes.map((change) => JSON.stringify(change))));
+    await output.commit();
+  } catch (error) {
+    await output.abort();
+    throw toInputError(error);
+  }
+  return {
+    warnings,
+    pages: jobs.length,
+    records: hashes.size,
+    languages: langs,
+    changes: changes && { upserts: changes.filter((c) => c.op === 'upsert').length, deletes: changes.filter((c) => c.op === 'delete').length },
+  };
+}
+
+const jsonl = (lines: string[]): string => lines.map((line) => `${line}\n`).join('');
