@@ -20,15 +20,15 @@ Usage:
   codepairs --help | --version
 
 Options:
-  --lang <tags>      languages to build, comma-separated or repeated (default: all in
-                     locales/languages.json)
+  --lang <tags>      languages to build or export, comma-separated or repeated (default:
+                     all in locales/languages.json)
   --out <dir>        output folder, relative to the project folder (default: out); replaced
                      only when the build succeeds
-  --base-url <url>   site URL for absolute canonical and hreflang links (default: relative
-                     links, so the output also works opened from disk)
+  --base-url <url>   build: site URL for absolute canonical and hreflang links (default:
+                     relative links, so the output also works opened from disk)
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
-  --jobs, -j <n>     render threads (default: one per core, at most 8; 1 renders on
-                     the main thread)
+  --jobs, -j <n>     build: render threads (default: one per core, at most 8; 1 renders
+                     on the main thread)
   --quiet            print nothing but errors
 
 Export options:
