@@ -10,12 +10,13 @@ import { load, missingTranslations, plan, toInputError } from './build.js';
 import { InputError } from './diagnostics.js';
 import { KB_DIR, StagedOutput } from './emit/output.js';
 import { ChangeSet, makeManifest, type Change, type Manifest } from './export/manifest.js';
-import { codeRecords, pageSections, pairRecords, type CodeTexts, type KbPage, type KbRecord } from './export/records.js';
+import { NAVIGATION_KEYS, codeRecords, pageSections, pairRecords, type CodeTexts, type KbPage, type KbRecord } from './export/records.js';
 import { loadManifest } from './load/manifest.js';
 import { composePage, type RenderContext } from './render/article.js';
 import { translator } from './render/i18n.js';
 import { typeset } from './render/plugins/remark-typography.js';
 import { markdownSections } from './render/processors.js';
+import { stripEscapes } from './render/views.js';
 import type { Job } from './types.js';
 
 /** Records stay within about this many characters unless configured otherwise. */
@@ -52,7 +53,10 @@ function category(ctx: RenderContext, lang: string, typography: Parameters<typeo
 /** A job's page as the export sees it: its sections as Markdown trees. */
 export function kbPage(ctx: RenderContext, job: Job): KbPage {
   const page = composePage(ctx, job);
-  const trees = markdownSections(page.source, page.options);
+  const keys = page.options.sectionKeys ?? new Map<string, string>();
+  // Lists of links are not exported: leave them unparsed when their heading says what they are.
+  const navigation = (heading: string) => NAVIGATION_KEYS.has(keys.get(typeset(stripEscapes(heading), page.options.typography)) ?? '');
+  const trees = markdownSections(page.source, page.options, navigation);
   return {
     kind: job.kind === 'pair' ? 'pair' : 'code',
     protocol: ctx.catalog.protocol.id,
@@ -61,7 +65,7 @@ export function kbPage(ctx: RenderContext, job: Job): KbPage {
     path: job.path,
     title: page.meta.title,
     category: category(ctx, job.lang, page.options.typography),
-    sections: pageSections(trees, page.options.sectionKeys ?? new Map()),
+    sections: pageSections(trees, keys),
   };
 }
 

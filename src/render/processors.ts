@@ -113,9 +113,14 @@ export async function processMarkdown(source: string, options: ProcessOptions): 
 
 /**
  * A page's Markdown as trees after typography, one per top-level section (the first holds the
- * front matter, the title and the lead). Trees may be shared between pages: do not change them.
+ * front matter, the title and the lead). Sections for which `skip` is true, given the source text
+ * of their heading line, are left out unparsed. Trees may be shared between pages: do not change
+ * them.
  */
-export function markdownSections(source: string, options: ProcessOptions): MdastRoot[] {
+export function markdownSections(source: string, options: ProcessOptions, skip?: (heading: string) => boolean): MdastRoot[] {
   if (UNSPLITTABLE.test(source)) return [parseSection(source, options).tree];
-  return source.split(SECTION_START).map((section) => trees.get(section, options, () => parseSection(section, options).tree));
+  return source
+    .split(SECTION_START)
+    .filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())))
+    .map((section) => trees.get(section, options, () => parseSection(section, options).tree));
 }
