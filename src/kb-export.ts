@@ -6,13 +6,16 @@
  */
 import { join } from 'node:path';
 import type { VFile } from 'vfile';
-import { load, missingTranslations, plan, toInputError } from './build.js';
+import { Worker } from 'node:worker_threads';
+import { defaultJobs, load, missingTranslations, plan, toInputError } from './build.js';
 import { InputError } from './diagnostics.js';
 import { KB_DIR, StagedOutput } from './emit/output.js';
 import { ChangeSet, makeManifest, type Change, type Manifest } from './export/manifest.js';
 import { NAVIGATION_KEYS, codeRecords, pageSections, pairRecords, type CodeTexts, type KbPage, type KbRecord } from './export/records.js';
 import { loadManifest } from './load/manifest.js';
-import { composePage, type RenderContext } from './render/article.js';
+import type { KbWorkerInput, KbWorkerMessage } from './kb-export-worker.js';
+import { planJobs } from './plan/jobs.js';
+import { TemplateRenderError, composePage, type RenderContext } from './render/article.js';
 import { translator } from './render/i18n.js';
 import { typeset } from './render/plugins/remark-typography.js';
 import { markdownSections } from './render/processors.js';
@@ -32,6 +35,8 @@ export interface ExportOptions {
   outDir: string;
   langs?: string[];
   maxChars: number;
+  /** Threads; 1 exports on the main thread. Default: the number of cores, at most 8. */
+  jobs?: number;
   /** Manifest of an earlier export, relative to the project folder: write changes.jsonl. */
   since?: string;
   onProgress?: (done: number, total: number) => void;
@@ -69,21 +74,37 @@ export function kbPage(ctx: RenderContext, job: Job): KbPage {
   };
 }
 
-/** Every record of the chosen jobs, language by language, code pages before the pairs that refer to them. */
-export function exportRecords(ctx: RenderContext, jobs: Job[], maxChars: number, onRecords: (lang: string, records: KbRecord[]) => void, onProgress?: () => void): void {
-  const texts = new Map<string, CodeTexts>();
-  const ordered = [...jobs.filter((j) => j.kind === 'code'), ...jobs.filter((j) => j.kind === 'pair')];
-  for (const job of ordered) {
-    const page = kbPage(ctx, job);
-    const langTexts = texts.get(job.lang) ?? new Map();
-    texts.set(job.lang, langTexts);
-    if (page.kind === 'code') {
-      const { records, texts: own } = codeRecords(page, maxChars);
-      for (const [id, units] of own) langTexts.set(id, units);
-      onRecords(job.lang, records);
-    } else {
-      onRecords(job.lang, pairRecords(page, langTexts, maxChars));
+/**
+ * The records of `jobs` (code pages and pair articles), in job order, passed to `onRecords` page
+ * by page. A pair needs the text of its language's code pages, which are composed here when
+ * they are not among the jobs (a render thread may get pairs only).
+ */
+export function exportRecords(ctx: RenderContext, jobs: Job[], maxChars: number, onRecords: (records: KbRecord[]) => void, onProgress?: () => void): void {
+  const codePages = new Map<string, ReturnType<typeof codeRecords>>();
+  const codePage = (job: Job) => {
+    let made = codePages.get(job.path);
+    if (!made) {
+      made = codeRecords(kbPage(ctx, job), maxChars);
+      codePages.set(job.path, made);
     }
+    return made;
+  };
+  const texts = new Map<string, CodeTexts>();
+  const textsOf = (lang: string): CodeTexts => {
+    let made = texts.get(lang);
+    if (!made) {
+      made = new Map();
+      const language = ctx.languages.filter((l) => l.tag === lang);
+      for (const job of planJobs(ctx.catalog, language).filter((j) => j.kind === 'code')) {
+        for (const [id, units] of codePage(job).texts) made.set(id, units);
+      }
+      texts.set(lang, made);
+    }
+    return made;
+  };
+  for (const job of jobs) {
+    if (job.kind === 'code') onRecords(codePage(job).records);
+    else if (job.kind === 'pair') onRecords(pairRecords(kbPage(ctx, job), textsOf(job.lang), maxChars));
     onProgress?.();
   }
 }
@@ -103,21 +124,25 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
 
   const lines = new Map<string, string[]>(langs.map((l) => [l, []]));
   const hashes = new Map<string, string>();
-  let done = 0;
-  exportRecords(
-    ctx,
-    jobs,
-    options.maxChars,
-    (lang, records) => {
-      for (const record of records) {
-        if (hashes.has(record.id)) throw new Error(`Two knowledge-base records have the id ${record.id}`);
-        hashes.set(record.id, record.hash);
-        lines.get(lang)!.push(JSON.stringify(record));
-        changeSet?.add(record);
-      }
-    },
-    () => options.onProgress?.(++done, jobs.length),
-  );
+  const take = (records: KbRecord[]) => {
+    for (const record of records) {
+      if (hashes.has(record.id)) throw new Error(`Two knowledge-base records have the id ${record.id}`);
+      hashes.set(record.id, record.hash);
+      lines.get(record.lang)!.push(JSON.stringify(record));
+      changeSet?.add(record);
+    }
+  };
+  const threads = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(jobs.length / 200)));
+  try {
+    if (threads === 1) {
+      let done = 0;
+      exportRecords(ctx, jobs, options.maxChars, take, () => options.onProgress?.(++done, jobs.length));
+    } else {
+      for (const share of await recordsInWorkers(options, jobs, threads, ctx)) take(share);
+    }
+  } catch (error) {
+    throw toInputError(error);
+  }
   if (ctx.i18n.misses.length) throw missingTranslations(ctx);
   const changes: Change[] | undefined = changeSet?.finish();
 
@@ -143,6 +168,46 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
     languages: langs,
     changes: changes && { upserts: changes.filter((c) => c.op === 'upsert').length, deletes: changes.filter((c) => c.op === 'delete').length },
   };
+}
+
+/**
+ * Split the jobs into contiguous shares, one per worker thread; each loads the inputs itself
+ * and sends its records back. Shares are taken in order, so the output does not depend on the
+ * number of threads.
+ */
+async function recordsInWorkers(options: ExportOptions, jobs: Job[], count: number, ctx: RenderContext): Promise<KbRecord[][]> {
+  let done = 0;
+  const size = Math.ceil(jobs.length / count);
+  const shares = Array.from({ length: count }, (_, k) => jobs.slice(k * size, (k + 1) * size));
+  const workers: Worker[] = [];
+  const runs = shares.map(
+    (share) =>
+      new Promise<KbRecord[]>((resolvePromise, reject) => {
+        const input: KbWorkerInput = { root: options.root, maxChars: options.maxChars, jobs: share };
+        const worker = new Worker(new URL('./kb-export-worker.js', import.meta.url), { workerData: input });
+        workers.push(worker);
+        let records: KbRecord[] = [];
+        worker.on('message', (message: KbWorkerMessage) => {
+          if (message.type === 'progress') {
+            done += message.done;
+            options.onProgress?.(done, jobs.length);
+          } else if (message.type === 'template-error') {
+            reject(new TemplateRenderError(message.template, message.message));
+          } else {
+            ctx.i18n.misses.push(...message.misses);
+            records = message.records;
+          }
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => (code === 0 ? resolvePromise(records) : reject(new Error(`export worker exited with code ${code}`))));
+      }),
+  );
+  try {
+    return await Promise.all(runs);
+  } catch (error) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw error;
+  }
 }
 
 const jsonl = (lines: string[]): string => lines.map((line) => `${line}\n`).join('');

@@ -12,7 +12,12 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Table } from 'mdast';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { load } from '../src/build.js';
 import { blockText } from '../src/export/plain-text.js';
+import { typographyOf } from '../src/render/article.js';
+import { typeset } from '../src/render/plugins/remark-typography.js';
+import { ambiguousLabels, sectionKeyMap } from '../src/render/section-keys.js';
+import { codeHeading } from '../src/render/views.js';
 import { charLength, splitText } from '../src/export/split.js';
 import { SMALL_SET, makeProject, snapshotTree, type Project } from './helpers/project.js';
 import { ROOT } from './helpers/paths.js';
@@ -126,6 +131,19 @@ describe('codepairs export', () => {
     expect(build.status, build.stderr).toBe(0);
     expect(snapshotTree(project.path('out/kb'))).toEqual(first);
     expect(existsSync(project.path('out/en/sip/183-vs-439.html'))).toBe(true);
+  });
+
+  it('writes the same knowledge base whatever the number of threads', () => {
+    const larger = makeProject([100, 180, 181, 182, 183, 199, 200, 202, 300, 301, 302, 400, 401, 404, 486, 600]);
+    try {
+      expect(larger.run('export', '--jobs', '1').status).toBe(0);
+      const single = snapshotTree(larger.path('out/kb'));
+      const result = larger.run('export', '--jobs', '2');
+      expect(result.status, result.stderr).toBe(0);
+      expect(snapshotTree(larger.path('out/kb'))).toEqual(single);
+    } finally {
+      larger.remove();
+    }
   });
 
   it('gives urls whose anchors exist in the built HTML pages', () => {
@@ -252,6 +270,18 @@ describe('codepairs export', () => {
     expect(existsSync(project.path('out/kb/zh-CN.jsonl'))).toBe(false);
     expect(project.run('export', '--max-chars', '20').status).toBe(2);
     expect(project.run('export', '--format', 'csv').status).toBe(2);
+  });
+});
+
+describe('section keys', () => {
+  it('tells every section heading apart in every shipped language', async () => {
+    const { ctx } = await load({ root: ROOT, baseUrl: undefined });
+    for (const language of ctx.languages) {
+      expect(ambiguousLabels(ctx, language.tag), language.tag).toEqual([]);
+      const keys = sectionKeyMap(ctx, language.tag, typographyOf(ctx, language.tag));
+      const keysOfCodes = ctx.catalog.codes.map((code) => keys.get(typeset(codeHeading(ctx, language.tag, code), typographyOf(ctx, language.tag))));
+      expect(keysOfCodes, language.tag).toEqual(ctx.catalog.codes.map((code) => `code-${code.code}`));
+    }
   });
 });
 

@@ -27,8 +27,8 @@ Options:
   --base-url <url>   build: site URL for absolute canonical and hreflang links (default:
                      relative links, so the output also works opened from disk)
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
-  --jobs, -j <n>     build: render threads (default: one per core, at most 8; 1 renders
-                     on the main thread)
+  --jobs, -j <n>     build and export: threads (default: one per core, at most 8; 1 works
+                     on the main thread); the output is the same whatever the number
   --quiet            print nothing but errors
 
 Export options:
@@ -137,6 +137,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         outDir: resolve(root, outName),
         langs,
         maxChars,
+        jobs,
         since: values.since,
         onProgress: showProgress
           ? (done, total) => {
