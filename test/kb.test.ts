@@ -113,6 +113,15 @@ describe('codepairs export', () => {
         expect(holders.map((r) => r.id), `${code} ${field}`).toEqual([`sip/${code}/en/${field}`]);
       }
     }
+    // In every language: no paragraph of a code's own sections appears in a record of its pairs.
+    for (const lang of ['en', 'zh-CN']) {
+      const all = records(project, lang);
+      const paragraphs = all.filter((r) => r.kind === 'code' && r.section !== 'facts').flatMap((r) => r.text.split('\n').filter((p) => p.length >= 24).map((p) => ({ code: r.codes[0], p })));
+      for (const pair of all.filter((r) => r.kind === 'pair')) {
+        const repeated = paragraphs.filter(({ code, p }) => pair.codes.includes(code!) && pair.text.includes(p));
+        expect(repeated, pair.id).toEqual([]);
+      }
+    }
     const lead = en.find((r) => r.id === 'sip/183-vs-439/en/lead')!;
     expect(lead.refs).toEqual(expect.arrayContaining(['sip/183/en/description', 'sip/183/en/when', 'sip/183/en/fix', 'sip/439/en/description', 'sip/439/en/use']));
     for (const record of pairs) for (const ref of record.refs) expect(ids.has(ref), `${record.id} → ${ref}`).toBe(true);
