@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, report } from './diagnostics.js';
-import { StagedOutput, OutputError, lockPath } from './emit/output.js';
+import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
 import { loadTemplates } from './load/templates.js';
@@ -115,7 +115,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const jobs = plan(ctx, options.langs);
   let output: StagedOutput;
   try {
-    output = await StagedOutput.open(options.outDir);
+    // The knowledge base is written by `export`; a build carries the last one over.
+    output = await StagedOutput.open(options.outDir, { keep: [KB_DIR] });
   } catch (error) {
     throw toInputError(error);
   }
@@ -192,7 +193,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   }
 }
 
-function missingTranslations(ctx: RenderContext): InputError {
+export function missingTranslations(ctx: RenderContext): InputError {
   const byLang = new Map<string, VFile>();
   const seen = new Set<string>();
   for (const miss of ctx.i18n.misses) {
@@ -208,7 +209,7 @@ function missingTranslations(ctx: RenderContext): InputError {
   return new InputError([...byLang.values()]);
 }
 
-function toInputError(error: unknown): unknown {
+export function toInputError(error: unknown): unknown {
   if (error instanceof TemplateRenderError) {
     const file = new VFile({ path: `templates/${error.template}.hbs` });
     report(file, 'template-runtime', { template: error.template, detail: error.message.replace(/\s*- \d+:\d+\s*$/, '') }, { line: error.line, column: error.column });

@@ -41,6 +41,7 @@ export const diagnostics = {
   'missing-translation': (p: Params) => `Missing translation \`${p.key}\` in ${p.lang} (asked for by the ${p.where})`,
   'output-not-directory': (p: Params) => `Cannot write output: \`${p.path}\` exists and is not a directory`,
   'output-unwritable': (p: Params) => `Cannot write output to \`${p.path}\`: ${p.detail}`,
+  'invalid-manifest': (p: Params) => `Unexpected ${p.actual} for \`${p.field}\` in a knowledge-base manifest, expected ${p.expected}`,
   'output-locked': (p: Params) =>
     `Cannot write output to \`${p.path}\`: another build (process ${p.detail}) is writing it; wait for it to finish, or delete \`${p.lock}\` if no build is running`,
   // Findings of `codepairs check --output` about generated pages.

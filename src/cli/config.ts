@@ -8,6 +8,8 @@ export interface Config {
   langs?: string[];
   /** Thresholds of `codepairs check --output`. */
   lint?: { maxSimilarity?: number };
+  /** Size limit of knowledge-base records, in characters. */
+  kbMaxChars?: number;
 }
 
 export const DEFAULT_MAX_SIMILARITY = 0.7;
@@ -27,7 +29,7 @@ export function readConfig(root: string): Config {
     throw new ConfigError(`${CONFIG_FILE}: ${(error as Error).message}`);
   }
   const config = (data ?? {}) as Record<string, unknown>;
-  const allowed = ['out', 'baseUrl', 'langs', 'lint'];
+  const allowed = ['out', 'baseUrl', 'langs', 'lint', 'kbMaxChars'];
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`${key}\`, expected one of ${allowed.join(', ')}`);
   }
@@ -43,5 +45,6 @@ export function readConfig(root: string): Config {
     const max = lint.maxSimilarity;
     if (max !== undefined && !(typeof max === 'number' && max > 0 && max <= 1)) throw new ConfigError(`${CONFIG_FILE}: \`lint.maxSimilarity\` must be a number above 0 and at most 1`);
   }
+  if (config.kbMaxChars !== undefined && !Number.isInteger(config.kbMaxChars)) throw new ConfigError(`${CONFIG_FILE}: \`kbMaxChars\` must be a whole number`);
   return config as Config;
 }

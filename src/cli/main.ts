@@ -10,6 +10,7 @@ import { build, load } from '../build.js';
 import { InputError } from '../diagnostics.js';
 import { lintOutput } from '../lint/lint-output.js';
 import { ConfigError, DEFAULT_MAX_SIMILARITY, readConfig } from './config.js';
+import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, exportKb } from '../kb-export.js';
 
 const HELP = `codepairs — comparison articles for every pair of protocol status codes
 
@@ -18,24 +19,35 @@ Usage:
   codepairs check [options]   validate the catalog, locales and templates; write nothing
   codepairs check --output    also read the generated pages in the output folder as a reader
                               would and report what reads badly (see the README for the rules)
+  codepairs export [options]  write the knowledge base: out/kb/<lang>.jsonl and manifest.json
   codepairs --help | --version
 
 Options:
-  --lang <tags>      languages to build, comma-separated or repeated (default: all in
-                     locales/languages.json)
+  --lang <tags>      languages to build or export, comma-separated or repeated (default:
+                     all in locales/languages.json)
   --out <dir>        output folder, relative to the project folder (default: out); replaced
                      only when the build succeeds
-  --base-url <url>   site URL for absolute canonical and hreflang links (default: relative
-                     links, so the output also works opened from disk)
+  --base-url <url>   build: site URL for absolute canonical and hreflang links (default:
+                     relative links, so the output also works opened from disk)
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
-  --jobs, -j <n>     render threads (default: one per core, at most 8; 1 renders on
-                     the main thread)
+  --jobs, -j <n>     build and export: threads (default: one per core, at most 8; 1 works
+                     on the main thread); the output is the same whatever the number
   --output           (check) lint the pages in the output folder (--out) too
   --quiet            print nothing but errors
 
+Export options:
+  --format jsonl     record format (jsonl, the only one)
+  --max-chars <n>    size limit of a record's text in characters, at least 100 (default:
+                     1500); longer sections are split between sentences
+  --since <file>     manifest of an earlier export, relative to the project folder (for
+                     example out/kb/manifest.json): also write kb/changes.jsonl with the
+                     upserts and deletes since then
+  export writes out/kb/ (under --out) atomically and leaves the rest of the output alone;
+  a later build keeps out/kb/.
+
 Settings can also live in codepairs.config.json in the project folder:
   { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"],
-    "lint": { "maxSimilarity": 0.7 } }
+    "lint": { "maxSimilarity": 0.7 }, "kbMaxChars": 1500 }
 Command-line options win over the file.
 
 Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 usage error.`;
@@ -62,6 +74,9 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         quiet: { type: 'boolean' },
         output: { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
+        format: { type: 'string' },
+        'max-chars': { type: 'string' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -69,7 +84,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (values.help) return print(HELP), 0;
     if (values.version) return print(version()), 0;
     const [command, ...rest] = positionals;
-    if (!command) throw new UsageError('missing command: expected `build` or `check`');
+    if (!command) throw new UsageError('missing command: expected `build`, `check` or `export`');
     if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
     const root = resolve(values.root ?? '.');
     const config = readConfig(root);
@@ -127,7 +142,38 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!values.quiet) print(`codepairs: wrote ${result.pages} pages (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
       return 0;
     }
-    throw new UsageError(`unknown command \`${command}\`: expected \`build\` or \`check\``);
+    if (command === 'export') {
+      if (values.format !== undefined && values.format !== 'jsonl') throw new UsageError(`invalid --format \`${values.format}\`: expected \`jsonl\``);
+      const maxChars = values['max-chars'] === undefined ? (config.kbMaxChars ?? DEFAULT_MAX_CHARS) : Number(values['max-chars']);
+      if (!(Number.isInteger(maxChars) && maxChars >= MIN_MAX_CHARS)) {
+        const given = values['max-chars'] === undefined ? `kbMaxChars ${config.kbMaxChars}` : `--max-chars \`${values['max-chars']}\``;
+        throw new UsageError(`invalid ${given}: expected a whole number from ${MIN_MAX_CHARS}`);
+      }
+      if (values.since === '') throw new UsageError('invalid --since: expected the path of a manifest.json');
+      const outName = values.out ?? config.out ?? 'out';
+      const started = performance.now();
+      const showProgress = !values.quiet && io.err.isTTY === true && !io.env.CI;
+      const result = await exportKb({
+        root,
+        outDir: resolve(root, outName),
+        langs,
+        maxChars,
+        jobs,
+        since: values.since,
+        onProgress: showProgress
+          ? (done, total) => {
+              if (done % 50 === 0 || done === total) io.err.write(`\r  exporting ${done}/${total} pages`);
+              if (done === total) io.err.write('\n');
+            }
+          : undefined,
+      });
+      printWarnings(result.warnings);
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      const changes = result.changes ? `; changes since ${values.since}: ${result.changes.upserts} upserts, ${result.changes.deletes} deletes` : '';
+      if (!values.quiet) print(`codepairs: exported ${result.records} records from ${result.pages} pages (${result.languages.length} languages: ${result.languages.join(', ')}) to ${outName}/kb in ${seconds} s${changes}`);
+      return 0;
+    }
+    throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\` or \`export\``);
   } catch (error) {
     if (error instanceof InputError) {
       printError(reporter(error.files, { quiet: true }));

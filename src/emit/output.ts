@@ -3,9 +3,15 @@
  * replaces the old output only when the whole build succeeded. A failed or interrupted build
  * leaves the previous output exactly as it was. A lock file beside the output folder keeps two
  * builds from writing the same output at once.
+ *
+ * Folders another command writes into the output (the knowledge base, `kb/`) can be named to
+ * `keep`: a commit copies them from the previous output unless the new one has its own.
  */
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+
+/** The folder of the output that `codepairs export` writes (the knowledge base). */
+export const KB_DIR = 'kb';
 
 export class OutputError extends Error {
   readonly ruleId: 'output-not-directory' | 'output-unwritable' | 'output-locked';
@@ -77,14 +83,16 @@ export class StagedOutput {
   private lock: string | undefined;
   private readonly made = new Map<string, Promise<unknown>>();
   private pending: Promise<void>[] = [];
+  private readonly keep: readonly string[];
   written = 0;
 
-  private constructor(target: string, staging: string) {
+  private constructor(target: string, staging: string, keep: readonly string[] = []) {
     this.target = target;
     this.staging = staging;
+    this.keep = keep;
   }
 
-  static async open(outDir: string): Promise<StagedOutput> {
+  static async open(outDir: string, options: { keep?: readonly string[] } = {}): Promise<StagedOutput> {
     const target = resolve(outDir);
     const existing = await stat(target).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw new OutputError('output-not-directory', outDir);
@@ -102,7 +110,7 @@ export class StagedOutput {
       await rm(lock, { force: true });
       throw new OutputError('output-unwritable', outDir, (error as Error).message);
     }
-    const output = new StagedOutput(target, staging);
+    const output = new StagedOutput(target, staging, options.keep);
     output.lock = lock;
     return output;
   }
@@ -147,6 +155,12 @@ export class StagedOutput {
     const old = `${this.staging}.old`;
     const hadTarget = await exists(this.target);
     try {
+      // Copied, not moved: a build killed here must leave the previous output whole.
+      for (const name of hadTarget ? this.keep : []) {
+        if ((await exists(join(this.target, name))) && !(await exists(join(this.staging, name)))) {
+          await cp(join(this.target, name), join(this.staging, name), { recursive: true });
+        }
+      }
       if (hadTarget) await rename(this.target, old);
       await rename(this.staging, this.target);
     } catch (error) {

@@ -8,7 +8,8 @@ import { posix } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { Article, FallbackKeys, Job, Language } from '../types.js';
 import { translator } from './i18n.js';
-import { processMarkdown } from './processors.js';
+import { processMarkdown, type ProcessOptions } from './processors.js';
+import { sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
 import { codeView, indexView, pairView, type PageMeta, type ViewContext } from './views.js';
@@ -91,17 +92,42 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
   });
 }
 
-export async function renderArticle(ctx: RenderContext, job: Job): Promise<Article> {
+/** A page's Markdown before unified sees it, with what processing it needs. */
+export interface ComposedPage {
+  job: Job;
+  meta: PageMeta;
+  source: string;
+  options: ProcessOptions;
+}
+
+/** Job → the filled Markdown template and its title and description, typeset. */
+export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   const protocol = ctx.catalog.protocol.id;
-  const language = ctx.languages.find((l) => l.tag === job.lang);
-  const typography: Typography = { cjkLatinSpacing: language?.cjkLatinSpacing === true, frenchSpacing: language?.frenchSpacing === true };
+  const typography = typographyOf(ctx, job.lang);
   const built = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
   const meta: PageMeta = { title: typeset(built.meta.title, typography), description: typeset(built.meta.description, typography) };
   const untranslated = fallbackKeysOf(ctx, job);
   const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
   const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
-  const { markdown, body } = await processMarkdown(source, typography);
-  return { job, markdown, html: layout(ctx, job, meta, body) };
+  return { job, meta, source, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography) } };
+}
+
+export function typographyOf(ctx: Pick<RenderContext, 'languages'>, lang: string): Typography {
+  const language = ctx.languages.find((l) => l.tag === lang);
+  return { cjkLatinSpacing: language?.cjkLatinSpacing === true, frenchSpacing: language?.frenchSpacing === true };
+}
+
+function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography): SectionKeys {
+  ctx.cache ??= new Map();
+  const key = `sectionKeys:${lang}`;
+  if (!ctx.cache.has(key)) ctx.cache.set(key, sectionKeyMap(ctx, lang, typography));
+  return ctx.cache.get(key) as SectionKeys;
+}
+
+export async function renderArticle(ctx: RenderContext, job: Job): Promise<Article> {
+  const page = composePage(ctx, job);
+  const { markdown, body } = await processMarkdown(page.source, page.options);
+  return { job, markdown, html: layout(ctx, job, page.meta, body) };
 }
 
 const fallbackOf = (ctx: Pick<RenderContext, 'languages'>, lang: string) => ctx.languages.find((l) => l.tag === lang)?.fallback ?? '';

@@ -9,6 +9,9 @@
  * the work of a build. Splitting there is safe because an ATX heading at the start of a line
  * always begins a new block; pages with code fences or link reference definitions, where it
  * would not be, are processed whole.
+ *
+ * The knowledge-base export asks for the same sections as Markdown trees (`markdownSections`),
+ * cached the same way; it never changes the trees it gets.
  */
 import type { Root as MdastRoot } from 'mdast';
 import type { Root as HastRoot } from 'hast';
@@ -21,9 +24,19 @@ import remarkRehype from 'remark-rehype';
 import remarkStringify from 'remark-stringify';
 import { unified } from 'unified';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
+import rehypeSectionIds from './plugins/rehype-section-ids.js';
 import remarkTypography, { type Typography } from './plugins/remark-typography.js';
 import { createHash } from 'node:crypto';
 import { VFile } from 'vfile';
+import type { SectionKeys } from './section-keys.js';
+
+/** How a page's Markdown is processed: its language's typography and heading keys. */
+export interface ProcessOptions {
+  lang: string;
+  typography: Typography;
+  /** Heading text → section key, for the heading ids of the HTML (see section-keys.ts). */
+  sectionKeys?: SectionKeys;
+}
 
 const markdown = unified()
   .use(remarkParse)
@@ -36,6 +49,7 @@ const markdown = unified()
 const html = unified()
   .use(remarkRehype)
   .use(rehypeSanitize)
+  .use(rehypeSectionIds)
   .use(rehypeMdLinks)
   .use(rehypeStringify)
   .freeze();
@@ -45,40 +59,68 @@ export interface Rendered {
   body: string;
 }
 
+/** Parse a piece of Markdown and apply the typography: the tree both outputs come from. */
+function parseSection(source: string, options: ProcessOptions): { tree: MdastRoot; file: VFile } {
+  const file = new VFile({ value: source, data: { typography: options.typography, ...(options.sectionKeys ? { sectionKeys: options.sectionKeys } : {}) } });
+  const tree = markdown.runSync(markdown.parse(file), file) as MdastRoot;
+  return { tree, file };
+}
+
 /** Parse a piece of Markdown; return it normalized and as an HTML fragment. */
-async function processWhole(source: string, typography: Typography): Promise<Rendered> {
-  const file = new VFile({ value: source, data: { typography } });
-  const tree = (await markdown.run(markdown.parse(file), file)) as MdastRoot;
+async function processWhole(source: string, options: ProcessOptions): Promise<Rendered> {
+  const { tree, file } = parseSection(source, options);
   const normalized = markdown.stringify(tree);
   // Front matter is metadata for portals, not content of the HTML page.
   const content: MdastRoot = { ...tree, children: tree.children.filter((node) => node.type !== 'yaml') };
-  const hast = (await html.run(content)) as HastRoot;
+  const hast = (await html.run(content, file)) as HastRoot;
   return { markdown: normalized, body: html.stringify(hast) };
 }
 
 const UNSPLITTABLE = /^(?:```|~~~|\s{0,3}\[[^\]]+\]:)/m;
 const SECTION_START = /\n(?=## )/;
 
-/** Sections seen once (by hash), and the results of those seen more than once. */
-const seen = new Set<string>();
-const results = new Map<string, Rendered>();
+/**
+ * Keep what is computed for a section met a second time: sections are remembered by a hash of
+ * their language, typography and text (heading keys are a function of the language).
+ */
+class SectionCache<T> {
+  private readonly seen = new Set<string>();
+  private readonly results = new Map<string, T>();
 
-async function processSection(section: string, typography: Typography): Promise<Rendered> {
-  const key = createHash('sha1').update(JSON.stringify(typography)).update(section).digest('base64');
-  const cached = results.get(key);
-  if (cached) return cached;
-  const rendered = await processWhole(section, typography);
-  if (seen.has(key)) results.set(key, rendered);
-  else seen.add(key);
-  return rendered;
+  get(section: string, options: ProcessOptions, make: () => T): T {
+    const key = createHash('sha1').update(options.lang).update('\n').update(JSON.stringify(options.typography)).update(section).digest('base64');
+    const cached = this.results.get(key);
+    if (cached !== undefined) return cached;
+    const made = make();
+    if (this.seen.has(key)) this.results.set(key, made);
+    else this.seen.add(key);
+    return made;
+  }
 }
 
+const rendered = new SectionCache<Promise<Rendered>>();
+const trees = new SectionCache<MdastRoot>();
+
 /** A page's Markdown, normalized, and its HTML fragment (without the front matter). */
-export async function processMarkdown(source: string, typography: Typography): Promise<Rendered> {
-  if (UNSPLITTABLE.test(source)) return processWhole(source, typography);
-  const parts = await Promise.all(source.split(SECTION_START).map((section) => processSection(section, typography)));
+export async function processMarkdown(source: string, options: ProcessOptions): Promise<Rendered> {
+  if (UNSPLITTABLE.test(source)) return processWhole(source, options);
+  const parts = await Promise.all(source.split(SECTION_START).map((section) => rendered.get(section, options, () => processWhole(section, options))));
   return {
     markdown: parts.map((p) => p.markdown).join('\n'),
     body: parts.map((p) => p.body).filter(Boolean).join('\n'),
   };
+}
+
+/**
+ * A page's Markdown as trees after typography, one per top-level section (the first holds the
+ * front matter, the title and the lead). Sections for which `skip` is true, given the source text
+ * of their heading line, are left out unparsed. Trees may be shared between pages: do not change
+ * them.
+ */
+export function markdownSections(source: string, options: ProcessOptions, skip?: (heading: string) => boolean): MdastRoot[] {
+  if (UNSPLITTABLE.test(source)) return [parseSection(source, options).tree];
+  return source
+    .split(SECTION_START)
+    .filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())))
+    .map((section) => trees.get(section, options, () => parseSection(section, options).tree));
 }

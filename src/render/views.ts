@@ -53,6 +53,16 @@ function heading(t: Tr, code: StatusCode): string {
   return t.proto.t('heading', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } });
 }
 
+/** The heading a code's section has on every page of `lang` (unescaped). */
+export function codeHeading(ctx: ViewContext, lang: string, code: StatusCode): string {
+  return heading(tr(ctx, lang), code);
+}
+
+/** A section label (`sections.<key>` of the common namespace) in `lang`, unescaped. */
+export function sectionLabel(ctx: ViewContext, lang: string, key: string): string {
+  return tr(ctx, lang).common.t(`sections.${key}`);
+}
+
 /** The reason phrase, followed by its gloss where the language has one: for link labels. */
 function reasonOf(t: Tr, code: StatusCode): string {
   const gloss = `codes.${code.code}.gloss`;

@@ -1,0 +1,213 @@
+/**
+ * `codepairs export`: the knowledge base. Load and plan exactly as a build does, compose each
+ * code page and pair article's Markdown, turn its sections into records (src/export, pure), and
+ * write out/kb/<lang>.jsonl, manifest.json and, with --since, changes.jsonl into a staging folder
+ * that replaces out/kb/ only when everything succeeded. The rest of out/ is not touched.
+ */
+import { join } from 'node:path';
+import type { VFile } from 'vfile';
+import { Worker } from 'node:worker_threads';
+import { defaultJobs, load, missingTranslations, plan, toInputError } from './build.js';
+import { InputError } from './diagnostics.js';
+import { KB_DIR, StagedOutput } from './emit/output.js';
+import { ChangeSet, makeManifest, type Change, type Manifest } from './export/manifest.js';
+import { NAVIGATION_KEYS, codeRecords, pageSections, pairRecords, type CodeTexts, type KbPage, type KbRecord } from './export/records.js';
+import { loadManifest } from './load/manifest.js';
+import type { KbWorkerInput, KbWorkerMessage } from './kb-export-worker.js';
+import { planJobs } from './plan/jobs.js';
+import { TemplateRenderError, composePage, type RenderContext } from './render/article.js';
+import { translator } from './render/i18n.js';
+import { typeset } from './render/plugins/remark-typography.js';
+import { markdownSections } from './render/processors.js';
+import { stripEscapes } from './render/views.js';
+import type { Job } from './types.js';
+
+/** Records stay within about this many characters unless configured otherwise. */
+export const DEFAULT_MAX_CHARS = 1500;
+/** Below this a limit would cut sections into scraps. */
+export const MIN_MAX_CHARS = 100;
+
+export const MANIFEST_FILE = 'manifest.json';
+export const CHANGES_FILE = 'changes.jsonl';
+
+export interface ExportOptions {
+  root: string;
+  outDir: string;
+  langs?: string[];
+  maxChars: number;
+  /** Threads; 1 exports on the main thread. Default: the number of cores, at most 8. */
+  jobs?: number;
+  /** Manifest of an earlier export, relative to the project folder: write changes.jsonl. */
+  since?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportResult {
+  warnings: VFile[];
+  pages: number;
+  records: number;
+  languages: string[];
+  changes?: { upserts: number; deletes: number };
+}
+
+/** The category of every record of a language: the localized title of the protocol's index. */
+function category(ctx: RenderContext, lang: string, typography: Parameters<typeof typeset>[1]): string {
+  return typeset(translator(ctx.i18n, lang, ctx.catalog.protocol.id).t('title.index', { interpolation: { escapeValue: false } }), typography);
+}
+
+/** A job's page as the export sees it: its sections as Markdown trees. */
+export function kbPage(ctx: RenderContext, job: Job): KbPage {
+  const page = composePage(ctx, job);
+  const keys = page.options.sectionKeys ?? new Map<string, string>();
+  // Lists of links are not exported: leave them unparsed when their heading says what they are.
+  const navigation = (heading: string) => NAVIGATION_KEYS.has(keys.get(typeset(stripEscapes(heading), page.options.typography)) ?? '');
+  const trees = markdownSections(page.source, page.options, navigation);
+  return {
+    kind: job.kind === 'pair' ? 'pair' : 'code',
+    protocol: ctx.catalog.protocol.id,
+    lang: job.lang,
+    codes: job.codes,
+    path: job.path,
+    title: page.meta.title,
+    category: category(ctx, job.lang, page.options.typography),
+    sections: pageSections(trees, keys),
+  };
+}
+
+/**
+ * The records of `jobs` (code pages and pair articles), in job order, passed to `onRecords` page
+ * by page. A pair needs the text of its language's code pages, which are composed here when
+ * they are not among the jobs (a render thread may get pairs only).
+ */
+export function exportRecords(ctx: RenderContext, jobs: Job[], maxChars: number, onRecords: (records: KbRecord[]) => void, onProgress?: () => void): void {
+  const codePages = new Map<string, ReturnType<typeof codeRecords>>();
+  const codePage = (job: Job) => {
+    let made = codePages.get(job.path);
+    if (!made) {
+      made = codeRecords(kbPage(ctx, job), maxChars);
+      codePages.set(job.path, made);
+    }
+    return made;
+  };
+  const texts = new Map<string, CodeTexts>();
+  const textsOf = (lang: string): CodeTexts => {
+    let made = texts.get(lang);
+    if (!made) {
+      made = new Map();
+      const language = ctx.languages.filter((l) => l.tag === lang);
+      for (const job of planJobs(ctx.catalog, language).filter((j) => j.kind === 'code')) {
+        for (const [id, units] of codePage(job).texts) made.set(id, units);
+      }
+      texts.set(lang, made);
+    }
+    return made;
+  };
+  for (const job of jobs) {
+    if (job.kind === 'code') onRecords(codePage(job).records);
+    else if (job.kind === 'pair') onRecords(pairRecords(kbPage(ctx, job), textsOf(job.lang), maxChars));
+    onProgress?.();
+  }
+}
+
+export async function exportKb(options: ExportOptions): Promise<ExportResult> {
+  const { ctx, warnings } = await load({ root: options.root, baseUrl: undefined });
+  const jobs = plan(ctx, options.langs).filter((job) => job.kind === 'code' || job.kind === 'pair');
+  const langs = [...new Set(jobs.map((j) => j.lang))];
+
+  let old: Manifest | undefined;
+  if (options.since !== undefined) {
+    const files: VFile[] = [];
+    old = await loadManifest(options.root, options.since, files);
+    if (!old) throw new InputError(files.filter((f) => f.messages.length > 0));
+  }
+  const changeSet = old ? new ChangeSet(old, langs) : undefined;
+
+  const lines = new Map<string, string[]>(langs.map((l) => [l, []]));
+  const hashes = new Map<string, string>();
+  const take = (records: KbRecord[]) => {
+    for (const record of records) {
+      if (hashes.has(record.id)) throw new Error(`Two knowledge-base records have the id ${record.id}`);
+      hashes.set(record.id, record.hash);
+      lines.get(record.lang)!.push(JSON.stringify(record));
+      changeSet?.add(record);
+    }
+  };
+  const threads = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(jobs.length / 200)));
+  try {
+    if (threads === 1) {
+      let done = 0;
+      exportRecords(ctx, jobs, options.maxChars, take, () => options.onProgress?.(++done, jobs.length));
+    } else {
+      for (const share of await recordsInWorkers(options, jobs, threads, ctx)) take(share);
+    }
+  } catch (error) {
+    throw toInputError(error);
+  }
+  if (ctx.i18n.misses.length) throw missingTranslations(ctx);
+  const changes: Change[] | undefined = changeSet?.finish();
+
+  let output: StagedOutput;
+  try {
+    output = await StagedOutput.open(join(options.outDir, KB_DIR));
+  } catch (error) {
+    throw toInputError(error);
+  }
+  try {
+    for (const [lang, recordLines] of lines) await output.write(`${lang}.jsonl`, jsonl(recordLines));
+    await output.write(MANIFEST_FILE, `${JSON.stringify(makeManifest(hashes, langs, options.maxChars), null, 2)}\n`);
+    if (changes) await output.write(CHANGES_FILE, jsonl(changes.map((change) => JSON.stringify(change))));
+    await output.commit();
+  } catch (error) {
+    await output.abort();
+    throw toInputError(error);
+  }
+  return {
+    warnings,
+    pages: jobs.length,
+    records: hashes.size,
+    languages: langs,
+    changes: changes && { upserts: changes.filter((c) => c.op === 'upsert').length, deletes: changes.filter((c) => c.op === 'delete').length },
+  };
+}
+
+/**
+ * Split the jobs into contiguous shares, one per worker thread; each loads the inputs itself
+ * and sends its records back. Shares are taken in order, so the output does not depend on the
+ * number of threads.
+ */
+async function recordsInWorkers(options: ExportOptions, jobs: Job[], count: number, ctx: RenderContext): Promise<KbRecord[][]> {
+  let done = 0;
+  const size = Math.ceil(jobs.length / count);
+  const shares = Array.from({ length: count }, (_, k) => jobs.slice(k * size, (k + 1) * size));
+  const workers: Worker[] = [];
+  const runs = shares.map(
+    (share) =>
+      new Promise<KbRecord[]>((resolvePromise, reject) => {
+        const input: KbWorkerInput = { root: options.root, maxChars: options.maxChars, jobs: share };
+        const worker = new Worker(new URL('./kb-export-worker.js', import.meta.url), { workerData: input });
+        workers.push(worker);
+        let records: KbRecord[] = [];
+        worker.on('message', (message: KbWorkerMessage) => {
+          if (message.type === 'progress') {
+            done += message.done;
+            options.onProgress?.(done, jobs.length);
+          } else if (message.type === 'template-error') {
+            reject(new TemplateRenderError(message.template, message.message));
+          } else {
+            ctx.i18n.misses.push(...message.misses);
+            records = message.records;
+          }
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => (code === 0 ? resolvePromise(records) : reject(new Error(`export worker exited with code ${code}`))));
+      }),
+  );
+  try {
+    return await Promise.all(runs);
+  } catch (error) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw error;
+  }
+}
+
+const jsonl = (lines: string[]): string => lines.map((line) => `${line}\n`).join('');
