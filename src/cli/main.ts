@@ -9,15 +9,31 @@ import { reporter } from 'vfile-reporter';
 import { build, load } from '../build.js';
 import { InputError } from '../diagnostics.js';
 import { ConfigError, readConfig } from './config.js';
+import { TRANSLATION_COMMANDS, translations } from './translations.js';
+import { UsageError } from './usage-error.js';
 
 const HELP = `codepairs — comparison articles for every pair of protocol status codes
 
 Usage:
   codepairs build [options]   render every page into the output folder
   codepairs check [options]   validate the catalog, locales and templates; write nothing
+  codepairs translations status [--lang <tags>] [--json]
+                              per language: units translated, stale (the English changed
+                              since) and missing, and which ones
+  codepairs translations stamp [--lang <tags>] (--unit <id>... | --all)
+                              record that translations match the current English (after a
+                              typo-only English edit, or a hand-made translation)
+  codepairs translations export --lang <tag> [--format xliff12|xliff2|json] [--all]
+                              write the stale and missing units (--all: every unit) to
+                              standard output for a translation tool (default: XLIFF 1.2)
+  codepairs translations import <file> [--force]
+                              check and write back translations from an exported file;
+                              --force also takes units translated from an older English
   codepairs --help | --version
 
-Options:
+A unit id is <namespace>:<key>, e.g. sip:codes.183.description or common:sections.fix.
+
+Options of build and check:
   --lang <tags>      languages to build, comma-separated or repeated (default: all in
                      locales/languages.json)
   --out <dir>        output folder, relative to the project folder (default: out); replaced
@@ -27,6 +43,8 @@ Options:
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
   --jobs, -j <n>     render threads (default: one per core, at most 8; 1 renders on
                      the main thread)
+  --strict           fail on stale or missing translations (default: warn, and pages
+                     show those texts in English with a notice)
   --quiet            print nothing but errors
 
 Settings can also live in codepairs.config.json in the project folder:
@@ -35,7 +53,15 @@ Command-line options win over the file.
 
 Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 usage error.`;
 
-class UsageError extends Error {}
+/** The options each command takes (besides --help and --version). */
+const COMMAND_OPTIONS: Record<string, string[]> = {
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict'],
+  check: ['base-url', 'root', 'quiet', 'strict'],
+  'translations status': ['lang', 'json', 'root'],
+  'translations stamp': ['lang', 'unit', 'all', 'root', 'quiet'],
+  'translations export': ['lang', 'format', 'all', 'root'],
+  'translations import': ['force', 'root', 'quiet'],
+};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -56,6 +82,12 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         root: { type: 'string' },
         quiet: { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
+        strict: { type: 'boolean' },
+        json: { type: 'boolean' },
+        format: { type: 'string' },
+        all: { type: 'boolean' },
+        force: { type: 'boolean' },
+        unit: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -63,21 +95,45 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (values.help) return print(HELP), 0;
     if (values.version) return print(version()), 0;
     const [command, ...rest] = positionals;
-    if (!command) throw new UsageError('missing command: expected `build` or `check`');
-    if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+    if (!command) throw new UsageError('missing command: expected `build`, `check` or `translations`');
+    const name = command === 'translations' ? `translations ${rest[0] ?? ''}` : command;
+    if (command === 'translations' && !(TRANSLATION_COMMANDS as readonly string[]).includes(rest[0] ?? '')) {
+      throw new UsageError(`${rest[0] ? `unknown command \`translations ${rest[0]}\`` : 'missing command'}: expected ${TRANSLATION_COMMANDS.map((c) => `\`translations ${c}\``).join(', ')}`);
+    }
+    const allowed = COMMAND_OPTIONS[name];
+    if (allowed) {
+      const given = Object.keys(values).filter((key) => key !== 'help' && key !== 'version' && !allowed.includes(key));
+      if (given.length) throw new UsageError(`option \`--${given[0]}\` does not apply to \`${name}\``);
+    }
     const root = resolve(values.root ?? '.');
+    const langs = values.lang?.flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean);
+    if (command === 'translations') {
+      return await translations(rest[0]!, {
+        root,
+        langs,
+        json: values.json,
+        format: values.format,
+        all: values.all,
+        force: values.force,
+        units: values.unit,
+        quiet: values.quiet,
+        args: rest.slice(1),
+        write: (text) => io.out.write(text),
+        writeError: (text) => io.err.write(`${text}\n`),
+      });
+    }
+    if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
     const config = readConfig(root);
     const baseUrl = values['base-url'] ?? config.baseUrl;
     if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new UsageError(`invalid --base-url \`${baseUrl}\`: expected an http(s) URL`);
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`invalid --jobs \`${values.jobs}\`: expected a whole number from 1`);
-    const langs = values.lang?.flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean) ?? config.langs;
 
     const printWarnings = (files: VFile[]) => {
       if (files.length) printError(reporter(files, { quiet: true }));
     };
     if (command === 'check') {
-      const { ctx, warnings } = await load({ root, baseUrl });
+      const { ctx, warnings } = await load({ root, baseUrl, strict: values.strict });
       printWarnings(warnings);
       const verdict = warnings.length ? 'no errors' : 'no problems';
       if (!values.quiet) print(`codepairs check: ${ctx.catalog.codes.length} ${ctx.catalog.protocol.name} codes, ${ctx.languages.length} languages (${ctx.languages.map((l) => l.tag).join(', ')}): ${verdict}`);
@@ -90,9 +146,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const result = await build({
         root,
         outDir,
-        langs,
+        langs: langs ?? config.langs,
         baseUrl,
         jobs,
+        strict: values.strict,
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);
@@ -105,7 +162,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!values.quiet) print(`codepairs: wrote ${result.pages} pages (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
       return 0;
     }
-    throw new UsageError(`unknown command \`${command}\`: expected \`build\` or \`check\``);
+    throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\` or \`translations\``);
   } catch (error) {
     if (error instanceof InputError) {
       printError(reporter(error.files, { quiet: true }));

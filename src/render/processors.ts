@@ -20,10 +20,13 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import remarkStringify from 'remark-stringify';
 import { unified } from 'unified';
+import rehypeFallbackLang from './plugins/rehype-fallback-lang.js';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
 import remarkTypography, { type Typography } from './plugins/remark-typography.js';
 import { createHash } from 'node:crypto';
+import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
+import { stripFallbackMarks } from '../translations/fallback.js';
 
 const markdown = unified()
   .use(remarkParse)
@@ -37,6 +40,7 @@ const html = unified()
   .use(remarkRehype)
   .use(rehypeSanitize)
   .use(rehypeMdLinks)
+  .use(rehypeFallbackLang)
   .use(rehypeStringify)
   .freeze();
 
@@ -49,11 +53,14 @@ export interface Rendered {
 async function processWhole(source: string, typography: Typography): Promise<Rendered> {
   const file = new VFile({ value: source, data: { typography } });
   const tree = (await markdown.run(markdown.parse(file), file)) as MdastRoot;
-  const normalized = markdown.stringify(tree);
   // Front matter is metadata for portals, not content of the HTML page.
   const content: MdastRoot = { ...tree, children: tree.children.filter((node) => node.type !== 'yaml') };
   const hast = (await html.run(content)) as HastRoot;
-  return { markdown: normalized, body: html.stringify(hast) };
+  // Markdown cannot say which language a phrase is in: the fallback marks just go.
+  visit(tree, (node) => {
+    if ('value' in node && typeof node.value === 'string') node.value = stripFallbackMarks(node.value);
+  });
+  return { markdown: markdown.stringify(tree), body: html.stringify(hast) };
 }
 
 const UNSPLITTABLE = /^(?:```|~~~|\s{0,3}\[[^\]]+\]:)/m;
