@@ -28,7 +28,8 @@ export function editLocaleText(text: string, edits: LocaleEdit[], englishOrder: 
     const edit = modify(text, path, value, {
       formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' },
       getInsertionIndex: (properties) => {
-        const after = properties.findIndex((p) => rank(p) > inserted);
+        // Before the first sibling that English puts after it; keys English lacks do not count.
+        const after = properties.findIndex((p) => rank(p) > inserted && rank(p) !== Number.MAX_SAFE_INTEGER);
         return after === -1 ? properties.length : after;
       },
     });

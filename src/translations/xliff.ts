@@ -41,14 +41,31 @@ export function writeExport(input: ExportInput, format: ExportFormat): string {
   return format === 'xliff12' ? writeXliff12(input) : writeXliff2(input);
 }
 
-/** Text with `{{placeholders}}` as a list of strings and placeholders (with their number). */
-function pieces(text: string): Array<string | { id: string; placeholder: string }> {
-  const out: Array<string | { id: string; placeholder: string }> = [];
+type Piece = string | { id: string; placeholder: string };
+
+/**
+ * Text with `{{placeholders}}` as a list of strings and placeholders. Placeholders of a source
+ * are numbered in order; those of a target (`source` given) take the number of the same
+ * placeholder in the source, so a tool and the import match them whatever their order.
+ */
+function pieces(text: string, source?: string): Piece[] {
+  const numbered = source === undefined ? undefined : pieces(source).filter((p): p is Exclude<Piece, string> => typeof p !== 'string');
+  const used = new Set<string>();
+  let extra = numbered?.length ?? 0;
+  const idOf = (placeholder: string, n: number): string => {
+    if (!numbered) return String(n);
+    const same = numbered.filter((p) => p.placeholder === placeholder);
+    const match = same.find((p) => !used.has(p.id)) ?? same[0];
+    if (!match) return String(++extra);
+    used.add(match.id);
+    return match.id;
+  };
+  const out: Piece[] = [];
   let last = 0;
   let n = 0;
   for (const match of text.matchAll(/\{\{\s*[\w.-]+[^}]*\}\}/g)) {
     if (match.index > last) out.push(text.slice(last, match.index));
-    out.push({ id: String(++n), placeholder: match[0] });
+    out.push({ id: idOf(match[0], ++n), placeholder: match[0] });
     last = match.index + match[0].length;
   }
   if (last < text.length) out.push(text.slice(last));
@@ -77,8 +94,9 @@ class Writer {
   text(parent: Element, text: string) {
     parent.appendChild(this.doc.createTextNode(text));
   }
-  inline(parent: Element, text: string, version: '1.2' | '2.0') {
-    for (const piece of pieces(text)) {
+  /** `text` with its placeholders as inline codes; for a target, `source` gives their numbers. */
+  inline(parent: Element, text: string, version: '1.2' | '2.0', source?: string) {
+    for (const piece of pieces(text, source)) {
       if (typeof piece === 'string') this.text(parent, piece);
       else {
         const el = this.doc.createElementNS(parent.namespaceURI, version === '1.2' ? 'x' : 'ph');
@@ -122,7 +140,7 @@ function writeXliff12(input: ExportInput): string {
       w.inline(w.element(unit, 'source', {}, 4), status.unit.source, '1.2');
       if (status.target !== undefined) {
         const state = status.state === 'translated' ? 'translated' : 'needs-review-translation';
-        w.inline(w.element(unit, 'target', { state }, 4), status.target, '1.2');
+        w.inline(w.element(unit, 'target', { state }, 4), status.target, '1.2', status.unit.source);
       }
       w.text(w.element(unit, 'note', { from: 'codepairs', annotates: 'source' }, 4), note);
       const previous = previousNote(status);
@@ -130,7 +148,7 @@ function writeXliff12(input: ExportInput): string {
       if (status.state === 'stale' && status.record && status.target !== undefined) {
         const alt = w.element(unit, 'alt-trans', { alttranstype: 'previous-version' }, 4);
         w.inline(w.element(alt, 'source', {}, 5), status.record.source, '1.2');
-        w.inline(w.element(alt, 'target', {}, 5), status.target, '1.2');
+        w.inline(w.element(alt, 'target', {}, 5), status.target, '1.2', status.record.source);
         w.close(alt, 4);
       }
       w.close(unit, 3);
@@ -158,7 +176,7 @@ function writeXliff2(input: ExportInput): string {
       w.close(notes, 3);
       const segment = w.element(unit, 'segment', { state: status.state === 'translated' ? 'translated' : 'initial' }, 3);
       w.inline(w.element(segment, 'source', {}, 4), status.unit.source, '2.0');
-      if (status.target !== undefined) w.inline(w.element(segment, 'target', {}, 4), status.target, '2.0');
+      if (status.target !== undefined) w.inline(w.element(segment, 'target', {}, 4), status.target, '2.0', status.unit.source);
       w.close(segment, 3);
       w.close(unit, 2);
     }
