@@ -27,13 +27,15 @@ Usage:
                               write the stale and missing units (--all: every unit) to
                               standard output for a translation tool (default: XLIFF 1.2)
   codepairs translations import <file> [--force]
-                              check and write back translations from an exported file;
-                              --force also takes units translated from an older English
+                              check and write back translations from an exported file
+                              (path from the current folder); --force also takes units
+                              translated from an older English
   codepairs --help | --version
 
 A unit id is <namespace>:<key>, e.g. sip:codes.183.description or common:sections.fix.
+The translations commands also take --lang and --root as below.
 
-Options of build and check:
+Options:
   --lang <tags>      languages to build, comma-separated or repeated (default: all in
                      locales/languages.json)
   --out <dir>        output folder, relative to the project folder (default: out); replaced
