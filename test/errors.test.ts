@@ -64,8 +64,8 @@ describe('bad input', () => {
       project.edit('locales/zh-CN/sip.json', (t) => t.replace(/"use": "[^"]*"\n/, '"usage": "x"\n').replace('{{provisional}} 与 {{final}}', '{{provisional}} 与 {{finale}}')),
     );
     expect(result.stderr).toMatch(/locales\/zh-CN\/sip\.json\n(.*\n)*\s*\d+:\d+\s+warning Missing translation `sip:codes\.\d{3}\.use` in zh-CN: pages show the English text and say so\s+missing-translation-unit/);
-    expect(result.stderr).toMatch(/error Unexpected key `codes\.\d{3}\.usage` in zh-CN.*extra-locale-key/);
-    expect(result.stderr).toMatch(/error Unexpected interpolation variables in `choose.sequence`: zh-CN uses \{\{final\}\}.*interpolation-mismatch/s);
+    expect(result.stderr).toMatch(/error\s+Unexpected key `codes\.\d{3}\.usage` in zh-CN.*extra-locale-key/);
+    expect(result.stderr).toMatch(/error\s+Unexpected interpolation variables in `choose.sequence`: zh-CN uses \{\{final\}\}.*interpolation-mismatch/s);
   });
 
   it('reports malformed JSON in a locale at its line', () => {

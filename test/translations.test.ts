@@ -360,6 +360,11 @@ describe('translations import', () => {
         });
         expectRefused(text, new RegExp(`${lineOf(text, 'sip:codes.486.fix')}:\\d+ error Unexpected ${what.source}.* in the target of \`sip:codes\\.486\\.fix\`.*xliff-markup`));
       }
+      const braces = exportWith((doc) => {
+        const target = unitElement(doc, 'sip:codes.486.fix').getElementsByTagNameNS('*', 'target')[0]!;
+        target.appendChild(doc.createTextNode(' {{code}}'));
+      });
+      expectRefused(braces, /error Unexpected template braces `\{\{ \}\}` .*in the target of `sip:codes\.486\.fix`.*xliff-markup/);
       const element = exportWith((doc) => {
         const target = unitElement(doc, 'sip:codes.486.fix').getElementsByTagNameNS('*', 'target')[0]!;
         const g = doc.createElementNS(target.namespaceURI, 'g');
@@ -369,6 +374,27 @@ describe('translations import', () => {
       });
       expectRefused(element, /error Unexpected element `<g>` in the target of `sip:codes\.486\.fix`.*xliff-markup/);
     });
+  });
+});
+
+describe('the translations command line', () => {
+  it('refuses, as usage errors, an unknown unit to stamp, a stamp without units, options of other commands and a second language to export', () => {
+    for (const args of [
+      ['stamp', '--unit', 'sip:codes.999.description'],
+      ['stamp'],
+      ['status', '--format', 'xliff2'],
+      ['export', '--lang', 'de', '--lang', 'zh-CN'],
+      ['export', '--lang', 'de', '--format', 'po'],
+      ['import'],
+      ['publish'],
+    ]) {
+      const result = project.run('translations', ...args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^codepairs: .*\nRun `codepairs --help` for usage\.\n$/);
+    }
+    const english = project.run('translations', 'export', '--lang', 'en');
+    expect(english.status).toBe(1);
+    expect(english.stderr).toMatch(/Unknown language `en`, expected one of `zh-CN`, `de`/);
   });
 });
 

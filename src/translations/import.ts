@@ -34,6 +34,7 @@ const MARKUP: Array<[RegExp, string]> = [
   [/[<>]/, 'angle bracket (HTML)'],
   [/`/, 'backtick (Markdown code)'],
   [/\[[^\]]*\]\([^)]*\)/, 'Markdown link'],
+  [/\{\{|\}\}/, 'template braces `{{ }}` (the English has no placeholder)'],
   [/[\u0000-\u0008\u000b-\u001f\u007f]/, 'control character'],
 ];
 
