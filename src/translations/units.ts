@@ -151,11 +151,6 @@ export function wordsChanged(before: string, after: string): { changed: number; 
   return { changed: Math.max(a.length, b.length) - common, total: b.length };
 }
 
-/** i18next placeholders in a text (`{{code}}`, `{{count, number}}`), each occurrence in order. */
-export function placeholdersOf(text: string): string[] {
-  return [...text.matchAll(/\{\{\s*[\w.-]+[^}]*\}\}/g)].map((m) => m[0]);
-}
-
 /** Variable names used in a text, sorted and without repeats. */
 export function variablesOf(text: string): string[] {
   return [...new Set([...text.matchAll(/\{\{\s*([\w.-]+)[^}]*\}\}/g)].map((m) => m[1]!))].sort();

@@ -16,7 +16,7 @@
  */
 import { DOMImplementation, DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
 import { parseTree, findNodeAtLocation, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { placeholdersOf, type UnitStatus } from './units.js';
+import type { UnitStatus } from './units.js';
 
 export type ExportFormat = 'xliff12' | 'xliff2' | 'json';
 export const EXPORT_FORMATS: ExportFormat[] = ['xliff12', 'xliff2', 'json'];
@@ -425,5 +425,3 @@ function readJson(text: string): ParsedFile | ReadProblem {
     units,
   };
 }
-
-export { placeholdersOf };
