@@ -13,6 +13,7 @@ import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
 import { loadTemplates } from './load/templates.js';
+import { withEnglishFallbacks } from './translations/fallback.js';
 import { duplicatePaths, planJobs } from './plan/jobs.js';
 import { STYLESHEET_PATH, TemplateRenderError, renderArticle, renderRootPage, type RenderContext } from './render/article.js';
 import { createI18n } from './render/i18n.js';
@@ -27,14 +28,14 @@ export interface Loaded {
   ctx: RenderContext;
   stylesheet: string;
   files: VFile[];
-  /** Files with warnings only (for example keys shown from a declared fallback). */
+  /** Files with warnings only (for example stale or missing translations, shown in English). */
   warnings: VFile[];
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
-export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl'>): Promise<Loaded> {
+export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'strict'>): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
   const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
@@ -52,14 +53,18 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl'>): Pro
     report(file, 'missing-file', { what: 'the stylesheet', path: file.path });
     files.push(file);
   }
-  const locales = catalog ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }) : undefined;
+  const locales = catalog
+    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, { strict: options.strict })
+    : undefined;
   if (!catalog || !locales || hasErrors(files)) throw new InputError(files.filter((f) => f.messages.length > 0));
   const warnings = files.filter((f) => f.messages.length > 0);
 
-  const i18n = createI18n(locales.resources, ['common', catalog.protocol.id], locales.languages);
+  const statuses = new Map([...locales.translations].map(([lang, t]) => [lang, t.statuses]));
+  const { resources, fallbackIds } = withEnglishFallbacks(locales.resources, statuses);
+  const i18n = createI18n(resources, ['common', catalog.protocol.id]);
   const templateText = Object.entries(templates.files).map(([name, file]) => `${name}\n${String(file.value)}`).join('\n');
   const inputHash = new Map(
-    locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(locales.resources.en), JSON.stringify(locales.resources[l.tag]), options.baseUrl ?? ''].join('\n'))]),
+    locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(resources.en), JSON.stringify(resources[l.tag]), options.baseUrl ?? ''].join('\n'))]),
   );
   const codeHash = new Map(catalog.codes.map((c) => [c.code, sha256(JSON.stringify(c))]));
   const ctx: RenderContext = {
@@ -71,7 +76,7 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl'>): Pro
     baseUrl: options.baseUrl ? (options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : undefined,
     inputHash,
     codeHash,
-    fallbackKeys: locales.fallbackKeys,
+    fallbackIds,
   };
   return { ctx, stylesheet: stylesheet!, files, warnings };
 }

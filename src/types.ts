@@ -70,19 +70,6 @@ export interface Language {
   cjkLatinSpacing?: boolean;
   /** Non-breaking spaces before « : ; ! ? » and inside « » (French style). */
   frenchSpacing?: boolean;
-  /**
-   * Language whose text a page shows for keys this language lacks. Without one, a missing key
-   * is an error. With one, it is a warning, and every page that shows fallback text says so.
-   */
-  fallback?: string;
-}
-
-/** Keys a language lacks and shows from its fallback, found when the locales load. */
-export interface FallbackKeys {
-  /** Keys of per-code text, by code: only pages showing that code use them. */
-  codes: Map<number, string[]>;
-  /** Every other key: labels and sentences that any page may use. */
-  shared: string[];
 }
 
 /** i18next resources: language → namespace → nested keys. */
@@ -123,5 +110,7 @@ export interface BuildOptions {
   baseUrl?: string;
   /** Render threads; 1 renders on the main thread. Default: the number of cores, at most 8. */
   jobs?: number;
+  /** Stale and missing translations fail the build instead of showing English. */
+  strict?: boolean;
   onProgress?: (done: number, total: number) => void;
 }

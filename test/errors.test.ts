@@ -67,13 +67,13 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/error Missing required field `text\.fix`\s+missing-field/);
   });
 
-  it('reports a missing translation key and mismatched interpolation variables in a locale', () => {
+  it('reports an extra key and mismatched interpolation variables in a locale, and a missing key as a warning', () => {
     const result = expectFailure(() =>
       project.edit('locales/zh-CN/sip.json', (t) => t.replace(/"use": "[^"]*"\n/, '"usage": "x"\n').replace('{{provisional}} 与 {{final}}', '{{provisional}} 与 {{finale}}')),
     );
-    expect(result.stderr).toMatch(/locales\/zh-CN\/sip\.json\n(.*\n)*\s*\d+:\d+\s+error Missing key `codes\.\d{3}\.use` in zh-CN/);
-    expect(result.stderr).toMatch(/error Unexpected key `codes\.\d{3}\.usage` in zh-CN.*extra-locale-key/);
-    expect(result.stderr).toMatch(/error Unexpected interpolation variables in `choose.sequence`: zh-CN uses \{\{final\}\}.*interpolation-mismatch/s);
+    expect(result.stderr).toMatch(/locales\/zh-CN\/sip\.json\n(.*\n)*\s*\d+:\d+\s+warning Missing translation `sip:codes\.\d{3}\.use` in zh-CN: pages show the English text and say so\s+missing-translation-unit/);
+    expect(result.stderr).toMatch(/error\s+Unexpected key `codes\.\d{3}\.usage` in zh-CN.*extra-locale-key/);
+    expect(result.stderr).toMatch(/error\s+Unexpected interpolation variables in `choose.sequence`: zh-CN uses \{\{final\}\}.*interpolation-mismatch/s);
   });
 
   it('reports malformed JSON in a locale at its line', () => {
@@ -154,34 +154,12 @@ describe('bad input', () => {
   });
 });
 
-describe('a declared fallback language', () => {
-  it('fills keys a language lacks, with a warning, and every page that shows them says so', () => {
+describe('languages.json', () => {
+  it('no longer takes a fallback language: English is the source of every unit', () => {
     project.edit('locales/languages.json', (t) => t.replace('"cjkLatinSpacing":true', '"cjkLatinSpacing":true,"fallback":"en"'));
-    project.edit('locales/zh-CN/sip.json', (t) => {
-      const data = JSON.parse(t) as { codes: Record<string, Record<string, string>> };
-      delete data.codes['486']!.fix;
-      return JSON.stringify(data, null, 2);
-    });
-    const result = project.run('build');
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/locales\/zh-CN\/sip\.json\n\s*\d+:\d+\s+warning Missing key `codes\.486\.fix` in zh-CN: pages show it in en and say so\s+fallback-locale-key/);
-
-    const affected = project.read('out/zh-CN/sip/486-vs-600.md');
-    expect(affected).toContain('> 本页部分内容尚未翻译，暂以英语显示。');
-    expect(affected).toMatch(/fallback:\n\s+lang: en\n\s+keys:\n\s+- sip:codes\.486\.fix/);
-    expect(affected).toContain(project.read('data/sip/codes/486.yaml').match(/fix: >-\n\s+(\S[^\n]*)/)![1]!.split(' ').slice(0, 5).join(' '));
-    expect(project.read('out/zh-CN/sip/486-vs-600.html')).toContain('<blockquote>');
-
-    const unaffected = project.read('out/zh-CN/sip/183-vs-600.md');
-    expect(unaffected).not.toContain('本页部分内容尚未翻译');
-    expect(unaffected).not.toMatch(/^fallback:/m);
-  });
-
-  it('must be another language of the list', () => {
-    project.edit('locales/languages.json', (t) => t.replace('"cjkLatinSpacing":true', '"cjkLatinSpacing":true,"fallback":"xx"'));
     const result = project.run('check');
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/3:\d+\s+error Unexpected fallback `xx` for zh-CN, expected another language of this list\s+unknown-fallback/);
+    expect(result.stderr).toMatch(/3:\d+\s+error Unexpected field `\[1\]\.fallback`, expected one of `tag`, `name`, `cjkLatinSpacing`, `frenchSpacing`\s+unknown-field/);
   });
 });
 

@@ -221,11 +221,12 @@ describe('codepairs export', () => {
       return String(doc);
     });
     const result = exportOk(project, '--since', old);
-    expect(result.stdout).toMatch(/1 upserts, 0 deletes/);
+    // The Chinese translation is now stale: until it is redone, that page shows the new English.
+    expect(result.stdout).toMatch(/2 upserts, 0 deletes/);
     const changes = lines(project.read('out/kb/changes.jsonl')) as Array<{ op: string; record?: KbRecord; id?: string }>;
     for (const change of changes) expect(validChange(change), JSON.stringify(validChange.errors)).toBe(true);
-    expect(changes.map((c) => c.record?.id ?? c.id)).toEqual(['sip/486/en/description']);
-    expect(changes[0]!.record!.text).toContain('Another device of the same user');
+    expect(changes.map((c) => c.record?.id ?? c.id)).toEqual(['sip/486/en/description', 'sip/486/zh-CN/description']);
+    for (const change of changes) expect(change.record!.text).toContain('Another device of the same user');
 
     // With nothing edited since, the change set is empty.
     writeFileSync(old, project.read('out/kb/manifest.json'));

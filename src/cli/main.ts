@@ -11,6 +11,8 @@ import { InputError } from '../diagnostics.js';
 import { lintOutput } from '../lint/lint-output.js';
 import { ConfigError, DEFAULT_MAX_SIMILARITY, readConfig } from './config.js';
 import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, exportKb } from '../kb-export.js';
+import { TRANSLATION_COMMANDS, translations } from './translations.js';
+import { UsageError } from './usage-error.js';
 
 const HELP = `codepairs — comparison articles for every pair of protocol status codes
 
@@ -20,7 +22,23 @@ Usage:
   codepairs check --output    also read the generated pages in the output folder as a reader
                               would and report what reads badly (see the README for the rules)
   codepairs export [options]  write the knowledge base: out/kb/<lang>.jsonl and manifest.json
+  codepairs translations status [--lang <tags>] [--json]
+                              per language: units translated, stale (the English changed
+                              since) and missing, and which ones
+  codepairs translations stamp [--lang <tags>] (--unit <id>... | --all)
+                              record that translations match the current English (after a
+                              typo-only English edit, or a hand-made translation)
+  codepairs translations export --lang <tag> [--format xliff12|xliff2|json] [--all]
+                              write the stale and missing units (--all: every unit) to
+                              standard output for a translation tool (default: XLIFF 1.2)
+  codepairs translations import <file> [--force]
+                              check and write back translations from an exported file
+                              (path from the current folder); --force also takes units
+                              translated from an older English
   codepairs --help | --version
+
+A unit id is <namespace>:<key>, e.g. sip:codes.183.description or common:sections.fix.
+The translations commands also take --lang and --root as below.
 
 Options:
   --lang <tags>      languages to build or export, comma-separated or repeated (default:
@@ -33,6 +51,8 @@ Options:
   --jobs, -j <n>     build and export: threads (default: one per core, at most 8; 1 works
                      on the main thread); the output is the same whatever the number
   --output           (check) lint the pages in the output folder (--out) too
+  --strict           fail on stale or missing translations (default: warn, and pages
+                     show those texts in English with a notice)
   --quiet            print nothing but errors
 
 Export options:
@@ -52,7 +72,16 @@ Command-line options win over the file.
 
 Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 usage error.`;
 
-class UsageError extends Error {}
+/** The options each command takes (besides --help and --version). */
+const COMMAND_OPTIONS: Record<string, string[]> = {
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict'],
+  check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang'],
+  export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
+  'translations status': ['lang', 'json', 'root'],
+  'translations stamp': ['lang', 'unit', 'all', 'root', 'quiet'],
+  'translations export': ['lang', 'format', 'all', 'root'],
+  'translations import': ['force', 'root', 'quiet'],
+};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -77,6 +106,11 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         format: { type: 'string' },
         'max-chars': { type: 'string' },
         since: { type: 'string' },
+        strict: { type: 'boolean' },
+        json: { type: 'boolean' },
+        all: { type: 'boolean' },
+        force: { type: 'boolean' },
+        unit: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -84,22 +118,45 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (values.help) return print(HELP), 0;
     if (values.version) return print(version()), 0;
     const [command, ...rest] = positionals;
-    if (!command) throw new UsageError('missing command: expected `build`, `check` or `export`');
-    if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+    if (!command) throw new UsageError('missing command: expected `build`, `check`, `export` or `translations`');
+    const name = command === 'translations' ? `translations ${rest[0] ?? ''}` : command;
+    if (command === 'translations' && !(TRANSLATION_COMMANDS as readonly string[]).includes(rest[0] ?? '')) {
+      throw new UsageError(`${rest[0] ? `unknown command \`translations ${rest[0]}\`` : 'missing command'}: expected ${TRANSLATION_COMMANDS.map((c) => `\`translations ${c}\``).join(', ')}`);
+    }
+    const allowed = COMMAND_OPTIONS[name];
+    if (allowed) {
+      const given = Object.keys(values).filter((key) => key !== 'help' && key !== 'version' && !allowed.includes(key));
+      if (given.length) throw new UsageError(`option \`--${given[0]}\` does not apply to \`${name}\``);
+    }
     const root = resolve(values.root ?? '.');
+    const langs = values.lang?.flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean);
+    if (command === 'translations') {
+      return await translations(rest[0]!, {
+        root,
+        langs,
+        json: values.json,
+        format: values.format,
+        all: values.all,
+        force: values.force,
+        units: values.unit,
+        quiet: values.quiet,
+        args: rest.slice(1),
+        write: (text) => io.out.write(text),
+        writeError: (text) => io.err.write(`${text}\n`),
+      });
+    }
+    if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
     const config = readConfig(root);
     const baseUrl = values['base-url'] ?? config.baseUrl;
     if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new UsageError(`invalid --base-url \`${baseUrl}\`: expected an http(s) URL`);
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`invalid --jobs \`${values.jobs}\`: expected a whole number from 1`);
-    const langs = values.lang?.flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean) ?? config.langs;
 
     const printWarnings = (files: VFile[]) => {
       if (files.length) printError(reporter(files, { quiet: true }));
     };
-    if (values.output && command !== 'check') throw new UsageError('--output belongs to `check`: `codepairs check --output`');
     if (command === 'check') {
-      const { ctx, warnings } = await load({ root, baseUrl });
+      const { ctx, warnings } = await load({ root, baseUrl, strict: values.strict });
       printWarnings(warnings);
       const verdict = warnings.length ? 'no errors' : 'no problems';
       if (!values.quiet) print(`codepairs check: ${ctx.catalog.codes.length} ${ctx.catalog.protocol.name} codes, ${ctx.languages.length} languages (${ctx.languages.map((l) => l.tag).join(', ')}): ${verdict}`);
@@ -108,7 +165,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const outDir = resolve(root, shown);
       if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to check: run \`codepairs build\` first`);
       const maxSimilarity = config.lint?.maxSimilarity ?? DEFAULT_MAX_SIMILARITY;
-      const result = await lintOutput(ctx, { outDir, cwd: process.cwd(), maxSimilarity, langs });
+      const result = await lintOutput(ctx, { outDir, cwd: process.cwd(), maxSimilarity, langs: langs ?? config.langs });
       if (result.files.length) printError(reporter(result.files, { quiet: true }));
       if (!values.quiet) {
         for (const l of result.languages) {
@@ -127,9 +184,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const result = await build({
         root,
         outDir,
-        langs,
+        langs: langs ?? config.langs,
         baseUrl,
         jobs,
+        strict: values.strict,
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);
@@ -156,7 +214,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const result = await exportKb({
         root,
         outDir: resolve(root, outName),
-        langs,
+        langs: langs ?? config.langs,
         maxChars,
         jobs,
         since: values.since,
@@ -173,7 +231,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!values.quiet) print(`codepairs: exported ${result.records} records from ${result.pages} pages (${result.languages.length} languages: ${result.languages.join(', ')}) to ${outName}/kb in ${seconds} s${changes}`);
       return 0;
     }
-    throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\` or \`export\``);
+    throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\`, \`export\` or \`translations\``);
   } catch (error) {
     if (error instanceof InputError) {
       printError(reporter(error.files, { quiet: true }));

@@ -1,16 +1,22 @@
 /**
  * Read locales/languages.json and every locales/<lang>/<namespace>.json, add the catalog's
  * English text as the English `codes` resources, and check each language against English:
- * missing keys, extra keys, and interpolation variables that differ.
+ * extra keys and interpolation variables that differ (errors), and units that are missing or
+ * stale against the English source recorded in `locales/<lang>/sources.json` (warnings: pages
+ * show those units in English; errors with --strict).
  */
 import { join } from 'node:path';
 import { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
-import type { Catalog, FallbackKeys, Language, Resources } from '../types.js';
+import type { Catalog, Language, Resources } from '../types.js';
 import { TEXT_FIELDS } from '../types.js';
+import { expectedKeys, flatten, PLURAL_SUFFIX, statusOf, unitsOf, variablesOf, type SourceRecord, type UnitStatus } from '../translations/units.js';
 import { readVFile } from './catalog.js';
 import { parseJson, type Parsed } from './source.js';
 import { checkLocaleText } from './safe-text.js';
+import { readSourceRecords, SOURCES_FILE } from './translation-sources.js';
+
+export { flatten, variablesOf };
 
 export const SOURCE_LANG = 'en';
 /** Keys a language may leave out: a gloss of the reason phrase helps only some languages. */
@@ -33,20 +39,22 @@ export function isSafeLanguageTag(tag: string): boolean {
 
 export interface LoadedLocales {
   languages: Language[];
+  /** i18next resources as the files have them, with the catalog's English code texts added. */
   resources: Resources;
-  /** Per language with a fallback, the keys it shows from there. */
-  fallbackKeys: Map<string, FallbackKeys>;
+  /** Per language other than English: its units, their state, and its sources file. */
+  translations: Map<string, LanguageTranslations>;
+  /** Every parsed locale file, by `<lang>/<namespace>`. */
+  parsedFiles: Map<string, { file: VFile; parsed: Parsed }>;
 }
 
-function groupFallbackKeys(keys: string[]): FallbackKeys {
-  const codes = new Map<number, string[]>();
-  const shared: string[] = [];
-  for (const key of keys) {
-    const code = /^[^:]+:codes\.(\d{3})\./.exec(key)?.[1];
-    if (code) codes.set(Number(code), [...(codes.get(Number(code)) ?? []), key]);
-    else shared.push(key);
-  }
-  return { codes, shared };
+export interface LanguageTranslations {
+  statuses: UnitStatus[];
+  records: Record<string, SourceRecord>;
+}
+
+export interface LocaleOptions {
+  /** Stale and missing translations are errors instead of warnings. */
+  strict?: boolean;
 }
 
 export async function loadLocales(
@@ -54,6 +62,7 @@ export async function loadLocales(
   catalog: Catalog,
   files: VFile[],
   required: Record<string, string[]>,
+  options: LocaleOptions = {},
 ): Promise<LoadedLocales | undefined> {
   const dir = join(root, 'locales');
   const listFile = await readVFile(root, join(dir, 'languages.json'));
@@ -109,18 +118,40 @@ export async function loadLocales(
       catalog.codes.map((code) => [String(code.code), Object.fromEntries(TEXT_FIELDS.map((f) => [f, code.text[f]]))]),
     );
   }
-  const fallbackKeys = new Map<string, FallbackKeys>();
-  for (const { tag, fallback } of languages) {
-    if (tag === SOURCE_LANG) continue;
-    const missing: string[] = [];
-    for (const ns of Object.keys(required)) {
+  const translations = new Map<string, LanguageTranslations>();
+  const namespaces = Object.keys(required);
+  for (const { tag } of languages) {
+    if (tag === SOURCE_LANG || !en) continue;
+    const targets: Record<string, Map<string, string>> = {};
+    for (const ns of namespaces) {
       const target = parsedFiles.get(`${tag}/${ns}`);
-      const source = en?.[ns];
-      if (target && source) missing.push(...compareResources(tag, ns, source, target.file, target.parsed, fallback));
+      const source = en[ns];
+      if (!target || !source) continue;
+      compareResources(tag, ns, source, target.file, target.parsed);
+      targets[ns] = flatten(target.parsed.value);
     }
-    if (fallback && missing.length) fallbackKeys.set(tag, groupFallbackKeys(missing));
+    const records = await readSourceRecords(root, tag, files);
+    const statuses = statusOf(unitsOf(tag, en, namespaces, catalog.protocol.id), targets, records);
+    reportUntranslated(tag, statuses, parsedFiles, options.strict === true);
+    translations.set(tag, { statuses, records });
   }
-  return { languages, resources, fallbackKeys };
+  return { languages, resources, translations, parsedFiles };
+}
+
+/** Stale and missing units: warnings (pages show English and say so), or errors with --strict. */
+function reportUntranslated(lang: string, statuses: UnitStatus[], parsedFiles: LoadedLocales['parsedFiles'], strict: boolean) {
+  const severity = strict ? 'error' : 'warn';
+  const effect = strict ? 'with --strict this fails' : 'pages show the English text and say so';
+  for (const { unit, state, record, behind } of statuses) {
+    const target = parsedFiles.get(`${lang}/${unit.ns}`);
+    if (!target || state === 'translated') continue;
+    const place = target.parsed.placeOf(unit.key.split('.'));
+    if (state === 'missing') report(target.file, 'missing-translation-unit', { id: unit.id, lang, effect }, place, severity);
+    else {
+      const why = record && behind ? `${behind.changed} of ${behind.total} words of the English changed since it was translated` : `${SOURCES_FILE} records no English source for it`;
+      report(target.file, 'stale-translation', { id: unit.id, lang, why, effect }, place, severity);
+    }
+  }
 }
 
 function checkLanguages(file: VFile, parsed: Parsed): Language[] {
@@ -131,13 +162,10 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
   }
   const languages: Language[] = [];
   list.forEach((entry: unknown, i) => {
-    const { tag, name, fallback, ...options } = (entry ?? {}) as Record<string, unknown>;
-    if (fallback !== undefined && typeof fallback !== 'string') {
-      report(file, 'wrong-type', { field: `[${i}].fallback`, actual: typeof fallback, expected: 'a language tag' }, parsed.placeOf([i, 'fallback']));
-    }
+    const { tag, name, ...options } = (entry ?? {}) as Record<string, unknown>;
     for (const [key, value] of Object.entries(options)) {
       if (!TYPOGRAPHY_OPTIONS.includes(key)) {
-        report(file, 'unknown-field', { field: `[${i}].${key}`, expected: ['tag', 'name', 'fallback', ...TYPOGRAPHY_OPTIONS].map((k) => `\`${k}\``).join(', ') }, parsed.placeOf([i, key], true));
+        report(file, 'unknown-field', { field: `[${i}].${key}`, expected: ['tag', 'name', ...TYPOGRAPHY_OPTIONS].map((k) => `\`${k}\``).join(', ') }, parsed.placeOf([i, key], true));
       } else if (typeof value !== 'boolean') {
         report(file, 'wrong-type', { field: `[${i}].${key}`, actual: typeof value, expected: 'a boolean' }, parsed.placeOf([i, key]));
       }
@@ -159,45 +187,16 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
       return;
     }
     const flags = Object.fromEntries(Object.entries(options).filter(([key, value]) => TYPOGRAPHY_OPTIONS.includes(key) && value === true));
-    languages.push({ tag, name, ...flags, ...(typeof fallback === 'string' ? { fallback } : {}) });
+    languages.push({ tag, name, ...flags });
   });
-  for (const language of languages) {
-    if (language.fallback !== undefined && (language.fallback === language.tag || !languages.some((l) => l.tag === language.fallback))) {
-      report(file, 'unknown-fallback', { lang: language.tag, fallback: language.fallback }, parsed.placeOf([list.findIndex((e: { tag?: unknown }) => e?.tag === language.tag), 'fallback']));
-    }
-  }
   return languages;
 }
 
-/** Flatten nested resources to dotted keys with their string values. */
-export function flatten(value: unknown, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      for (const [k, v] of flatten(child, prefix ? `${prefix}.${key}` : key)) out.set(k, v);
-    }
-  } else if (prefix) {
-    out.set(prefix, String(value));
-  }
-  return out;
-}
-
-export function variablesOf(text: string): string[] {
-  return [...new Set([...text.matchAll(/\{\{\s*([\w.-]+)[^}]*\}\}/g)].map((m) => m[1]!))].sort();
-}
-
-const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
-
-/** The keys a language must have for a source key, given its plural categories. */
-function expectedKeys(key: string, lang: string): string[] {
-  if (!PLURAL_SUFFIX.test(key)) return [key];
-  const base = key.replace(PLURAL_SUFFIX, '');
-  return new Intl.PluralRules(lang).resolvedOptions().pluralCategories.map((c) => `${base}_${c}`);
-}
-
-/** Compare a language's resources with English; returns the missing keys (as `ns:key`). */
-function compareResources(lang: string, ns: string, source: unknown, file: VFile, parsed: Parsed, fallback: string | undefined): string[] {
-  const missing: string[] = [];
+/**
+ * Compare a language's resources with English: extra keys, interpolation variables, unsafe
+ * text. Missing keys are untranslated units, reported with the stale ones.
+ */
+function compareResources(lang: string, ns: string, source: unknown, file: VFile, parsed: Parsed): void {
   const sourceKeys = flatten(source);
   const targetKeys = flatten(parsed.value);
   const pathOf = (key: string) => key.split('.');
@@ -205,12 +204,6 @@ function compareResources(lang: string, ns: string, source: unknown, file: VFile
   for (const key of sourceKeys.keys()) for (const k of expectedKeys(key, lang)) expected.add(k);
   const sourceText = (key: string) => sourceKeys.get(key) ?? sourceKeys.get(key.replace(PLURAL_SUFFIX, '_other')) ?? '';
 
-  for (const key of expected) {
-    if (targetKeys.has(key)) continue;
-    missing.push(`${ns}:${key}`);
-    if (fallback) report(file, 'fallback-locale-key', { key, lang, fallback }, parsed.placeOf(pathOf(key)), 'warn');
-    else report(file, 'missing-locale-key', { key, lang, source: `locales/${SOURCE_LANG}/${ns}.json` }, parsed.placeOf(pathOf(key)));
-  }
   for (const [key, text] of targetKeys) {
     if (!expected.has(key) && !OPTIONAL_KEY.test(key)) {
       report(file, 'extra-locale-key', { key, lang, source: SOURCE_LANG }, parsed.placeOf(pathOf(key), true));
@@ -223,5 +216,4 @@ function compareResources(lang: string, ns: string, source: unknown, file: VFile
       report(file, 'interpolation-mismatch', { key, lang, source: SOURCE_LANG, actual: show(have), expected: show(want) }, parsed.placeOf(pathOf(key)));
     }
   }
-  return missing;
 }

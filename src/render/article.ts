@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { Article, FallbackKeys, Job, Language } from '../types.js';
+import type { Article, Job, Language } from '../types.js';
+import { fallbackUnitsIn, hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
 import { processMarkdown, type ProcessOptions } from './processors.js';
 import { sectionKeyMap, type SectionKeys } from './section-keys.js';
@@ -22,16 +23,12 @@ export interface RenderContext extends ViewContext {
   /** Hash of everything a page of a language depends on besides its codes. */
   inputHash: Map<string, string>;
   codeHash: Map<number, string>;
-  /** Keys each language with a declared fallback shows from it. */
-  fallbackKeys: Map<string, FallbackKeys>;
+  /** Unit id of each fallback start mark (see src/translations/fallback.ts). */
+  fallbackIds: string[];
 }
 
-/** The keys a page shows from its language's fallback: shared ones, and those of its codes. */
-export function fallbackKeysOf(ctx: Pick<RenderContext, 'fallbackKeys'>, job: Job): string[] {
-  const keys = ctx.fallbackKeys.get(job.lang);
-  if (!keys) return [];
-  return [...keys.shared, ...job.codes.flatMap((code) => keys.codes.get(code) ?? [])].sort();
-}
+/** The language of the English text shown for stale and missing translations. */
+export const FALLBACK_LANG = 'en';
 
 export const STYLESHEET_PATH = 'assets/style.css';
 export const ROOT_PAGE = 'index';
@@ -58,7 +55,7 @@ function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: str
     slug: posix.basename(job.path),
     translationKey: job.translationKey,
     sourceHash: `sha256:${hash}`,
-    ...(untranslated.length ? { fallback: { lang: fallbackOf(ctx, job.lang), keys: untranslated } } : {}),
+    ...(untranslated.length ? { fallback: { lang: FALLBACK_LANG, keys: untranslated } } : {}),
   };
   if (job.codes.length) {
     const keywords = job.codes.flatMap((c) => ctx.byCode.get(c)!.aliases);
@@ -67,9 +64,21 @@ function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: str
   return toYaml(data, { lineWidth: 0 }).trimEnd();
 }
 
+/** A label of the layout, without fallback marks, and the language to declare if it is English. */
+function layoutLabel(text: string): { label: string; lang?: string } {
+  return hasFallbackMarks(text) ? { label: stripFallbackMarks(text), lang: FALLBACK_LANG } : { label: text };
+}
+
+function layoutLabels(ctx: RenderContext, lang: string) {
+  const common = translator(ctx.i18n, lang, 'common');
+  return { home: common.t('site.home'), languages: common.t('site.languages') };
+}
+
 function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): string {
   const from = `${job.path}.html`;
-  const common = translator(ctx.i18n, job.lang, 'common');
+  const labels = layoutLabels(ctx, job.lang);
+  const home = layoutLabel(labels.home);
+  const languages = layoutLabel(labels.languages);
   const alternates = ctx.languages.map((l) => ({ hreflang: l.tag, href: urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`) }));
   const xDefault = job.kind === 'index' ? `${ROOT_PAGE}.html` : `${otherLanguagePath(job, 'en')}.html`;
   alternates.push({ hreflang: 'x-default', href: urlFor(ctx, from, xDefault) });
@@ -80,8 +89,9 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
     canonical: urlFor(ctx, from, from),
     alternates,
     stylesheet: urlFor({ baseUrl: undefined }, from, STYLESHEET_PATH),
-    home: { href: urlFor(ctx, from, `${job.lang}/index.html`), label: common.t('site.home') },
-    languagesLabel: common.t('site.languages'),
+    home: { href: urlFor(ctx, from, `${job.lang}/index.html`), label: home.label, lang: home.lang ?? '' },
+    languagesLabel: languages.label,
+    languagesLang: languages.lang ?? '',
     switcher: ctx.languages.map((l) => ({
       name: l.name,
       hreflang: l.tag,
@@ -105,8 +115,12 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   const protocol = ctx.catalog.protocol.id;
   const typography = typographyOf(ctx, job.lang);
   const built = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
-  const meta: PageMeta = { title: typeset(built.meta.title, typography), description: typeset(built.meta.description, typography) };
-  const untranslated = fallbackKeysOf(ctx, job);
+  const meta: PageMeta = {
+    title: typeset(stripFallbackMarks(built.meta.title), typography),
+    description: typeset(stripFallbackMarks(built.meta.description), typography),
+  };
+  // The units this page shows in English: those whose marks are in its text or its layout.
+  const untranslated = ctx.fallbackIds.length ? fallbackUnitsIn(JSON.stringify([built, layoutLabels(ctx, job.lang)]), ctx.fallbackIds) : [];
   const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
   const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
   return { job, meta, source, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography) } };
@@ -127,14 +141,14 @@ function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography)
 export async function renderArticle(ctx: RenderContext, job: Job): Promise<Article> {
   const page = composePage(ctx, job);
   const { markdown, body } = await processMarkdown(page.source, page.options);
-  return { job, markdown, html: layout(ctx, job, page.meta, body) };
+  const html = layout(ctx, job, page.meta, body);
+  if (hasFallbackMarks(markdown) || hasFallbackMarks(html)) throw new Error(`A fallback mark was left in ${job.path}`);
+  return { job, markdown, html };
 }
 
-const fallbackOf = (ctx: Pick<RenderContext, 'languages'>, lang: string) => ctx.languages.find((l) => l.tag === lang)?.fallback ?? '';
-
-/** "Parts of this page … are shown in English", naming the fallback in the reader's language. */
+/** "Parts of this page … are shown in English", naming English in the reader's language. */
 function fallbackNotice(ctx: RenderContext, lang: string): string {
-  const language = new Intl.DisplayNames([lang], { type: 'language' }).of(fallbackOf(ctx, lang)) ?? fallbackOf(ctx, lang);
+  const language = new Intl.DisplayNames([lang], { type: 'language' }).of(FALLBACK_LANG) ?? FALLBACK_LANG;
   return translator(ctx.i18n, lang, 'common').t('site.fallbackNotice', { language });
 }
 
@@ -180,8 +194,9 @@ export function renderRootPage(ctx: RenderContext): string {
       { hreflang: 'x-default', href: urlFor(ctx, from, from) },
     ],
     stylesheet: STYLESHEET_PATH,
-    home: { href: from, label: 'codepairs' },
+    home: { href: from, label: 'codepairs', lang: '' },
     languagesLabel: 'Languages',
+    languagesLang: '',
     switcher: [],
     body: `<h1>${escapeHtml(title)}</h1>\n<ul>\n${links}\n</ul>`,
   });

@@ -1,11 +1,11 @@
 /**
  * One i18next instance for a build, configured for documents rather than a UI: no fallback
- * language unless languages.json declares one (a missing translation is an error, never silent
- * English; a declared fallback is shown with a notice on the page), interpolated values
- * escaped for Markdown, and every miss recorded so the build can report it.
+ * language (stale and missing translations arrive as marked English in the resources, see
+ * src/translations/fallback.ts, so pages can say so), interpolated values escaped for Markdown,
+ * and every miss recorded so the build can report it.
  */
 import i18next, { type i18n as I18n } from 'i18next';
-import type { Language, Resources } from '../types.js';
+import type { Resources } from '../types.js';
 import { escapeMarkdown } from './markdown-text.js';
 
 export interface Miss {
@@ -25,14 +25,14 @@ export interface I18nContext {
   misses: Miss[];
 }
 
-export function createI18n(resources: Resources, namespaces: readonly string[], languages: Language[]): I18nContext {
+export function createI18n(resources: Resources, namespaces: readonly string[]): I18nContext {
   const misses: Miss[] = [];
   const instance = i18next.createInstance();
   void instance.init({
     resources: resources as never,
     lng: 'en',
-    // Only a fallback a language declares in languages.json, never a silent default.
-    fallbackLng: Object.fromEntries([['default', []], ...languages.map((l) => [l.tag, l.fallback ? [l.fallback] : []])]),
+    // Never a silent fallback language.
+    fallbackLng: false,
     ns: [...namespaces],
     defaultNS: 'common',
     initAsync: false,

@@ -23,10 +23,12 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import remarkStringify from 'remark-stringify';
 import { unified } from 'unified';
+import rehypeFallbackLang from './plugins/rehype-fallback-lang.js';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
 import rehypeSectionIds from './plugins/rehype-section-ids.js';
 import remarkTypography, { type Typography } from './plugins/remark-typography.js';
 import { createHash } from 'node:crypto';
+import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import type { SectionKeys } from './section-keys.js';
 
@@ -37,6 +39,7 @@ export interface ProcessOptions {
   /** Heading text → section key, for the heading ids of the HTML (see section-keys.ts). */
   sectionKeys?: SectionKeys;
 }
+import { stripFallbackMarks } from '../translations/fallback.js';
 
 const markdown = unified()
   .use(remarkParse)
@@ -51,6 +54,7 @@ const html = unified()
   .use(rehypeSanitize)
   .use(rehypeSectionIds)
   .use(rehypeMdLinks)
+  .use(rehypeFallbackLang)
   .use(rehypeStringify)
   .freeze();
 
@@ -67,13 +71,20 @@ function parseSection(source: string, options: ProcessOptions): { tree: MdastRoo
 }
 
 /** Parse a piece of Markdown; return it normalized and as an HTML fragment. */
+function withoutFallbackMarks(tree: MdastRoot): MdastRoot {
+  visit(tree, (node) => {
+    if ('value' in node && typeof node.value === 'string') node.value = stripFallbackMarks(node.value);
+  });
+  return tree;
+}
+
 async function processWhole(source: string, options: ProcessOptions): Promise<Rendered> {
   const { tree, file } = parseSection(source, options);
-  const normalized = markdown.stringify(tree);
   // Front matter is metadata for portals, not content of the HTML page.
   const content: MdastRoot = { ...tree, children: tree.children.filter((node) => node.type !== 'yaml') };
   const hast = (await html.run(content, file)) as HastRoot;
-  return { markdown: normalized, body: html.stringify(hast) };
+  // Markdown cannot say which language a phrase is in: the fallback marks just go.
+  return { markdown: markdown.stringify(withoutFallbackMarks(tree)), body: html.stringify(hast) };
 }
 
 const UNSPLITTABLE = /^(?:```|~~~|\s{0,3}\[[^\]]+\]:)/m;
@@ -122,5 +133,5 @@ export function markdownSections(source: string, options: ProcessOptions, skip?:
   return source
     .split(SECTION_START)
     .filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())))
-    .map((section) => trees.get(section, options, () => parseSection(section, options).tree));
+    .map((section) => trees.get(section, options, () => withoutFallbackMarks(parseSection(section, options).tree)));
 }
