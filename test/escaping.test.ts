@@ -78,3 +78,18 @@ describe.each(['en', 'zh-CN'])('hostile catalog and translation text in %s', (la
     expect(textOf(page)).toContain(HOSTILE);
   });
 });
+
+describe('line breaks in catalog text', () => {
+  it('fold into spaces, so no line of a value can open a heading, a list or a quote', async () => {
+    const text = 'Intro line\n\n## Injected heading\n- injected item\n1. numbered\n> quoted\n---';
+    // A code no page of this file has shown yet: views keep what they computed for a code.
+    ctx.i18n.instance.addResource('en', 'sip', 'codes.183.description', text);
+    const article = await renderArticle(ctx, { kind: 'code', lang: 'en', translationKey: 'sip-183', path: 'en/sip/183', codes: [183] });
+    const md = mdast(article.markdown);
+    visit(md, (node) => {
+      if (node.type === 'heading' || node.type === 'listItem' || node.type === 'blockquote') expect(toString(node)).not.toMatch(/injected|numbered|quoted/i);
+      expect(node.type).not.toBe('thematicBreak');
+    });
+    expect(toString(md)).toContain('Intro line ## Injected heading - injected item 1. numbered > quoted ---');
+  });
+});

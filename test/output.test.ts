@@ -3,6 +3,7 @@
  * reader would: counts, the seed page's defects, doubled words, prose in the page's language,
  * links and alternates — in every shipped language.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -281,4 +282,13 @@ describe('the HTML pages', () => {
     expect(read('fr/sip/183-vs-439.md')).not.toMatch(/ [;:!?»]/);
     expect(read('fr/sip/183-vs-439.md')).toMatch(/\u202f[;!?»]|\u00a0:/);
   });
+});
+
+describe('codepairs check --output on the shipped catalog', () => {
+  it('finds nothing in any language, and no two pair pages above the similarity limit', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'check', '--output', '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    expect(result.status, result.stderr.slice(0, 4000)).toBe(0);
+    expect(result.stdout).toMatch(/codepairs check --output: 28510 pages in .*: no findings/);
+    for (const lang of LANGS) expect(result.stdout).toMatch(new RegExp(`  ${lang}: 2851 pages; most similar pair pages .*: 0\\.[0-6]\\d \\(limit 0\\.7\\)`));
+  }, 900_000);
 });

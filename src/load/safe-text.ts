@@ -16,6 +16,8 @@ const MARKUP: Rule[] = [
   [/\]\(|\]\[/, 'Markdown link'],
   [/\bjavascript:/i, '`javascript:` URL'],
   [/[\u0000-\u0008\u000b-\u001f\u007f]/, 'control character'],
+  // The renderer marks English shown in place of a translation with private-use characters.
+  [/[\ue000-\uf8ff\u{f0000}-\u{ffffd}\u{100000}-\u{10fffd}]/u, 'private-use character'],
 ];
 
 /** Catalog text also may not hold template braces: it is never a template. */

@@ -38,10 +38,15 @@ export function createI18n(resources: Resources, namespaces: readonly string[]):
     initAsync: false,
     returnNull: false,
     returnEmptyString: false,
-    interpolation: { escapeValue: true, escape: escapeMarkdown, skipOnVariables: true },
-    // Text is data, not a place for nested translations.
-    nestingPrefix: '\u0000nest(',
-    nestingSuffix: ')\u0000',
+    interpolation: {
+      escapeValue: true,
+      escape: escapeMarkdown,
+      skipOnVariables: true,
+      // Text is data, not a place for nested translations: `$t(…)` stays as written. (A NUL
+      // never reaches a resource: the loader refuses control characters.)
+      nestingPrefix: '\u0000nest(',
+      nestingSuffix: ')\u0000',
+    },
     showSupportNotice: false,
   } as never);
   return { instance, misses };

@@ -2,8 +2,14 @@
 
 const SPECIAL = /[\\`*_[\]<>|~&#]/g;
 
+/**
+ * Escape every character Markdown gives a meaning to, and fold line breaks into spaces: a value
+ * is inline text, and a line that starts with `#`, `-`, `1.` or `>` would otherwise open a block.
+ */
 export function escapeMarkdown(value: unknown): string {
-  return String(value).replace(SPECIAL, (char) => `\\${char}`);
+  return String(value)
+    .replace(/[ \t]*\r?\n\s*/g, ' ')
+    .replace(SPECIAL, (char) => `\\${char}`);
 }
 
 /** Lists joined the way each language joins them ("A, B, and C" / "A、B和C"). */

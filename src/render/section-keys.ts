@@ -66,14 +66,18 @@ export function ambiguousLabels(ctx: ViewContext, lang: string): string[] {
   return clashes;
 }
 
-/** A key from heading text, for headings that are no label: lower case, letters and digits. */
+/**
+ * A key from heading text, for headings that are no label: lower case, letters and digits,
+ * starting with a letter (so it is also a valid id everywhere, CSS selectors included).
+ */
 export function slugKey(text: string): string {
   const slug = text
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
-  return slug || 'section';
+  if (!slug) return 'section';
+  return /^\p{L}/u.test(slug) ? slug : `section-${slug}`;
 }
 
 export function keyOf(keys: SectionKeys | undefined, text: string): string {
