@@ -153,6 +153,7 @@ export async function renderJobs(ctx: RenderContext, jobs: Job[], output: Staged
     const article = await renderArticle(ctx, job);
     await output.write(`${job.path}.md`, article.markdown);
     await output.write(`${job.path}.html`, article.html);
+    if (article.redirect) await output.write(article.redirect.path, article.redirect.html);
     onProgress?.(++done, jobs.length);
   }
 }
