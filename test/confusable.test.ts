@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { load } from '../src/build.js';
 import { differingFacts, isFinal, type FactId } from '../src/compare/facts.js';
+import { curatedIndex, relevance } from '../src/compare/relevance.js';
 import type { StatusCode } from '../src/types.js';
 import { makeProject, type Project } from './helpers/project.js';
 
@@ -132,6 +133,36 @@ describe('curated pair pages', () => {
   });
 });
 
+describe('the section elsewhere', () => {
+  it('has the same heading id in every language', () => {
+    for (const lang of LANGS) expect(project.read('out', lang, 'sip', '486-vs-600.html')).toMatch(/<h2 id="confused">/);
+  });
+
+  it('is a pair record of its own in the knowledge base, in every language', () => {
+    const result = project.run('export', '--jobs', '1');
+    expect(result.status, result.stderr).toBe(0);
+    for (const lang of LANGS) {
+      const records = project
+        .read('out/kb', `${lang}.jsonl`)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id: string; kind: string; section: string; codes: number[]; text: string; url: string });
+      const confused = records.filter((r) => r.section === 'confused');
+      const expected = curatedPairs().filter((p) => p.every((c) => CODES.includes(c)));
+      expect(confused.map((r) => r.codes.join('-')).sort()).toEqual(expected.map((p) => p.join('-')).sort());
+      for (const record of confused) {
+        expect(record.kind).toBe('pair');
+        expect(record.id).toBe(`sip/${record.codes.join('-vs-')}/${lang}/confused`);
+        expect(record.url).toMatch(/#confused$/);
+        const why = lang === 'en'
+          ? (parseYaml(project.read('data/sip/confusable.yaml')) as Array<{ pair: number[]; why: string }>).find((e) => e.pair.join('-') === record.codes.join('-'))!.why
+          : get(locale(lang, 'sip'), `confusable.${record.codes.join('-')}.why`);
+        expect(squash(record.text)).toContain(squash(why));
+      }
+    }
+  });
+});
+
 describe('relevance', () => {
   const relevanceOf = (a: number, b: number) => frontMatter(pairPage('en', [Math.min(a, b), Math.max(a, b)] as [number, number])).relevance as number;
 
@@ -146,6 +177,21 @@ describe('relevance', () => {
         expect(frontMatter(pairPage('zh-CN', [a, b])).relevance).toBe(score);
       }
     }
+  });
+
+  it('is symmetric, and the curated list alone lifts a pair above one half', () => {
+    const none = curatedIndex([]);
+    const listed = curatedIndex([{ pair: [486, 600], why: 'x', guidance: 'y' }]);
+    for (const a of CODES) {
+      for (const b of CODES.filter((c) => c !== a)) {
+        const [x, y] = [codes.get(a)!, codes.get(b)!];
+        expect(relevance(x, y, none)).toBe(relevance(y, x, none));
+        expect(relevance(x, y, none)).toBeLessThanOrEqual(0.5);
+      }
+    }
+    const [busyHere, busyEverywhere] = [codes.get(486)!, codes.get(600)!];
+    expect(relevance(busyHere, busyEverywhere, listed)).toBeGreaterThan(0.5);
+    expect(relevance(busyHere, busyEverywhere, listed) - relevance(busyHere, busyEverywhere, none)).toBeGreaterThanOrEqual(0.5 - 0.01);
   });
 
   it('ranks every curated pair above every pair that is not curated', () => {
