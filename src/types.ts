@@ -56,9 +56,21 @@ export interface StatusCode {
   file: string;
 }
 
+/** A curated pair of codes that readers often mix up (data/<protocol>/confusable.yaml). */
+export interface ConfusablePair {
+  /** The two codes, lowest first. */
+  pair: [number, number];
+  /** One English sentence: why readers confuse them. */
+  why: string;
+  /** Two to four English sentences: the deciding test, what a receiver does differently. */
+  guidance: string;
+}
+
 export interface Catalog {
   protocol: Protocol;
   codes: StatusCode[];
+  /** Curated confusable pairs, in file order (empty when the catalog has no confusable.yaml). */
+  confusable: ConfusablePair[];
 }
 
 export interface Language {

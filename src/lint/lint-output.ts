@@ -53,7 +53,7 @@ function labelsOf(ctx: RenderContext, lang: string): SectionLabels {
   const typography = { cjkLatinSpacing: language?.cjkLatinSpacing === true, frenchSpacing: language?.frenchSpacing === true };
   const common = translator(ctx.i18n, lang, 'common');
   const label = (key: string) => typeset(common.t(`sections.${key}`), typography);
-  return { differences: label('differences'), choose: label('choose'), learnMore: label('learnMore') };
+  return { differences: label('differences'), choose: label('choose'), confused: label('confused'), learnMore: label('learnMore') };
 }
 
 export async function lintOutput(ctx: RenderContext, options: LintOptions): Promise<LintResult> {

@@ -21,6 +21,8 @@ export interface Finding {
 export interface SectionLabels {
   differences: string;
   choose: string;
+  /** Why the two codes are confused (curated pairs only). */
+  confused: string;
   learnMore: string;
 }
 
@@ -77,12 +79,12 @@ export function repeatedSentences(page: Page): Finding[] {
 }
 
 /**
- * A pair article's own text (lead, key differences, which to use when) must not repeat what the
- * two code sections already say.
+ * A pair article's own text (lead, why the two are confused, key differences, which to use when)
+ * must not repeat what the two code sections already say.
  */
 export function differencesRepeatText(page: Page, labels: SectionLabels): Finding[] {
   if (page.codes.length !== 2) return [];
-  const own = (b: Block) => b.section === '' || b.section === labels.differences || b.section === labels.choose;
+  const own = (b: Block) => b.section === '' || b.section === labels.confused || b.section === labels.differences || b.section === labels.choose;
   const codeText = new Set(prose(page).filter((b) => !own(b) && b.section !== labels.learnMore).flatMap((b) => sentencesOf(page.lang, b.text)));
   const findings: Finding[] = [];
   for (const block of prose(page).filter(own)) {

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
 import type { Catalog, Protocol, StatusCode } from '../types.js';
+import { loadConfusable } from './confusable.js';
 import { parseYaml } from './source.js';
 import { validateCode } from './validate-code.js';
 
@@ -76,7 +77,8 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
     checkAgainstRegistry(codes, parseRegistry(String(registryFile.value)), registryFile, files);
   }
   checkRelated(codes, files);
-  return { protocol, codes };
+  const confusable = await loadConfusable(root, dir, codes, files);
+  return { protocol, codes, confusable };
 }
 
 function fileOf(files: VFile[], code: StatusCode): VFile {

@@ -1,12 +1,14 @@
 /**
  * Read locales/languages.json and every locales/<lang>/<namespace>.json, add the catalog's
- * English text as the English `codes` resources, and check each language against English:
+ * English text as the English `codes` resources (and the curated pairs' text as `confusable`),
+ * and check each language against English:
  * extra keys and interpolation variables that differ (errors), and units that are missing or
  * stale against the English source recorded in `locales/<lang>/sources.json` (warnings: pages
  * show those units in English; errors with --strict).
  */
 import { join } from 'node:path';
 import { VFile } from 'vfile';
+import { pairKey } from '../compare/relevance.js';
 import { report } from '../diagnostics.js';
 import type { Catalog, Language, Resources } from '../types.js';
 import { TEXT_FIELDS } from '../types.js';
@@ -117,6 +119,12 @@ export async function loadLocales(
     (protocolResources as Record<string, unknown>).codes = Object.fromEntries(
       catalog.codes.map((code) => [String(code.code), Object.fromEntries(TEXT_FIELDS.map((f) => [f, code.text[f]]))]),
     );
+    // The curated confusable pairs' English text comes from confusable.yaml the same way.
+    if (catalog.confusable.length) {
+      (protocolResources as Record<string, unknown>).confusable = Object.fromEntries(
+        catalog.confusable.map((entry) => [pairKey(entry.pair[0], entry.pair[1]), { why: entry.why, guidance: entry.guidance }]),
+      );
+    }
   }
   const translations = new Map<string, LanguageTranslations>();
   const namespaces = Object.keys(required);

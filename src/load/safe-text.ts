@@ -40,11 +40,11 @@ export function checkSafeText(file: VFile, parsed: Parsed, path: KeyPath, text: 
 
 /**
  * Report every string of a locale file that carries markup. Sentences may hold `{{variables}}`;
- * translated catalog text (under `codes`) may not, as in the catalog.
+ * translated catalog text (under `codes` and `confusable`) may not, as in the catalog.
  */
 export function checkLocaleText(file: VFile, parsed: Parsed): void {
   const walk = (value: unknown, path: KeyPath) => {
-    if (typeof value === 'string') check(path[0] === 'codes' ? CATALOG : MARKUP, file, parsed, path, value);
+    if (typeof value === 'string') check(path[0] === 'codes' || path[0] === 'confusable' ? CATALOG : MARKUP, file, parsed, path, value);
     else if (value && typeof value === 'object') for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
   };
   walk(parsed.value, []);

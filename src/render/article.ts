@@ -13,7 +13,7 @@ import { processMarkdown, type ProcessOptions } from './processors.js';
 import { sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
-import { codeView, indexView, pairView, type PageMeta, type ViewContext } from './views.js';
+import { codeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
 
 export interface RenderContext extends ViewContext {
   templates: CompiledTemplates;
@@ -54,6 +54,7 @@ function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: str
     ...(job.codes.length ? { codes: job.codes } : {}),
     slug: posix.basename(job.path),
     translationKey: job.translationKey,
+    ...(job.kind === 'pair' ? { relevance: pairRelevance(ctx, job.codes[0]!, job.codes[1]!) } : {}),
     sourceHash: `sha256:${hash}`,
     ...(untranslated.length ? { fallback: { lang: FALLBACK_LANG, keys: untranslated } } : {}),
   };

@@ -21,6 +21,8 @@ export const COMMON_KEYS = [
   'sections.related',
   'sections.otherComparisons',
   'sections.fact',
+  'sections.confused',
+  'sections.mostConfused',
   'sentencePair',
   'quote',
   'labelled',

@@ -27,6 +27,8 @@ export const LABEL_KEYS: Readonly<Record<string, string>> = {
   related: 'related',
   otherComparisons: 'other-comparisons',
   learnMore: 'learn-more',
+  confused: 'confused',
+  mostConfused: 'most-confused',
 };
 
 export const codeSectionKey = (code: number): string => `code-${code}`;

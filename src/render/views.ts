@@ -3,8 +3,9 @@
  * with interpolation (never glued from fragments here), every value escaped for Markdown.
  */
 import { differingFacts, isFinal, relatedPairs, shareRequests, type FactId } from '../compare/facts.js';
+import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
-import type { Catalog, Job, StatusCode } from '../types.js';
+import type { Catalog, ConfusablePair, Job, StatusCode } from '../types.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
 import { escapeMarkdown, formatList, formatNumber } from './markdown-text.js';
 
@@ -21,6 +22,16 @@ function cached<T>(ctx: ViewContext, key: string, make: () => T): T {
   ctx.cache ??= new Map();
   if (!ctx.cache.has(key)) ctx.cache.set(key, make());
   return ctx.cache.get(key) as T;
+}
+
+/** The curated confusable pairs by key (see src/compare/relevance.ts). */
+function curated(ctx: ViewContext): ReadonlyMap<string, ConfusablePair> {
+  return cached(ctx, 'curated', () => curatedIndex(ctx.catalog.confusable));
+}
+
+/** The relevance score of a pair of codes (front matter of pair pages). */
+export function pairRelevance(ctx: ViewContext, a: number, b: number): number {
+  return relevance(ctx.byCode.get(a)!, ctx.byCode.get(b)!, curated(ctx));
 }
 
 export interface PageMeta {
@@ -89,7 +100,7 @@ function codeSections(t: Tr, code: StatusCode) {
 }
 
 function labels(t: Tr) {
-  const keys = ['description', 'when', 'use', 'differences', 'choose', 'learnMore', 'facts', 'compareWith', 'related', 'otherComparisons', 'fact'];
+  const keys = ['description', 'when', 'use', 'differences', 'choose', 'learnMore', 'facts', 'compareWith', 'related', 'otherComparisons', 'fact', 'confused'];
   return Object.fromEntries(keys.map((k) => [k, escapeMarkdown(t.common.t(`sections.${k}`))]));
 }
 
@@ -214,8 +225,15 @@ export function pairView(ctx: ViewContext, job: Job) {
   });
   const learnMore = [...pageLinks(t, job, a, b), ...related, { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' }];
 
+  // A curated pair: why readers mix the two up and how to tell them apart.
+  const key = pairKey(a.code, b.code);
+  const confused = curated(ctx).has(key)
+    ? { why: escapeMarkdown(t.proto.t(`confusable.${key}.why`)), guidance: escapeMarkdown(t.proto.t(`confusable.${key}.guidance`)) }
+    : undefined;
+
   const meta: PageMeta = { title, description: stripEscapes(joinSentences(t, [intro, contrast])) };
   const view = {
+    confused,
     title: escapeMarkdown(title),
     lead: joinSentences(t, [intro, contrast]),
     labels: labels(t),
@@ -246,7 +264,9 @@ export function codeView(ctx: ViewContext, job: Job) {
     label: escapeMarkdown(heading(t, other)),
     href: `${pairSlug(Math.min(code.code, other.code), Math.max(code.code, other.code))}.md`,
   });
-  const related = code.related.map((c) => ctx.byCode.get(c)!).map(compareLink);
+  // Both lists lead with the pairs readers most often confuse (see src/compare/relevance.ts).
+  const index = curated(ctx);
+  const related = byRelevance(code, code.related.map((c) => ctx.byCode.get(c)!), index).map(compareLink);
   const learnMore = [
     { label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })), href: rfcUrl(code.reference, code.section) },
     { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' },
@@ -260,7 +280,7 @@ export function codeView(ctx: ViewContext, job: Job) {
     table: { head: [escapeMarkdown(t.common.t('sections.fact')), escapeMarkdown(String(code.code))], rows: factTable(t, [code]) },
     related,
     compareIntro: t.proto.t('code.comparisons', { code: code.code }),
-    comparisons: others.filter((c) => !code.related.includes(c.code)).map(compareLink),
+    comparisons: byRelevance(code, others.filter((c) => !code.related.includes(c.code)), index).map(compareLink),
     learnMore,
   };
   return { view, meta };
@@ -278,8 +298,17 @@ export function indexView(ctx: ViewContext, job: Job) {
       codes: codes.filter((c) => c.classId === cls.id).map((c) => ({ label: escapeMarkdown(heading(t, c)), href: `${protocol.id}/${c.code}.md` })),
     }))
     .filter((cls) => cls.codes.length > 0);
+  // The curated pairs, most confused first, lead the page.
+  const confused = rankCurated(ctx.byCode, ctx.catalog.confusable).map(({ entry }) => {
+    const [l, h] = entry.pair.map((c) => ctx.byCode.get(c)!) as [StatusCode, StatusCode];
+    return {
+      label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: reasonOf(t, l), b: h.code, reasonB: reasonOf(t, h), interpolation: { escapeValue: false } })),
+      href: `${protocol.id}/${pairSlug(l.code, h.code)}.md`,
+    };
+  });
   const meta: PageMeta = { title, description: stripEscapes(intro) };
-  return { view: { title: escapeMarkdown(title), intro, classes }, meta };
+  const view = { title: escapeMarkdown(title), intro, confused, confusedLabel: escapeMarkdown(t.common.t('sections.mostConfused')), classes };
+  return { view, meta };
 }
 
 /** Undo Markdown escapes for plain-text uses such as meta descriptions. */

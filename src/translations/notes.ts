@@ -21,6 +21,12 @@ export function contextNote(unit: Unit, catalog: Catalog): string {
     const where = FIELD_PLACES[unit.field]?.(unit.code, catalog.codes.length - 1) ?? `the code page of ${unit.code}`;
     return `${catalog.protocol.name} ${unit.code} ${code?.reason ?? ''}, field "${unit.field}": ${where}.${placeholders}`;
   }
+  const confusable = /^confusable\.(\d{3})-(\d{3})\.(why|guidance)$/.exec(unit.key);
+  if (confusable) {
+    const [, low, high, field] = confusable;
+    const role = field === 'why' ? 'why readers confuse the two codes' : 'how to tell them apart';
+    return `${catalog.protocol.name} ${low} vs ${high}, ${role}: the "Why these two are confused" section of that comparison article.`;
+  }
   const what = unit.ns === 'common' ? 'page furniture shared by every page' : `a label or sentence of the ${catalog.protocol.name} pages`;
   return `Key "${unit.key}" of ${unit.ns}.json: ${what}.${plural}${placeholders}`;
 }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify as stringifyYaml } from 'yaml';
 import { CLI, ROOT } from './paths.js';
 
 export interface Project {
@@ -39,6 +39,12 @@ export function makeProject(codes: number[] = SMALL_SET, langs: string[] = SMALL
     doc.set('related', related);
     writeFileSync(path, String(doc));
   }
+  // Curated confusable pairs: only those whose two codes are both in the set.
+  const confusablePath = join(dir, 'data/sip/confusable.yaml');
+  const confusable = parseDocument(readFileSync(confusablePath, 'utf8'));
+  const entries = confusable.toJS() as Array<{ pair: [number, number] }>;
+  const keptPairs = new Set(entries.filter((e) => e.pair.every((c) => codes.includes(c))).map((e) => e.pair.join('-')));
+  writeFileSync(confusablePath, stringifyYaml(entries.filter((e) => keptPairs.has(e.pair.join('-'))), { lineWidth: 0 }));
   const registry = join(dir, 'data/sip/iana-registry.tsv');
   const lines = readFileSync(registry, 'utf8').split('\n');
   writeFileSync(registry, lines.filter((line, i) => i === 0 || codes.includes(Number(line.slice(0, 3)))).join('\n') + '\n');
@@ -49,8 +55,9 @@ export function makeProject(codes: number[] = SMALL_SET, langs: string[] = SMALL
   for (const lang of readdirSync(join(dir, 'locales'))) {
     const path = join(dir, 'locales', lang, 'sip.json');
     try {
-      const data = JSON.parse(readFileSync(path, 'utf8')) as { codes?: Record<string, unknown> };
+      const data = JSON.parse(readFileSync(path, 'utf8')) as { codes?: Record<string, unknown>; confusable?: Record<string, unknown> };
       if (data.codes) for (const key of Object.keys(data.codes)) if (!codes.includes(Number(key))) delete data.codes[key];
+      if (data.confusable) for (const key of Object.keys(data.confusable)) if (!keptPairs.has(key)) delete data.confusable[key];
       writeFileSync(path, JSON.stringify(data, null, 2) + '\n');
     } catch {
       // not a language folder
