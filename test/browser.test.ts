@@ -62,7 +62,7 @@ describe('a pair article in Chromium', () => {
 
   it('reaches any pair in two clicks from the language index', async () => {
     const page = await open('en/index.html');
-    await page.locator('main a', { hasText: '486 Busy Here' }).first().click();
+    await page.getByRole('link', { name: '486 Busy Here', exact: true }).first().click();
     await page.waitForLoadState();
     expect(page.url()).toMatch(/\/en\/sip\/486\.html$/);
     await page.locator('main a', { hasText: '600 Busy Everywhere' }).first().click();
