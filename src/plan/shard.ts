@@ -2,8 +2,8 @@
  * `--shard K/N`: a deterministic part of a build's pages, so a CI matrix can split a big build.
  * The planned jobs (in plan order: language by language, the index, the code pages, then the pair
  * articles) are cut into N contiguous ranges of nearly equal size, and shard K gets the K-th.
- * Contiguous ranges keep each shard's pages mostly within one language, so its section cache
- * stays warm. A page's bytes depend only on the inputs and the page, never on which pages are
+ * Contiguous ranges keep each shard's pages together in plan order (long runs of one language's
+ * pairs), so its section cache stays warm. A page's bytes depend only on the inputs and the page, never on which pages are
  * built beside it, so the union of the N shards is the full build.
  */
 import type { Job, Shard } from '../types.js';
