@@ -60,11 +60,13 @@ function child(task) {
   const run = spawnSync(process.execPath, [CHILD, JSON.stringify(task)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (run.status !== 0) {
     process.stderr.write(run.stderr);
-    throw new Error(`bench: the ${task.mode} step failed (exit ${run.status})`);
+    throw new Error(`bench: the ${task.mode} step failed (${run.signal ? `killed by ${run.signal}` : `exit ${run.status}`})`);
   }
   return JSON.parse(run.stdout.trim().split('\n').at(-1));
 }
 
+// Ctrl-C stops the measurement running in the child; the temp folder is then removed below.
+process.on('SIGINT', () => {});
 const started = performance.now();
 const catalog = makeCatalog(REPO, { codes: codeCount, langs: langCount });
 const generated = performance.now() - started;
@@ -98,6 +100,9 @@ try {
   console.log(`one-code-edit rebuild (English description of ${edited} changed; no incremental build yet: full rebuild): ${s(edit.timings.total)} = ${rate(edit.pages, edit.timings.total)} articles/s, peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} files with warnings (its translations are now stale)` : ''}`);
 
   console.log(values['no-hugo'] ? 'hugo: skipped (--no-hugo)' : hugo(catalog, out, cold));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
 } finally {
   if (values.keep) console.log(`kept: ${catalog.dir}`);
   else rmSync(catalog.dir, { recursive: true, force: true });
