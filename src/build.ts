@@ -175,6 +175,7 @@ export async function renderJobs(ctx: RenderContext, jobs: Job[], output: Staged
     const writing = timings ? performance.now() : 0;
     await output.write(`${job.path}.md`, article.markdown);
     await output.write(`${job.path}.html`, article.html);
+    if (article.redirect) await output.write(article.redirect.path, article.redirect.html);
     if (timings) timings.write += performance.now() - writing;
     onProgress?.(++done, jobs.length);
   }

@@ -60,6 +60,7 @@ export const diagnostics = {
   'differences-repeat-text': (p: Params) => `Section \`${p.section}\` repeats a sentence of a code section: ${p.sentence}`,
   'untranslated-text': (p: Params) => `Untranslated text in ${p.lang}, the same as the English page: ${p.text}`,
   'broken-link': (p: Params) => `Broken link \`${p.url}\`: no file \`${p.target}\` in the output`,
+  'thin-page': (p: Params) => `Thin page: ${p.words} words of its own (${p.share}% of its text) are fewer than ${p.min}`,
   'near-duplicate': (p: Params) => `Near-duplicate page: similarity ${p.similarity} with \`${p.other}\` is above ${p.max}`,
 } satisfies Record<string, (p: Params) => string>;
 

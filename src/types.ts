@@ -100,6 +100,8 @@ export interface Article {
   job: Job;
   markdown: string;
   html: string;
+  /** For a pair, the HTML page at the reversed URL (`439-vs-183`) that leads to this one. */
+  redirect?: { path: string; html: string };
 }
 
 export interface BuildOptions {

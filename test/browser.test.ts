@@ -72,3 +72,15 @@ describe('a pair article in Chromium', () => {
     await page.close();
   });
 });
+
+describe('the reversed URL of a pair', () => {
+  it('leads the reader to the one canonical page, in every language', async () => {
+    for (const lang of ['en', 'ru']) {
+      const page = await open(`${lang}/sip/439-vs-183.html`);
+      await page.waitForURL(/\/183-vs-439\.html$/);
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      expect(await page.locator('h1').textContent()).toMatch(/183.*439/);
+      await page.close();
+    }
+  });
+});

@@ -22,7 +22,7 @@ describe('codepairs check --output', () => {
   it('finds nothing in a fresh build and says how similar the closest pair pages are', () => {
     const result = project.run('check', '--output');
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/en: 29 pages; most similar pair pages en\/sip\/\S+ and en\/sip\/\S+: 0\.\d\d \(limit 0\.7\)/);
+    expect(result.stdout).toMatch(/en: 29 pages; most similar pair pages en\/sip\/\S+ and en\/sip\/\S+: 0\.\d\d \(limit 0\.7\); fewest words of its own \d+ \(\d+%\) in en\/sip\/\S+ \(limit 0\)/);
     expect(result.stdout).toMatch(/codepairs check --output: 58 pages in out: no findings/);
   });
 
@@ -83,5 +83,11 @@ describe('codepairs check --output', () => {
     expect(strict.status).toBe(1);
     expect(strict.stderr).toMatch(/zh-CN\/sip\/\S+\.md\n\s*1:1\s+error Near-duplicate page: similarity 0\.\d\d with `zh-CN\/sip\/\S+` is above 0\.05/);
     expect(strict.stderr).not.toMatch(/out\/en\//);
+
+    project.write('codepairs.config.json', JSON.stringify({ lint: { minOwnWords: 100000 } }));
+    const thin = project.run('check', '--output', '--lang', 'en');
+    expect(thin.status).toBe(1);
+    expect(thin.stderr).toMatch(/en\/sip\/183-vs-439\.md\n\s*1:1\s+error Thin page: \d+ words of its own \(\d+% of its text\) are fewer than 100000\s+thin-page/);
+    project.write('codepairs.config.json', '{}');
   });
 });

@@ -73,6 +73,15 @@ describe('escapeMarkdown', () => {
       '\\<script\\>alert(1)\\</script\\> \\*a\\* \\_b\\_ \\[c\\](d) \\`e\\` \\| \\&amp;',
     );
   });
+
+  it('should fold line breaks and escape what would open a block at the start of a line', () => {
+    expect(escapeMarkdown('a\n\n## b\n- c')).toBe('a \\#\\# b - c');
+    expect(escapeMarkdown('---')).toBe('\\---');
+    expect(escapeMarkdown('+ x')).toBe('\\+ x');
+    expect(escapeMarkdown('12. x')).toBe('12\\. x');
+    expect(escapeMarkdown('3) x')).toBe('3\\) x');
+    expect(escapeMarkdown('RFC 3261, section 21.1.5')).toBe('RFC 3261, section 21.1.5');
+  });
 });
 
 describe('formatList', () => {

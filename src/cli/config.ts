@@ -7,12 +7,14 @@ export interface Config {
   baseUrl?: string;
   langs?: string[];
   /** Thresholds of `codepairs check --output`. */
-  lint?: { maxSimilarity?: number };
+  lint?: { maxSimilarity?: number; minOwnWords?: number };
   /** Size limit of knowledge-base records, in characters. */
   kbMaxChars?: number;
 }
 
 export const DEFAULT_MAX_SIMILARITY = 0.7;
+/** Off by default: the figure is printed, and a project sets its own floor. */
+export const DEFAULT_MIN_OWN_WORDS = 0;
 
 export const CONFIG_FILE = 'codepairs.config.json';
 
@@ -41,7 +43,11 @@ export function readConfig(root: string): Config {
   if (config.lint !== undefined) {
     const lint = config.lint as Record<string, unknown>;
     if (typeof lint !== 'object' || lint === null || Array.isArray(lint)) throw new ConfigError(`${CONFIG_FILE}: \`lint\` must be an object such as { "maxSimilarity": 0.7 }`);
-    for (const key of Object.keys(lint)) if (key !== 'maxSimilarity') throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`lint.${key}\`, expected maxSimilarity`);
+    for (const key of Object.keys(lint)) {
+      if (key !== 'maxSimilarity' && key !== 'minOwnWords') throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`lint.${key}\`, expected maxSimilarity or minOwnWords`);
+    }
+    const own = lint.minOwnWords;
+    if (own !== undefined && !(Number.isInteger(own) && (own as number) >= 0)) throw new ConfigError(`${CONFIG_FILE}: \`lint.minOwnWords\` must be a whole number from 0`);
     const max = lint.maxSimilarity;
     if (max !== undefined && !(typeof max === 'number' && max > 0 && max <= 1)) throw new ConfigError(`${CONFIG_FILE}: \`lint.maxSimilarity\` must be a number above 0 and at most 1`);
   }

@@ -9,7 +9,7 @@ import { reporter } from 'vfile-reporter';
 import { build, load } from '../build.js';
 import { InputError } from '../diagnostics.js';
 import { lintOutput } from '../lint/lint-output.js';
-import { ConfigError, DEFAULT_MAX_SIMILARITY, readConfig } from './config.js';
+import { ConfigError, DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS, readConfig } from './config.js';
 import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, exportKb } from '../kb-export.js';
 import { TRANSLATION_COMMANDS, translations } from './translations.js';
 import { parseShard } from '../plan/shard.js';
@@ -72,7 +72,7 @@ Export options:
 
 Settings can also live in codepairs.config.json in the project folder:
   { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"],
-    "lint": { "maxSimilarity": 0.7 }, "kbMaxChars": 1500 }
+    "lint": { "maxSimilarity": 0.7, "minOwnWords": 120 }, "kbMaxChars": 1500 }
 Command-line options win over the file.
 
 Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 usage error.`;
@@ -173,12 +173,14 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const outDir = resolve(root, shown);
       if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to check: run \`codepairs build\` first`);
       const maxSimilarity = config.lint?.maxSimilarity ?? DEFAULT_MAX_SIMILARITY;
-      const result = await lintOutput(ctx, { outDir, cwd: process.cwd(), maxSimilarity, langs: langs ?? config.langs });
+      const minOwnWords = config.lint?.minOwnWords ?? DEFAULT_MIN_OWN_WORDS;
+      const result = await lintOutput(ctx, { outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs });
       if (result.files.length) printError(reporter(result.files, { quiet: true }));
       if (!values.quiet) {
         for (const l of result.languages) {
           const similar = l.mostSimilar ? `; most similar pair pages ${l.mostSimilar.a} and ${l.mostSimilar.b}: ${l.mostSimilar.similarity.toFixed(2)} (limit ${maxSimilarity})` : '';
-          print(`  ${l.lang}: ${l.pages} pages${similar}`);
+          const own = l.leastOwn ? `; fewest words of its own ${l.leastOwn.words} (${Math.round(l.leastOwn.share * 100)}%) in ${l.leastOwn.path} (limit ${minOwnWords})` : '';
+          print(`  ${l.lang}: ${l.pages} pages${similar}${own}`);
         }
         const count = result.files.reduce((n, f) => n + f.messages.length, 0);
         print(`codepairs check --output: ${result.pages} pages in ${shown}: ${count ? `${count} findings` : 'no findings'}`);

@@ -22,6 +22,8 @@ export interface LintOptions {
   cwd: string;
   /** Pair pages more similar than this to another pair page are near-duplicates. */
   maxSimilarity: number;
+  /** Pair pages with fewer words of their own (in no other pair page) than this are thin. */
+  minOwnWords: number;
   /** Languages to read (default: all); English is read too, as the original of the others. */
   langs?: string[];
 }
@@ -31,6 +33,8 @@ export interface LanguageSummary {
   pages: number;
   /** The two most similar pair pages and their estimated similarity. */
   mostSimilar?: { a: string; b: string; similarity: number };
+  /** The pair page with the fewest words of its own, and their share of its text. */
+  leastOwn?: { path: string; words: number; share: number };
 }
 
 export interface LintResult {
@@ -95,7 +99,13 @@ export async function lintOutput(ctx: RenderContext, options: LintOptions): Prom
     }
     if (!chosen) continue;
     pages += paths.length;
-    languages.push({ lang: tag, pages: paths.length, ...nearDuplicates(pairs, options.maxSimilarity, (path, findings) => record({ path } as Page, findings)) });
+    const recordPath = (path: string, findings: Finding[]) => record({ path } as Page, findings);
+    languages.push({
+      lang: tag,
+      pages: paths.length,
+      ...nearDuplicates(pairs, options.maxSimilarity, recordPath),
+      ...thinPages(pairs, options.minOwnWords, recordPath),
+    });
   }
   return { files: files.sort((a, b) => a.path.localeCompare(b.path)), pages, languages };
 }
@@ -135,4 +145,22 @@ function nearDuplicates(
     if (similarity > max) record(pairs[i]!.path, [{ ruleId: 'near-duplicate', params: { other, similarity: similarity.toFixed(2), max }, place: { line: 1, column: 1 } }]);
   });
   return top ? { mostSimilar: top } : {};
+}
+
+/**
+ * Words a pair page has of its own: its 5-word shingles that no other pair page of the language
+ * contains (each stands for the word it starts with). A page below the limit is thin.
+ */
+function thinPages(pairs: PairPage[], min: number, record: (path: string, findings: Finding[]) => void): Pick<LanguageSummary, 'leastOwn'> {
+  const seen = new Map<number, number>();
+  for (const { set } of pairs) for (const shingle of set) seen.set(shingle, (seen.get(shingle) ?? 0) + 1);
+  let least: LanguageSummary['leastOwn'];
+  for (const { path, set } of pairs) {
+    let words = 0;
+    for (const shingle of set) if (seen.get(shingle) === 1) words++;
+    const share = set.length ? words / set.length : 0;
+    if (!least || words < least.words) least = { path, words, share };
+    if (words < min) record(path, [{ ruleId: 'thin-page', params: { words, share: Math.round(share * 100), min }, place: { line: 1, column: 1 } }]);
+  }
+  return least ? { leastOwn: least } : {};
 }

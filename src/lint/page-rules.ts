@@ -9,7 +9,7 @@ import { VFile } from 'vfile';
 import type { Place } from '../diagnostics.js';
 import type { Block, Page } from './page.js';
 
-export type LintRuleId = 'empty-section' | 'repeated-word' | 'repeated-sentence' | 'differences-repeat-text' | 'untranslated-text' | 'broken-link' | 'near-duplicate';
+export type LintRuleId = 'empty-section' | 'repeated-word' | 'repeated-sentence' | 'differences-repeat-text' | 'untranslated-text' | 'broken-link' | 'near-duplicate' | 'thin-page';
 
 export interface Finding {
   ruleId: LintRuleId;

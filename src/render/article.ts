@@ -146,12 +146,13 @@ export async function renderArticle(ctx: RenderContext, job: Job, timings?: Pick
   const { markdown, body } = await processMarkdown(page.source, page.options);
   const t2 = timings ? performance.now() : 0;
   const html = layout(ctx, job, page.meta, body);
+  const redirect = job.kind === 'pair' ? redirectStub(ctx, job, page.meta.title) : undefined;
   if (timings) {
     timings.render += t1 - t0 + (performance.now() - t2);
     timings.markdown += t2 - t1;
   }
   if (hasFallbackMarks(markdown) || hasFallbackMarks(html)) throw new Error(`A fallback mark was left in ${job.path}`);
-  return { job, markdown, html };
+  return { job, markdown, html, ...(redirect ? { redirect } : {}) };
 }
 
 /** "Parts of this page … are shown in English", naming English in the reader's language. */
@@ -184,6 +185,34 @@ function fill(name: string, template: (data: unknown) => string, data: unknown):
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * One URL per pair: the reversed order (`439-vs-183.html`) is a small page that sends readers and
+ * crawlers to the canonical one (`183-vs-439.html`), is never indexed and is never linked to.
+ */
+export function redirectStub(ctx: Pick<RenderContext, 'baseUrl'>, job: Job, title: string): { path: string; html: string } {
+  const [low, high] = job.codes as [number, number];
+  const path = `${posix.dirname(job.path)}/${high}-vs-${low}.html`;
+  const target = urlFor(ctx, path, `${job.path}.html`);
+  const href = escapeHtml(target);
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${escapeHtml(job.lang)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    `<title>${escapeHtml(title)}</title>`,
+    '<meta name="robots" content="noindex">',
+    `<link rel="canonical" href="${href}">`,
+    `<meta http-equiv="refresh" content="0; url=${href}">`,
+    '</head>',
+    '<body>',
+    `<p><a href="${href}">${escapeHtml(title)}</a></p>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+  return { path, html };
+}
 
 /** The language chooser at the root of the output, the x-default of every index page. */
 export function renderRootPage(ctx: RenderContext): string {

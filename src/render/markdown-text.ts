@@ -5,11 +5,15 @@ const SPECIAL = /[\\`*_[\]<>|~&#]/g;
 /**
  * Escape every character Markdown gives a meaning to, and fold line breaks into spaces: a value
  * is inline text, and a line that starts with `#`, `-`, `1.` or `>` would otherwise open a block.
+ * A value may itself start a line in a template, so what opens a block there is escaped too: a
+ * leading `-`, `+` or `=` (list, thematic break, setext underline) and `1.` or `1)` (ordered list).
  */
 export function escapeMarkdown(value: unknown): string {
   return String(value)
     .replace(/[ \t]*\r?\n\s*/g, ' ')
-    .replace(SPECIAL, (char) => `\\${char}`);
+    .replace(SPECIAL, (char) => `\\${char}`)
+    .replace(/^[ \t]*([-+=])/, '\\$1')
+    .replace(/^[ \t]*(\d+)([.)])/, '$1\\$2');
 }
 
 /** Lists joined the way each language joins them ("A, B, and C" / "A、B和C"). */
