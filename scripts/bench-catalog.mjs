@@ -13,10 +13,10 @@
  *   copy of that language's locale folder under a tag the loader accepts.
  * The result passes validation like the shipped catalog; nothing here touches the repository.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify as stringifyYaml } from 'yaml';
 import { isSafeLanguageTag } from '../dist/load/locales.js';
 import { hashSource } from '../dist/translations/units.js';
 
@@ -80,14 +80,30 @@ function chooseCodes(dir, count, langs) {
       writeFileSync(path, String(doc));
     }
     writeFileSync(registryPath, `${[registry[0], ...kept.map((c) => rowOf.get(c))].join('\n')}\n`);
-    for (const lang of nonEnglish) {
+    // Curated confusable pairs (data/sip/confusable.yaml, where the catalog has it): only those
+    // whose two codes are both kept, and their translations.
+    const confusablePath = join(dir, 'data/sip/confusable.yaml');
+    let keptPairs;
+    if (existsSync(confusablePath)) {
+      const entries = parseDocument(readFileSync(confusablePath, 'utf8')).toJS() ?? [];
+      const kept2 = entries.filter((e) => e.pair.every((c) => kept.includes(c)));
+      keptPairs = new Set(kept2.map((e) => e.pair.join('-')));
+      writeFileSync(confusablePath, stringifyYaml(kept2, { lineWidth: 0 }));
+    }
+    for (const lang of langs) {
       const sip = readJson(localeFile(lang, 'sip.json'));
+      if (keptPairs && sip.confusable) for (const key of Object.keys(sip.confusable)) if (!keptPairs.has(key)) delete sip.confusable[key];
+      if (lang === 'en') {
+        writeJson(localeFile(lang, 'sip.json'), sip);
+        continue;
+      }
       for (const key of Object.keys(sip.codes ?? {})) if (!kept.includes(Number(key))) delete sip.codes[key];
       writeJson(localeFile(lang, 'sip.json'), sip);
       const sources = readJson(localeFile(lang, 'sources.json'));
       for (const id of Object.keys(sources)) {
-        const match = /^sip:codes\.(\d{3})\./.exec(id);
-        if (match && !kept.includes(Number(match[1]))) delete sources[id];
+        const code = /^sip:codes\.(\d{3})\./.exec(id);
+        const pair = /^sip:confusable\.(\d{3}-\d{3})\./.exec(id);
+        if ((code && !kept.includes(Number(code[1]))) || (pair && keptPairs && !keptPairs.has(pair[1]))) delete sources[id];
       }
       writeJson(localeFile(lang, 'sources.json'), sources);
     }
