@@ -47,9 +47,9 @@ describe('build --shard', () => {
     for (const tree of shards) for (const path of COMMON) expect(tree.get(path)).toBe(expected.get(path));
     const all = pages.flat();
     expect(new Set(all).size).toBe(all.length);
-    // Near-equal shares: no shard has more than one page (two files) above another.
-    const sizes = pages.map((p) => p.length);
-    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(2);
+    // Near-equal shares: no shard has more than one page (one Markdown file each) above another.
+    const sizes = pages.map((p) => p.filter((path) => path.endsWith('.md')).length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
 
     const merged = mkdtempSync(join(tmpdir(), 'codepairs-merged-'));
     try {
