@@ -15,11 +15,12 @@ import { loadLocales } from './load/locales.js';
 import { loadTemplates } from './load/templates.js';
 import { withEnglishFallbacks } from './translations/fallback.js';
 import { duplicatePaths, planJobs } from './plan/jobs.js';
+import { planShard } from './plan/shard.js';
 import { STYLESHEET_PATH, TemplateRenderError, renderArticle, renderRootPage, type RenderContext } from './render/article.js';
 import { createI18n } from './render/i18n.js';
 import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
 import { REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
-import type { BuildOptions, Job, Language } from './types.js';
+import type { BuildOptions, Job, Language, RenderTimings, StageTimings } from './types.js';
 import type { WorkerInput, WorkerMessage } from './render/worker.js';
 
 export const DEFAULT_CATALOG = 'data/sip';
@@ -112,12 +113,21 @@ export interface BuildResult {
   files: number;
   languages: string[];
   outDir: string;
+  timings: StageTimings;
 }
 
-/** Stages 3 and 4: render every job and write it into a staging folder, then swap it in. */
+/**
+ * Stages 3 and 4: render every job (or the jobs of `options.shard`) and write it into a staging
+ * folder, then swap it in. Every shard also writes the stylesheet and the root page, the same
+ * bytes each time, so shards merged in any order give the full build.
+ */
 export async function build(options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
   const { ctx, stylesheet, warnings } = await load(options);
-  const jobs = plan(ctx, options.langs);
+  const loaded = performance.now();
+  const jobs = planShard(plan(ctx, options.langs), options.shard);
+  const planned = performance.now();
+  const thread: RenderTimings & { workerLoad: number } = { render: 0, markdown: 0, write: 0, workerLoad: 0 };
   let output: StagedOutput;
   try {
     // The knowledge base is written by `export`; a build carries the last one over.
@@ -125,10 +135,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   } catch (error) {
     throw toInputError(error);
   }
+  const workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(jobs.length / 200)));
+  let rendered = 0;
   try {
-    const workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(jobs.length / 200)));
-    if (workers === 1) await renderJobs(ctx, jobs, output, options.onProgress);
-    else await renderInWorkers(options, jobs, workers, output, ctx);
+    if (workers === 1) await renderJobs(ctx, jobs, output, options.onProgress, thread);
+    else await renderInWorkers(options, jobs, workers, output, ctx, thread);
+    rendered = performance.now();
     if (ctx.i18n.misses.length) throw missingTranslations(ctx);
     await output.write(STYLESHEET_PATH, stylesheet);
     await output.write('index.html', renderRootPage(ctx));
@@ -137,8 +149,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await output.abort();
     throw toInputError(error);
   }
+  const finished = performance.now();
   const languages = [...new Set(jobs.map((j) => j.lang))];
-  return { warnings, pages: jobs.length, files: output.written, languages, outDir: options.outDir };
+  const timings: StageTimings = {
+    load: loaded - started,
+    plan: planned - loaded,
+    ...thread,
+    commit: finished - rendered,
+    total: finished - started,
+    threads: workers,
+  };
+  return { warnings, pages: jobs.length, files: output.written, languages, outDir: options.outDir, timings };
 }
 
 /** Worker threads pay off from two cores on; `--jobs` overrides. */
@@ -147,15 +168,20 @@ export function defaultJobs(): number {
 }
 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker). */
-export async function renderJobs(ctx: RenderContext, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress']) {
+export async function renderJobs(ctx: RenderContext, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress'], timings?: RenderTimings) {
   let done = 0;
   for (const job of jobs) {
-    const article = await renderArticle(ctx, job);
+    const article = await renderArticle(ctx, job, timings);
+    const writing = timings ? performance.now() : 0;
     await output.write(`${job.path}.md`, article.markdown);
     await output.write(`${job.path}.html`, article.html);
     if (article.redirect) await output.write(article.redirect.path, article.redirect.html);
+    if (timings) timings.write += performance.now() - writing;
     onProgress?.(++done, jobs.length);
   }
+  const flushing = timings ? performance.now() : 0;
+  await output.flush();
+  if (timings) timings.write += performance.now() - flushing;
 }
 
 /**
@@ -164,7 +190,7 @@ export async function renderJobs(ctx: RenderContext, jobs: Job[], output: Staged
  * and writes its pages into the staging folder. Output does not depend on which worker renders
  * a page.
  */
-async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext) {
+async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext, timings: RenderTimings & { workerLoad: number }) {
   let done = 0;
   const size = Math.ceil(jobs.length / count);
   const shares = Array.from({ length: count }, (_, k) => jobs.slice(k * size, (k + 1) * size));
@@ -184,6 +210,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
           } else {
             ctx.i18n.misses.push(...message.misses);
             output.written += message.written;
+            for (const stage of ['render', 'markdown', 'write', 'workerLoad'] as const) timings[stage] += message.timings[stage];
           }
         });
         worker.on('error', reject);

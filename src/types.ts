@@ -126,5 +126,43 @@ export interface BuildOptions {
   jobs?: number;
   /** Stale and missing translations fail the build instead of showing English. */
   strict?: boolean;
+  /** Build only shard `index` (1-based) of `count`: a contiguous 1/count of the planned pages. */
+  shard?: Shard;
   onProgress?: (done: number, total: number) => void;
+}
+
+/** One of `count` deterministic parts of a build's pages (see planShard in src/plan/shard.ts). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * Time spent per stage of a build, in milliseconds. `load`, `plan`, `commit` and `total` are
+ * wall time of the main thread. `render`, `markdown` and `write` are thread time summed over the
+ * threads that render (the main thread, or every worker), so with workers they can add up to
+ * more than `total`; `workerLoad` is the inputs each worker loads again, summed.
+ */
+export interface StageTimings {
+  load: number;
+  plan: number;
+  workerLoad: number;
+  /** Filling the Handlebars templates (Markdown source) and the HTML layout. */
+  render: number;
+  /** unified: Markdown parse, typography, normalized Markdown and sanitized HTML out. */
+  markdown: number;
+  /** Waiting for page writes into the staging folder. */
+  write: number;
+  /** Stylesheet, root page, last writes and the swap of the staging folder into place. */
+  commit: number;
+  total: number;
+  /** Threads that rendered pages (1: the main thread). */
+  threads: number;
+}
+
+/** Accumulators for the per-page stages of StageTimings, filled while rendering. */
+export interface RenderTimings {
+  render: number;
+  markdown: number;
+  write: number;
 }

@@ -12,6 +12,7 @@ import { lintOutput } from '../lint/lint-output.js';
 import { ConfigError, DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS, readConfig } from './config.js';
 import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, exportKb } from '../kb-export.js';
 import { TRANSLATION_COMMANDS, translations } from './translations.js';
+import { parseShard } from '../plan/shard.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `codepairs — comparison articles for every pair of protocol status codes
@@ -48,6 +49,10 @@ Options:
   --base-url <url>   build: site URL for absolute canonical and hreflang links (default:
                      relative links, so the output also works opened from disk)
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
+  --shard <k>/<n>    build: only part k of n (1 ≤ k ≤ n) of the pages, a contiguous,
+                     deterministic share; every shard also writes the root page and the
+                     stylesheet. Give each shard its own --out and copy the folders together:
+                     the union equals a full build byte for byte (see the README)
   --jobs, -j <n>     build and export: threads (default: one per core, at most 8; 1 works
                      on the main thread); the output is the same whatever the number
   --output           (check) lint the pages in the output folder (--out) too
@@ -74,7 +79,7 @@ Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 
 
 /** The options each command takes (besides --help and --version). */
 const COMMAND_OPTIONS: Record<string, string[]> = {
-  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict'],
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard'],
   check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
   'translations status': ['lang', 'json', 'root'],
@@ -103,6 +108,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         quiet: { type: 'boolean' },
         output: { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
+        shard: { type: 'string' },
         format: { type: 'string' },
         'max-chars': { type: 'string' },
         since: { type: 'string' },
@@ -151,6 +157,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new UsageError(`invalid --base-url \`${baseUrl}\`: expected an http(s) URL`);
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`invalid --jobs \`${values.jobs}\`: expected a whole number from 1`);
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    if (values.shard !== undefined && !shard) throw new UsageError(`invalid --shard \`${values.shard}\`: expected <k>/<n>, whole numbers with 1 ≤ k ≤ n, e.g. 2/4`);
 
     const printWarnings = (files: VFile[]) => {
       if (files.length) printError(reporter(files, { quiet: true }));
@@ -190,6 +198,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         baseUrl,
         jobs,
         strict: values.strict,
+        shard,
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);
@@ -199,7 +208,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       });
       printWarnings(result.warnings);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      if (!values.quiet) print(`codepairs: wrote ${result.pages} pages (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
+      const part = shard ? ` (shard ${shard.index}/${shard.count})` : '';
+      if (!values.quiet) print(`codepairs: wrote ${result.pages} pages${part} (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
       return 0;
     }
     if (command === 'export') {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { Article, Job, Language } from '../types.js';
+import type { Article, Job, Language, RenderTimings } from '../types.js';
 import { fallbackUnitsIn, hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
 import { processMarkdown, type ProcessOptions } from './processors.js';
@@ -139,12 +139,21 @@ function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography)
   return ctx.cache.get(key) as SectionKeys;
 }
 
-export async function renderArticle(ctx: RenderContext, job: Job): Promise<Article> {
+/** Render one page; with `timings`, add the time spent filling templates and in unified to it. */
+export async function renderArticle(ctx: RenderContext, job: Job, timings?: Pick<RenderTimings, 'render' | 'markdown'>): Promise<Article> {
+  const t0 = timings ? performance.now() : 0;
   const page = composePage(ctx, job);
+  const t1 = timings ? performance.now() : 0;
   const { markdown, body } = await processMarkdown(page.source, page.options);
+  const t2 = timings ? performance.now() : 0;
   const html = layout(ctx, job, page.meta, body);
+  const redirect = job.kind === 'pair' ? redirectStub(ctx, job, page.meta.title) : undefined;
+  if (timings) {
+    timings.render += t1 - t0 + (performance.now() - t2);
+    timings.markdown += t2 - t1;
+  }
   if (hasFallbackMarks(markdown) || hasFallbackMarks(html)) throw new Error(`A fallback mark was left in ${job.path}`);
-  return { job, markdown, html, ...(job.kind === 'pair' ? { redirect: redirectStub(ctx, job, page.meta.title) } : {}) };
+  return { job, markdown, html, ...(redirect ? { redirect } : {}) };
 }
 
 /** "Parts of this page … are shown in English", naming English in the reader's language. */

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { load, renderJobs } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
-import type { Job } from '../types.js';
+import type { Job, RenderTimings } from '../types.js';
 import { TemplateRenderError } from './article.js';
 
 export interface WorkerInput {
@@ -17,23 +17,30 @@ export interface WorkerInput {
 
 export type WorkerMessage =
   | { type: 'progress'; done: number }
-  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number }
+  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
 async function run(input: WorkerInput): Promise<void> {
+  const started = performance.now();
   const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl });
+  const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   const output = StagedOutput.attach(input.staging);
   let sinceReport = 0;
   const report = () => {
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
     sinceReport = 0;
   };
-  await renderJobs(ctx, input.jobs, output, () => {
-    if (++sinceReport === 25) report();
-  });
-  await output.flush();
+  await renderJobs(
+    ctx,
+    input.jobs,
+    output,
+    () => {
+      if (++sinceReport === 25) report();
+    },
+    timings,
+  );
   report();
-  parentPort!.postMessage({ type: 'done', misses: ctx.i18n.misses, written: output.written } satisfies WorkerMessage);
+  parentPort!.postMessage({ type: 'done', misses: ctx.i18n.misses, written: output.written, timings } satisfies WorkerMessage);
 }
 
 try {

@@ -1,0 +1,42 @@
+/**
+ * One measurement of the benchmark, in a process of its own so its peak RSS is its own:
+ * `build` runs the real build (dist/build.js); `write` writes the files of a finished build into
+ * a fresh folder with the build's writer (StagedOutput) and nothing else: the write-only floor.
+ * Prints one line of JSON.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from '../dist/build.js';
+import { StagedOutput } from '../dist/emit/output.js';
+
+const task = JSON.parse(process.argv[2]);
+
+function filesOf(dir) {
+  const files = [];
+  const walk = (sub) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else files.push([rel, readFileSync(join(dir, rel), 'utf8')]);
+    }
+  };
+  walk('');
+  return files;
+}
+
+let result;
+if (task.mode === 'build') {
+  const built = await build({ root: task.root, outDir: task.outDir, jobs: task.jobs });
+  result = { pages: built.pages, files: built.files, timings: built.timings, warnings: built.warnings.length };
+} else {
+  // Read into memory first (not timed): the same paths and bytes as the build wrote.
+  const files = filesOf(task.from);
+  const started = performance.now();
+  const output = await StagedOutput.open(task.outDir);
+  for (const [path, text] of files) await output.write(path, text);
+  await output.commit();
+  const ms = performance.now() - started;
+  result = { files: files.length, bytes: files.reduce((n, [, text]) => n + Buffer.byteLength(text), 0), ms };
+}
+// maxRSS is in kilobytes; it covers the worker threads too (they share the process).
+console.log(JSON.stringify({ ...result, maxRssKb: process.resourceUsage().maxRSS }));

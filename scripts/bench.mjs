@@ -1,0 +1,144 @@
+/**
+ * `npm run bench`: build a synthetic catalog of a chosen size and print what a build costs —
+ * articles/s, time per stage, peak RSS, the ratio to a write-only floor measured in the same
+ * run, a no-op rebuild, a one-code-edit rebuild, and Hugo rendering the same Markdown when Hugo
+ * is installed. Figures, not a test: it asserts nothing. The output is described in the README
+ * ("Benchmark").
+ *
+ *   npm run bench -- [--codes <n>] [--langs <n>] [--jobs <n>] [--no-hugo] [--keep]
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultJobs } from '../dist/build.js';
+import { editCode, makeCatalog } from './bench-catalog.mjs';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHILD = join(REPO, 'scripts', 'bench-child.mjs');
+
+const USAGE = `Usage: npm run bench -- [options]
+  --codes <n>   codes in the synthetic catalog, 2 to 600 (default: 75, the shipped SIP codes)
+  --langs <n>   languages (default: 2, en and zh-CN; beyond the 10 shipped, region variants)
+  --jobs <n>    render threads of the builds (default: as codepairs build, one per core, at most 8)
+  --no-hugo     skip the Hugo comparison even when hugo is installed
+  --keep        keep the synthetic project and its outputs (the folder is printed)`;
+
+const { values } = parseArgs({
+  options: {
+    codes: { type: 'string', default: '75' },
+    langs: { type: 'string', default: '2' },
+    jobs: { type: 'string' },
+    'no-hugo': { type: 'boolean' },
+    keep: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const wholeNumber = (name, min, max) => {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`bench: invalid --${name} \`${values[name]}\`: expected a whole number from ${min} to ${max}\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+};
+const codeCount = wholeNumber('codes', 2, 600);
+const langCount = wholeNumber('langs', 1, 500);
+const jobs = values.jobs === undefined ? defaultJobs() : wholeNumber('jobs', 1, 64);
+
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (kb) => `${Math.round(kb / 1024)} MB`;
+const rate = (pages, ms) => (pages / (ms / 1000)).toFixed(1);
+
+function child(task) {
+  const run = spawnSync(process.execPath, [CHILD, JSON.stringify(task)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0) {
+    process.stderr.write(run.stderr);
+    throw new Error(`bench: the ${task.mode} step failed (${run.signal ? `killed by ${run.signal}` : `exit ${run.status}`})`);
+  }
+  return JSON.parse(run.stdout.trim().split('\n').at(-1));
+}
+
+// Ctrl-C stops the measurement running in the child; the temp folder is then removed below.
+process.on('SIGINT', () => {});
+const started = performance.now();
+const catalog = makeCatalog(REPO, { codes: codeCount, langs: langCount });
+const generated = performance.now() - started;
+const out = join(catalog.dir, 'out');
+
+try {
+  const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
+  const t = cold.timings;
+  console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
+  console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')})`);
+  console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
+  const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
+  console.log(`  load          ${s(t.load).padStart(9)}  (main thread)`);
+  console.log(`  plan          ${s(t.plan).padStart(9)}  (main thread)`);
+  if (t.threads > 1) console.log(`  worker load   ${s(t.workerLoad).padStart(9)}  (${thread})`);
+  console.log(`  render        ${s(t.render).padStart(9)}  (${thread}: views, templates and layout)`);
+  console.log(`  markdown→html ${s(t.markdown).padStart(9)}  (${thread}: unified, Markdown and HTML out)`);
+  console.log(`  write         ${s(t.write).padStart(9)}  (${thread}: waiting on page writes)`);
+  console.log(`  commit        ${s(t.commit).padStart(9)}  (main thread: last writes, swap into place)`);
+
+  const floor = child({ mode: 'write', from: out, outDir: join(catalog.dir, 'floor') });
+  rmSync(join(catalog.dir, 'floor'), { recursive: true, force: true });
+  console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
+
+  const noop = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
+  console.log(`no-op rebuild (no incremental build yet: full rebuild): ${s(noop.timings.total)} = ${rate(noop.pages, noop.timings.total)} articles/s, peak RSS ${mb(noop.maxRssKb)}${noop.warnings ? `, ${noop.warnings} files with warnings` : ''}`);
+
+  const edited = catalog.codes[0];
+  editCode(catalog.dir, edited);
+  const edit = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
+  console.log(`one-code-edit rebuild (English description of ${edited} changed; no incremental build yet: full rebuild): ${s(edit.timings.total)} = ${rate(edit.pages, edit.timings.total)} articles/s, peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} files with warnings (its translations are now stale)` : ''}`);
+
+  console.log(values['no-hugo'] ? 'hugo: skipped (--no-hugo)' : hugo(catalog, out, cold));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+} finally {
+  if (values.keep) console.log(`kept: ${catalog.dir}`);
+  else rmSync(catalog.dir, { recursive: true, force: true });
+}
+
+/**
+ * Hugo rendering the English Markdown articles of the cold build to HTML, in a minimal site
+ * (one layout that outputs the content, no taxonomies, feeds or sitemap); our rate is that of
+ * the cold build over all its languages, Markdown and HTML both written.
+ */
+function hugo(catalog, out, cold) {
+  const version = spawnSync('hugo', ['version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) return 'hugo: not installed (skipped)';
+  const site = join(catalog.dir, 'hugo');
+  const content = join(site, 'content');
+  mkdirSync(join(site, 'layouts/_default'), { recursive: true });
+  writeFileSync(
+    join(site, 'hugo.toml'),
+    [
+      "baseURL = 'https://example.com/'",
+      "disableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']",
+      '[markup.goldmark.renderer]',
+      '  unsafe = false',
+      '',
+    ].join('\n'),
+  );
+  for (const layout of ['single', 'list']) writeFileSync(join(site, 'layouts/_default', `${layout}.html`), '{{ .Content }}\n');
+  // The pages of sip/ become sip/<name>/index.html; the language index is the home page.
+  cpSync(join(out, 'en/sip'), join(content, 'sip'), { recursive: true, filter: (path) => !path.endsWith('.html') });
+  cpSync(join(out, 'en/index.md'), join(content, '_index.md'));
+  const pages = readdirSync(join(content, 'sip')).length + 1;
+  const started = performance.now();
+  const run = spawnSync('hugo', ['--quiet', '--source', site], { encoding: 'utf8' });
+  const ms = performance.now() - started;
+  if (run.status !== 0) return `hugo: failed (exit ${run.status}): ${run.stderr.trim().split('\n')[0]}`;
+  const ours = cold.pages / (cold.timings.total / 1000);
+  const theirs = pages / (ms / 1000);
+  return `hugo ${version.stdout.split(' ')[1]}: ${pages} en pages Markdown→HTML in ${s(ms)} = ${theirs.toFixed(1)} articles/s; codepairs cold build / hugo = ${(ours / theirs).toFixed(2)}`;
+}
