@@ -192,8 +192,7 @@ export async function renderJobs(ctx: RenderContext, jobs: Job[], output: Staged
  */
 async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext, timings: RenderTimings & { workerLoad: number }) {
   let done = 0;
-  const size = Math.ceil(jobs.length / count);
-  const shares = Array.from({ length: count }, (_, k) => jobs.slice(k * size, (k + 1) * size));
+  const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
   const workers: Worker[] = [];
   const runs = shares.map(
     (share) =>

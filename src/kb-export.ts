@@ -15,6 +15,7 @@ import { NAVIGATION_KEYS, codeRecords, pageSections, pairRecords, type CodeTexts
 import { loadManifest } from './load/manifest.js';
 import type { KbWorkerInput, KbWorkerMessage } from './kb-export-worker.js';
 import { planJobs } from './plan/jobs.js';
+import { planShard } from './plan/shard.js';
 import { TemplateRenderError, composePage, type RenderContext } from './render/article.js';
 import { translator } from './render/i18n.js';
 import { typeset } from './render/plugins/remark-typography.js';
@@ -177,8 +178,7 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
  */
 async function recordsInWorkers(options: ExportOptions, jobs: Job[], count: number, ctx: RenderContext): Promise<KbRecord[][]> {
   let done = 0;
-  const size = Math.ceil(jobs.length / count);
-  const shares = Array.from({ length: count }, (_, k) => jobs.slice(k * size, (k + 1) * size));
+  const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
   const workers: Worker[] = [];
   const runs = shares.map(
     (share) =>
