@@ -6,7 +6,6 @@
  */
 import { join } from 'node:path';
 import type { VFile } from 'vfile';
-import { Worker } from 'node:worker_threads';
 import { defaultJobs, load, missingTranslations, plan, toInputError } from './build.js';
 import { InputError } from './diagnostics.js';
 import { KB_DIR, StagedOutput } from './emit/output.js';
@@ -21,6 +20,7 @@ import { translator } from './render/i18n.js';
 import { typeset } from './render/plugins/remark-typography.js';
 import { markdownSections } from './render/processors.js';
 import { stripEscapes } from './render/views.js';
+import { runWorkers } from './run-workers.js';
 import type { Job } from './types.js';
 
 /** Records stay within about this many characters unless configured otherwise. */
@@ -178,36 +178,20 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
  */
 async function recordsInWorkers(options: ExportOptions, jobs: Job[], count: number, ctx: RenderContext): Promise<KbRecord[][]> {
   let done = 0;
-  const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
-  const workers: Worker[] = [];
-  const runs = shares.map(
-    (share) =>
-      new Promise<KbRecord[]>((resolvePromise, reject) => {
-        const input: KbWorkerInput = { root: options.root, maxChars: options.maxChars, jobs: share };
-        const worker = new Worker(new URL('./kb-export-worker.js', import.meta.url), { workerData: input });
-        workers.push(worker);
-        let records: KbRecord[] = [];
-        worker.on('message', (message: KbWorkerMessage) => {
-          if (message.type === 'progress') {
-            done += message.done;
-            options.onProgress?.(done, jobs.length);
-          } else if (message.type === 'template-error') {
-            reject(new TemplateRenderError(message.template, message.message));
-          } else {
-            ctx.i18n.misses.push(...message.misses);
-            records = message.records;
-          }
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => (code === 0 ? resolvePromise(records) : reject(new Error(`export worker exited with code ${code}`))));
-      }),
-  );
-  try {
-    return await Promise.all(runs);
-  } catch (error) {
-    await Promise.all(workers.map((worker) => worker.terminate()));
-    throw error;
-  }
+  const inputs: KbWorkerInput[] = Array.from({ length: count }, (_, k) => ({ root: options.root, maxChars: options.maxChars, jobs: planShard(jobs, { index: k + 1, count }) }));
+  const records: KbRecord[][] = inputs.map(() => []);
+  await runWorkers<KbWorkerInput, KbWorkerMessage>(new URL('./kb-export-worker.js', import.meta.url), inputs, (message, index) => {
+    if (message.type === 'progress') {
+      done += message.done;
+      options.onProgress?.(done, jobs.length);
+    } else if (message.type === 'template-error') {
+      throw new TemplateRenderError(message.template, message.message);
+    } else {
+      ctx.i18n.misses.push(...message.misses);
+      records[index] = message.records;
+    }
+  }, 'export');
+  return records;
 }
 
 const jsonl = (lines: string[]): string => lines.map((line) => `${line}\n`).join('');

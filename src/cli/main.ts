@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VFile } from 'vfile';
 import { reporter } from 'vfile-reporter';
-import { build, load } from '../build.js';
+import { build, defaultJobs, load } from '../build.js';
 import { InputError } from '../diagnostics.js';
 import { lintOutput } from '../lint/lint-output.js';
 import { ConfigError, DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS, readConfig } from './config.js';
@@ -53,8 +53,9 @@ Options:
                      deterministic share; every shard also writes the root page and the
                      stylesheet. Give each shard its own --out and copy the folders together:
                      the union equals a full build byte for byte (see the README)
-  --jobs, -j <n>     build and export: threads (default: one per core, at most 8; 1 works
-                     on the main thread); the output is the same whatever the number
+  --jobs, -j <n>     build, export and check --output: threads (default: one per core, at
+                     most 8; 1 works on the main thread); the result is the same whatever
+                     the number
   --output           (check) lint the pages in the output folder (--out) too
   --strict           fail on stale or missing translations (default: warn, and pages
                      show those texts in English with a notice)
@@ -80,7 +81,7 @@ Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 
 /** The options each command takes (besides --help and --version). */
 const COMMAND_OPTIONS: Record<string, string[]> = {
   build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard'],
-  check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang'],
+  check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang', 'jobs'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
   'translations status': ['lang', 'json', 'root'],
   'translations stamp': ['lang', 'unit', 'all', 'root', 'quiet'],
@@ -174,7 +175,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to check: run \`codepairs build\` first`);
       const maxSimilarity = config.lint?.maxSimilarity ?? DEFAULT_MAX_SIMILARITY;
       const minOwnWords = config.lint?.minOwnWords ?? DEFAULT_MIN_OWN_WORDS;
-      const result = await lintOutput(ctx, { outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs });
+      const result = await lintOutput(ctx, { root, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? defaultJobs() });
       if (result.files.length) printError(reporter(result.files, { quiet: true }));
       if (!values.quiet) {
         for (const l of result.languages) {

@@ -14,6 +14,9 @@ import type { RenderContext } from '../render/article.js';
 import { readPage, type Page } from './page.js';
 import { brokenLinks, differencesRepeatText, emptySections, repeatedSentences, repeatedWords, untranslatedText, type Finding, type SectionLabels } from './page-rules.js';
 import { jaccard, mostSimilar, shingles, signature, wordsOf } from './similarity.js';
+import type { LintWorkerInput } from './worker.js';
+import { planShard } from '../plan/shard.js';
+import { runWorkers } from '../run-workers.js';
 
 export interface LintOptions {
   /** The output folder to read. */
@@ -43,6 +46,13 @@ export interface LintResult {
   languages: LanguageSummary[];
 }
 
+/** What one thread found in its languages, as plain data that can cross threads. */
+export interface LanguagesReport {
+  findings: Array<{ path: string; findings: Finding[] }>;
+  pages: number;
+  languages: LanguageSummary[];
+}
+
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/')).sort();
@@ -56,35 +66,71 @@ function labelsOf(ctx: RenderContext, lang: string): SectionLabels {
   return { differences: label('differences'), choose: label('choose'), confused: label('confused'), learnMore: label('learnMore') };
 }
 
-export async function lintOutput(ctx: RenderContext, options: LintOptions): Promise<LintResult> {
+/**
+ * Lint the chosen languages of the output folder. Languages are independent (each is compared
+ * with English only), so with `jobs` above 1 they are split over worker threads; the report is
+ * the same whatever the number.
+ */
+export async function lintOutput(ctx: RenderContext, options: LintOptions & { root: string; jobs: number }): Promise<LintResult> {
   const all = await listFiles(options.outDir);
-  const present = new Set(all);
+  // English first: the other languages are compared with it.
+  const tags = ctx.languages
+    .map((l) => l.tag)
+    .filter((tag) => !options.langs?.length || options.langs.includes(tag))
+    .filter((tag) => all.some((p) => p.startsWith(`${tag}/`) && p.endsWith('.md')))
+    .sort((a, b) => Number(b === 'en') - Number(a === 'en'));
+  const count = Math.max(1, Math.min(options.jobs, tags.length));
+  const reports: LanguagesReport[] = [];
+  if (count === 1) {
+    reports.push(await lintLanguages(ctx, all, tags, options));
+  } else {
+    const inputs: LintWorkerInput[] = Array.from({ length: count }, (_, k) => ({
+      root: options.root,
+      options: { ...options, langs: planShard(tags, { index: k + 1, count }) },
+      all,
+    }));
+    await runWorkers<LintWorkerInput, LanguagesReport>(new URL('./worker.js', import.meta.url), inputs, (message, index) => {
+      reports[index] = message;
+    }, 'lint');
+  }
   const files: VFile[] = [];
-  const languages: LanguageSummary[] = [];
-  const record = (page: Page, findings: Finding[]) => {
-    if (!findings.length) return;
-    const file = new VFile({ path: relative(options.cwd, join(options.outDir, page.path)) });
+  for (const { path, findings } of reports.flatMap((r) => r.findings)) {
+    const file = new VFile({ path: relative(options.cwd, join(options.outDir, path)) });
     for (const f of findings) report(file, f.ruleId, f.params, f.place);
     files.push(file);
+  }
+  return {
+    files: files.sort((a, b) => a.path.localeCompare(b.path)),
+    pages: reports.reduce((n, r) => n + r.pages, 0),
+    languages: reports.flatMap((r) => r.languages),
+  };
+}
+
+/** Lint `tags` (English first when among them) on this thread; `all` lists the output folder. */
+export async function lintLanguages(ctx: RenderContext, all: string[], tags: string[], options: LintOptions): Promise<LanguagesReport> {
+  const present = new Set(all);
+  const found: LanguagesReport['findings'] = [];
+  const languages: LanguageSummary[] = [];
+  const record = (path: string, findings: Finding[]) => {
+    if (findings.length) found.push({ path, findings });
   };
   const read = async (path: string) => readPage(path, await readFile(join(options.outDir, path), 'utf8'));
+  const pathsOf = (tag: string) => all.filter((p) => p.startsWith(`${tag}/`) && p.endsWith('.md'));
 
-  // English first: the other languages are compared with it.
-  const order = [...ctx.languages].sort((a, b) => Number(b.tag === 'en') - Number(a.tag === 'en'));
+  // The other languages are compared with English: read it first, linting it only when chosen.
   const english = new Map<string, Page>();
+  const order = tags.length === 0 || tags.includes('en') ? tags : ['en', ...tags];
   let pages = 0;
-  for (const { tag } of order) {
-    const chosen = !options.langs?.length || options.langs.includes(tag);
-    if (!chosen && tag !== 'en') continue;
-    const paths = all.filter((p) => p.startsWith(`${tag}/`) && p.endsWith('.md'));
-    if (!paths.length) continue;
+  for (const tag of order) {
+    const chosen = tags.includes(tag);
+    const paths = pathsOf(tag);
     const labels = labelsOf(ctx, tag);
     const pairs: PairPage[] = [];
     for (const path of paths) {
       const page = await read(path);
       if (tag === 'en') english.set(page.translationKey, keepProse(page));
       if (!chosen) continue;
-      record(page, [
+      record(path, [
         ...emptySections(page),
         ...repeatedWords(page),
         ...repeatedSentences(page),
@@ -99,15 +145,14 @@ export async function lintOutput(ctx: RenderContext, options: LintOptions): Prom
     }
     if (!chosen) continue;
     pages += paths.length;
-    const recordPath = (path: string, findings: Finding[]) => record({ path } as Page, findings);
     languages.push({
       lang: tag,
       pages: paths.length,
-      ...nearDuplicates(pairs, options.maxSimilarity, recordPath),
-      ...thinPages(pairs, options.minOwnWords, recordPath),
+      ...nearDuplicates(pairs, options.maxSimilarity, record),
+      ...thinPages(pairs, options.minOwnWords, record),
     });
   }
-  return { files: files.sort((a, b) => a.path.localeCompare(b.path)), pages, languages };
+  return { findings: found, pages, languages };
 }
 
 /** Only what untranslatedText compares, so all English pages fit in memory. */

@@ -101,7 +101,12 @@ export function readPage(path: string, markdown: string): Page {
     let chunk = i === 0 ? undefined : cache.get(key);
     if (!chunk) {
       chunk = readChunk(text, last);
-      if (i > 0 && cache.size < CACHE_LIMIT) cache.set(key, chunk);
+      if (i > 0) {
+        // Most chunks are a pair's own and never recur: start over when full, so the chunks that
+        // do recur (a code's sections, in the language now being read) always find room.
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(key, chunk);
+      }
     }
     if (chunk.front) {
       const front = chunk.front;

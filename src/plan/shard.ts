@@ -19,7 +19,7 @@ export function parseShard(text: string): Shard | undefined {
 }
 
 /** The jobs of shard `index` of `count`: the index-th of `count` contiguous, near-equal ranges. */
-export function planShard(jobs: Job[], shard: Shard | undefined): Job[] {
+export function planShard<T = Job>(jobs: T[], shard: Shard | undefined): T[] {
   if (!shard || shard.count === 1) return jobs;
   const start = Math.floor(((shard.index - 1) * jobs.length) / shard.count);
   const end = Math.floor((shard.index * jobs.length) / shard.count);

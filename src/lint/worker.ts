@@ -1,0 +1,19 @@
+/**
+ * A lint thread: loads the inputs itself, lints its share of the languages and sends back what
+ * it found as plain data.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { load } from '../build.js';
+import { lintLanguages, type LanguagesReport, type LintOptions } from './lint-output.js';
+
+export interface LintWorkerInput {
+  root: string;
+  options: LintOptions;
+  /** The output folder's files, as the main thread listed them. */
+  all: string[];
+}
+
+const input = workerData as LintWorkerInput;
+const { ctx } = await load({ root: input.root, baseUrl: undefined });
+const result: LanguagesReport = await lintLanguages(ctx, input.all, input.options.langs ?? [], input.options);
+parentPort!.postMessage(result);
