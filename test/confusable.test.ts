@@ -317,3 +317,35 @@ describe('key differences (issue 12, point 5)', () => {
     }
   }
 });
+
+/** The facts two codes share that the shared-facts sentence names (the lead already names a shared class). */
+function sharedFacts(a: StatusCode, b: StatusCode): FactId[] {
+  const differing = differingFacts(a, b);
+  return (['senders', 'requests', 'dialog', 'sdp', 'headers', 'retry', 'lifecycle'] as const).filter(
+    (fact) => !differing.includes(fact) && !(fact === 'headers' && a.facts.headers.length === 0) && !(fact === 'lifecycle' && a.lifecycle.status === 'active'),
+  );
+}
+
+describe('shared facts (issue 12, point 1)', () => {
+  for (const lang of LANGS) {
+    for (const [low, high] of [...PAIRS, [180, 183], [480, 486], [200, 600]] as Array<[number, number]>) {
+      it(`${low} vs ${high} (${lang}): Key differences name every shared fact in one sentence, and no fact that differs`, () => {
+        const [a, b] = [codes.get(low)!, codes.get(high)!];
+        const sip = locale(lang, 'sip');
+        const differences = section(pairPage(lang, [low, high]), get(locale(lang, 'common'), 'sections.differences'))!;
+        const pattern = templatePattern(get(sip, 'shared.sentence'), {});
+        const found = differences.split('\n').map(squash).filter((line) => pattern.test(line));
+        const shared = sharedFacts(a, b);
+        if (shared.length === 0) {
+          expect(found).toEqual([]);
+          return;
+        }
+        expect(found).toHaveLength(1);
+        const sentence = found[0]!;
+        const aspect = (fact: FactId) => squash(fact === 'sdp' ? get(sip, `shared.sdp_${a.facts.sdp ? 'yes' : 'no'}`) : get(sip, `facts.${fact}.aspect`));
+        for (const fact of shared) expect(sentence, fact).toContain(aspect(fact));
+        for (const fact of differingFacts(a, b).filter((f) => f !== 'class' && f !== 'finality')) expect(sentence, fact).not.toContain(aspect(fact));
+      });
+    }
+  }
+});

@@ -2,7 +2,7 @@
  * Build the data each Markdown template renders: every sentence comes from a locale resource
  * with interpolation (never glued from fragments here), every value escaped for Markdown.
  */
-import { differingFacts, isFinal, relatedPairs, shareRequests, type FactId } from '../compare/facts.js';
+import { FACT_ORDER, differingFacts, isFinal, relatedPairs, shareRequests, type FactId } from '../compare/facts.js';
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
 import type { Catalog, ConfusablePair, Job, StatusCode } from '../types.js';
@@ -190,6 +190,27 @@ function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[
   return shown.map(sentence);
 }
 
+/**
+ * What the two codes have in common, as one sentence: each shared fact (beyond the class, which
+ * the lead names) as an item "aspect (value)", listed the way the language lists things.
+ * Undefined when they share nothing worth saying.
+ */
+function sharedSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]): string | undefined {
+  const values = factValues(t, a);
+  // The i18next instance escapes interpolated values for Markdown; the items are escaped already.
+  const item = (fact: FactId) => t.proto.t('shared.item', { aspect: t.proto.t(`facts.${fact}.aspect`), value: values[fact] });
+  const items: string[] = [];
+  for (const fact of FACT_ORDER) {
+    if (differing.includes(fact)) continue;
+    if (fact === 'class' || fact === 'finality') continue;
+    if (fact === 'headers' && a.facts.headers.length === 0) continue;
+    if (fact === 'lifecycle' && a.lifecycle.status === 'active') continue;
+    items.push(fact === 'sdp' ? t.proto.t('shared.sdp', { context: a.facts.sdp ? 'yes' : 'no' }) : item(fact));
+  }
+  if (!items.length) return undefined;
+  return t.proto.t('shared.sentence', { items: formatList(t.proto.lang, items, 'conjunction'), interpolation: { escapeValue: false } });
+}
+
 function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
   const links = [a, b].map((code) => ({
     label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })),
@@ -240,6 +261,7 @@ export function pairView(ctx: ViewContext, job: Job) {
     codes: [codeSections(t, a), codeSections(t, b)],
     table: { head: [escapeMarkdown(t.common.t('sections.fact')), escapeMarkdown(String(a.code)), escapeMarkdown(String(b.code))], rows: factTable(t, [a, b]) },
     differences: differenceSentences(t, a, b, facts),
+    shared: sharedSentence(t, a, b, facts) ?? '',
     choices: [a, b].map((c) => t.common.t('labelled', { label: heading(t, c), text: t.proto.t(`codes.${c.code}.use`) })),
     sequence: sequence ?? '',
     learnMore,
