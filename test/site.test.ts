@@ -2,7 +2,7 @@
  * The plain layout as a site, on small real projects: sitemap.xml (and its split behind a sitemap
  * index), robots.txt, the 404 page, JSON-LD, --no-search and `codepairs preview`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -14,7 +14,7 @@ import { sitemapEntries, sitemapFiles } from '../src/site/sitemap.js';
 import { scriptSafeJson } from '../src/site/json-ld.js';
 import { planJobs } from '../src/plan/jobs.js';
 import { CLI } from './helpers/paths.js';
-import { makeProject, type Project } from './helpers/project.js';
+import { makeProject, snapshotTree, type Project } from './helpers/project.js';
 import type { Catalog, Language } from '../src/types.js';
 
 const BASE = 'https://example.com/docs/';
@@ -182,6 +182,19 @@ describe('a build as a site', () => {
     // No English page was written: no English alternate and no x-default for the articles.
     const pair = urls.find((u) => u.loc.endsWith('/de/sip/183-vs-439.html'))!;
     expect([...pair.alternates.keys()]).toEqual(['de']);
+  });
+
+  it('a search index that fails leaves the previous output as it was, and says why', () => {
+    const before = snapshotTree(project.path('out'));
+    for (const binary of ['/nonexistent/pagefind', '/bin/false']) {
+      const env = { ...process.env, CI: 'true', PAGEFIND_BINARY_PATH: binary, PAGEFIND_EXTENDED_BINARY_PATH: binary };
+      const result = spawnSync(process.execPath, [CLI, 'build', '--root', project.dir], { encoding: 'utf8', env, timeout: 120_000 });
+      expect(result.status, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/^pagefind\n.*Cannot write the search index with Pagefind: .*search-index-failed/);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(snapshotTree(project.path('out'))).toEqual(before);
+      expect(readdirSync(project.dir).filter((name) => name.startsWith('.out.'))).toEqual([]);
+    }
   });
 
   it('the search setting of codepairs.config.json is a boolean', () => {
