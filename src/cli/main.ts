@@ -246,7 +246,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       }
       print(`Serving ${shown}/ at http://localhost:${listening}/ (Ctrl-C to stop)`);
       await new Promise<void>((done) => {
-        const stop = () => server.close(() => done());
+        const stop = () => {
+          server.close(() => done());
+          server.closeAllConnections();
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
