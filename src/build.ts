@@ -22,6 +22,8 @@ import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
 import { REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
 import type { BuildOptions, Job, Language, RenderTimings, StageTimings } from './types.js';
 import type { WorkerInput, WorkerMessage } from './render/worker.js';
+import { SEARCH_DIR, SearchIndexError, writeSearchIndex } from './emit/search-index.js';
+import { siteFiles } from './site/files.js';
 
 export const DEFAULT_CATALOG = 'data/sip';
 
@@ -114,6 +116,10 @@ export interface BuildResult {
   languages: string[];
   outDir: string;
   timings: StageTimings;
+  /** Whether sitemap.xml was written (it needs a site URL). */
+  sitemap: boolean;
+  /** Pages in the search index, when one was written. */
+  searchPages: number | undefined;
 }
 
 /**
@@ -124,8 +130,11 @@ export interface BuildResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const { ctx, stylesheet, warnings } = await load(options);
+  // A shard holds part of the pages: its index would be partial (see the README on --shard).
+  ctx.search = options.search === true && !options.shard;
   const loaded = performance.now();
-  const jobs = planShard(plan(ctx, options.langs), options.shard);
+  const allJobs = plan(ctx, options.langs);
+  const jobs = planShard(allJobs, options.shard);
   const planned = performance.now();
   const thread: RenderTimings & { workerLoad: number } = { render: 0, markdown: 0, write: 0, workerLoad: 0 };
   let output: StagedOutput;
@@ -137,6 +146,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   const workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(jobs.length / 200)));
   let rendered = 0;
+  let searchTime = 0;
+  let searchPages: number | undefined;
+  const site = siteFiles(ctx, allJobs);
   try {
     if (workers === 1) await renderJobs(ctx, jobs, output, options.onProgress, thread);
     else await renderInWorkers(options, jobs, workers, output, ctx, thread);
@@ -144,6 +156,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (ctx.i18n.misses.length) throw missingTranslations(ctx);
     await output.write(STYLESHEET_PATH, stylesheet);
     await output.write('index.html', renderRootPage(ctx));
+    for (const file of site) await output.write(file.path, file.content);
+    if (ctx.search) {
+      await output.flush();
+      const indexing = performance.now();
+      searchPages = (await writeSearchIndex(output.staging)).pages;
+      searchTime = performance.now() - indexing;
+    }
     await output.commit();
   } catch (error) {
     await output.abort();
@@ -155,11 +174,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     load: loaded - started,
     plan: planned - loaded,
     ...thread,
-    commit: finished - rendered,
+    commit: finished - rendered - searchTime,
+    search: searchTime,
     total: finished - started,
     threads: workers,
   };
-  return { warnings, pages: jobs.length, files: output.written, languages, outDir: options.outDir, timings };
+  return { warnings, pages: jobs.length, files: output.written, languages, outDir: options.outDir, timings, sitemap: ctx.baseUrl !== undefined, searchPages };
 }
 
 /** Worker threads pay off from two cores on; `--jobs` overrides. */
@@ -197,7 +217,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   const runs = shares.map(
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
-        const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, staging: output.staging, jobs: share };
+        const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, search: ctx.search === true, staging: output.staging, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {
@@ -245,6 +265,11 @@ export function toInputError(error: unknown): unknown {
   if (error instanceof TemplateRenderError) {
     const file = new VFile({ path: `templates/${error.template}.hbs` });
     report(file, 'template-runtime', { template: error.template, detail: error.message.replace(/\s*- \d+:\d+\s*$/, '') }, { line: error.line, column: error.column });
+    return new InputError([file]);
+  }
+  if (error instanceof SearchIndexError) {
+    const file = new VFile({ path: SEARCH_DIR });
+    report(file, 'search-index-failed', { detail: error.detail });
     return new InputError([file]);
   }
   if (error instanceof OutputError) {

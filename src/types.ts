@@ -128,6 +128,8 @@ export interface BuildOptions {
   strict?: boolean;
   /** Build only shard `index` (1-based) of `count`: a contiguous 1/count of the planned pages. */
   shard?: Shard;
+  /** Write the Pagefind full-text search index and show a search box on the home pages (default: off here; the CLI turns it on unless --no-search). Never with `shard`. */
+  search?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -153,8 +155,10 @@ export interface StageTimings {
   markdown: number;
   /** Waiting for page writes into the staging folder. */
   write: number;
-  /** Stylesheet, root page, last writes and the swap of the staging folder into place. */
+  /** Stylesheet, root page, site files, last writes and the swap of the staging folder into place (search indexing excluded). */
   commit: number;
+  /** Pagefind indexing the staging folder (0 without search). */
+  search: number;
   total: number;
   /** Threads that rendered pages (1: the main thread). */
   threads: number;

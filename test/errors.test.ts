@@ -9,7 +9,7 @@ let project: Project;
 const THIRTY_CODES = [100, 180, 181, 182, 183, 199, 200, 202, 204, 300, 301, 302, 305, 380, 400, 401, 402, 403, 404, 405, 406, 407, 408, 410, 412, 413, 414, 415, 416, 417];
 
 beforeEach(() => {
-  project = makeProject();
+  project = makeProject(undefined, undefined, { search: true });
 });
 
 afterEach(() => {
@@ -198,8 +198,11 @@ describe('the command line', () => {
     const first = snapshotTree(project.path('out'));
     expect(project.run('build').status).toBe(0);
     expect(snapshotTree(project.path('out'))).toEqual(first);
-    // Per language: index, 7 code pages and 21 pairs in two formats, and 21 reversed-URL stubs.
-    expect(first.size).toBe(2 * (2 * (1 + 7 + 21) + 21) + 2);
+    // Per language: index, 7 code pages and 21 pairs in two formats, and 21 reversed-URL stubs;
+    // then the root page, the stylesheet, 404.html and robots.txt, and the search index.
+    const pages = [...first.keys()].filter((path) => !path.startsWith('pagefind/'));
+    expect(pages.length).toBe(2 * (2 * (1 + 7 + 21) + 21) + 4);
+    expect(first.has('pagefind/pagefind-entry.json')).toBe(true);
     const stub = first.get('en/sip/439-vs-183.html')!;
     expect(stub).toContain('<link rel="canonical" href="183-vs-439.html">');
     expect(stub).toContain('<meta http-equiv="refresh" content="0; url=183-vs-439.html">');
@@ -213,7 +216,8 @@ describe('the command line', () => {
 
     expect(project.run('build', '--lang', 'zh-CN', '--out', 'zh-only').status).toBe(0);
     const zhOnly = snapshotTree(project.path('zh-only'));
-    expect([...zhOnly.keys()].every((f) => f.startsWith('zh-CN/') || f === 'index.html' || f.startsWith('assets/'))).toBe(true);
+    const site = ['index.html', '404.html', 'robots.txt'];
+    expect([...zhOnly.keys()].every((f) => f.startsWith('zh-CN/') || site.includes(f) || f.startsWith('assets/') || f.startsWith('pagefind/'))).toBe(true);
   });
 
   it('makes canonical and hreflang URLs absolute under --base-url', () => {

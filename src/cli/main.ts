@@ -14,6 +14,7 @@ import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, exportKb } from '../kb-export.js';
 import { TRANSLATION_COMMANDS, translations } from './translations.js';
 import { parseShard } from '../plan/shard.js';
 import { UsageError } from './usage-error.js';
+import { DEFAULT_PREVIEW_PORT, createPreviewServer, listen } from './preview.js';
 
 const HELP = `codepairs — comparison articles for every pair of protocol status codes
 
@@ -22,6 +23,10 @@ Usage:
   codepairs check [options]   validate the catalog, locales and templates; write nothing
   codepairs check --output    also read the generated pages in the output folder as a reader
                               would and report what reads badly (see the README for the rules)
+  codepairs preview [--out <dir>] [--port <n>]
+                              serve the output folder at http://localhost:<port>/ (printed;
+                              default port 8080, or a free one when 8080 is taken) until
+                              Ctrl-C, as a static host would, 404.html included
   codepairs export [options]  write the knowledge base: out/kb/<lang>.jsonl and manifest.json
   codepairs translations status [--lang <tags>] [--json]
                               per language: units translated, stale (the English changed
@@ -46,8 +51,12 @@ Options:
                      all in locales/languages.json)
   --out <dir>        output folder, relative to the project folder (default: out); replaced
                      only when the build succeeds
-  --base-url <url>   build: site URL for absolute canonical and hreflang links (default:
-                     relative links, so the output also works opened from disk)
+  --base-url <url>   build: site URL for absolute canonical and hreflang links, the
+                     JSON-LD url and sitemap.xml (default: relative links, so the output
+                     also works opened from disk; then no sitemap.xml is written, since a
+                     sitemap needs absolute URLs, and robots.txt names no sitemap)
+  --no-search        build: no Pagefind search index (out/pagefind/) and no search box on
+                     the home pages; faster. --shard builds never write the index
   --root <dir>       project folder holding data/, locales/, templates/ (default: .)
   --shard <k>/<n>    build: only part k of n (1 ≤ k ≤ n) of the pages, a contiguous,
                      deterministic share; every shard also writes the root page and the
@@ -56,6 +65,7 @@ Options:
   --jobs, -j <n>     build, export and check --output: threads (default: one per core, at
                      most 8; 1 works on the main thread); the result is the same whatever
                      the number
+  --port <n>         preview: port to listen on (0: any free port)
   --output           (check) lint the pages in the output folder (--out) too
   --strict           fail on stale or missing translations (default: warn, and pages
                      show those texts in English with a notice)
@@ -72,7 +82,7 @@ Export options:
   a later build keeps out/kb/.
 
 Settings can also live in codepairs.config.json in the project folder:
-  { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"],
+  { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"], "search": true,
     "lint": { "maxSimilarity": 0.7, "minOwnWords": 120 }, "kbMaxChars": 1500 }
 Command-line options win over the file.
 
@@ -80,7 +90,8 @@ Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 
 
 /** The options each command takes (besides --help and --version). */
 const COMMAND_OPTIONS: Record<string, string[]> = {
-  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard'],
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search'],
+  preview: ['out', 'port', 'root'],
   check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang', 'jobs'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
   'translations status': ['lang', 'json', 'root'],
@@ -110,6 +121,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         output: { type: 'boolean' },
         jobs: { type: 'string', short: 'j' },
         shard: { type: 'string' },
+        'no-search': { type: 'boolean' },
+        port: { type: 'string' },
         format: { type: 'string' },
         'max-chars': { type: 'string' },
         since: { type: 'string' },
@@ -125,7 +138,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (values.help) return print(HELP), 0;
     if (values.version) return print(version()), 0;
     const [command, ...rest] = positionals;
-    if (!command) throw new UsageError('missing command: expected `build`, `check`, `export` or `translations`');
+    if (!command) throw new UsageError('missing command: expected `build`, `check`, `preview`, `export` or `translations`');
     const name = command === 'translations' ? `translations ${rest[0] ?? ''}` : command;
     if (command === 'translations' && !(TRANSLATION_COMMANDS as readonly string[]).includes(rest[0] ?? '')) {
       throw new UsageError(`${rest[0] ? `unknown command \`translations ${rest[0]}\`` : 'missing command'}: expected ${TRANSLATION_COMMANDS.map((c) => `\`translations ${c}\``).join(', ')}`);
@@ -200,6 +213,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         jobs,
         strict: values.strict,
         shard,
+        search: !values['no-search'] && config.search !== false,
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);
@@ -210,7 +224,36 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       printWarnings(result.warnings);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const part = shard ? ` (shard ${shard.index}/${shard.count})` : '';
-      if (!values.quiet) print(`codepairs: wrote ${result.pages} pages${part} (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
+      if (!values.quiet) {
+        print(`codepairs: wrote ${result.pages} pages${part} (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
+        if (result.searchPages !== undefined) print(`  search index: ${result.searchPages} pages in ${(result.timings.search / 1000).toFixed(2)} s`);
+        if (!result.sitemap) print('  no sitemap.xml: it needs absolute URLs, give --base-url (or baseUrl in codepairs.config.json)');
+      }
+      return 0;
+    }
+    if (command === 'preview') {
+      const shown = values.out ?? config.out ?? 'out';
+      const outDir = resolve(root, shown);
+      if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to serve: run \`codepairs build\` first`);
+      const port = values.port === undefined ? DEFAULT_PREVIEW_PORT : Number(values.port);
+      if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`invalid --port \`${values.port}\`: expected a whole number from 0 to 65535`);
+      const server = createPreviewServer(outDir);
+      let listening: number;
+      try {
+        listening = await listen(server, port, values.port === undefined);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use: choose another with --port, or --port 0 for any free port`);
+        throw error;
+      }
+      print(`Serving ${shown}/ at http://localhost:${listening}/ (Ctrl-C to stop)`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          server.close(() => done());
+          server.closeAllConnections();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
       return 0;
     }
     if (command === 'export') {
@@ -244,7 +287,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!values.quiet) print(`codepairs: exported ${result.records} records from ${result.pages} pages (${result.languages.length} languages: ${result.languages.join(', ')}) to ${outName}/kb in ${seconds} s${changes}`);
       return 0;
     }
-    throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\`, \`export\` or \`translations\``);
+    throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\`, \`preview\`, \`export\` or \`translations\``);
   } catch (error) {
     if (error instanceof InputError) {
       printError(reporter(error.files, { quiet: true }));

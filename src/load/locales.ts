@@ -28,7 +28,7 @@ const TYPOGRAPHY_OPTIONS = ['cjkLatinSpacing', 'frenchSpacing'];
 const TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|\d{3}))?$/;
 
 /** Top-level output folders that are not languages: a language folder of that name would mix with them. */
-export const RESERVED_OUTPUT_FOLDERS = ['assets', 'kb'];
+export const RESERVED_OUTPUT_FOLDERS = ['assets', 'kb', 'pagefind'];
 
 export function isSafeLanguageTag(tag: string): boolean {
   if (!TAG.test(tag)) return false;

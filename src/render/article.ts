@@ -13,6 +13,7 @@ import { processMarkdown, type ProcessOptions } from './processors.js';
 import { sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
+import { articleJsonLd } from '../site/json-ld.js';
 import { codeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
 
 export interface RenderContext extends ViewContext {
@@ -25,6 +26,8 @@ export interface RenderContext extends ViewContext {
   codeHash: Map<number, string>;
   /** Unit id of each fallback start mark (see src/translations/fallback.ts). */
   fallbackIds: string[];
+  /** The build writes a Pagefind search index: the home pages of the languages show a search box. */
+  search?: boolean;
 }
 
 /** The language of the English text shown for stale and missing translations. */
@@ -72,7 +75,7 @@ function layoutLabel(text: string): { label: string; lang?: string } {
 
 function layoutLabels(ctx: RenderContext, lang: string) {
   const common = translator(ctx.i18n, lang, 'common');
-  return { home: common.t('site.home'), languages: common.t('site.languages') };
+  return { home: common.t('site.home'), languages: common.t('site.languages'), search: common.t('site.search') };
 }
 
 function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): string {
@@ -100,7 +103,25 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
       current: l.tag === job.lang,
     })),
     body,
+    indexable: true,
+    jsonLd:
+      articleJsonLd({
+        job,
+        headline: meta.title,
+        description: meta.description,
+        url: ctx.baseUrl ? urlFor(ctx, from, from) : undefined,
+        about: job.codes.map((c) => `${ctx.catalog.protocol.name} ${c} ${ctx.byCode.get(c)!.reason}`),
+      }) ?? '',
+    search: job.kind === 'index' && ctx.search ? searchBox(from, labels.search) : '',
   });
+}
+
+/** The Pagefind search box of a language's home page (the files are written by the search stage). */
+function searchBox(from: string, text: string) {
+  const label = layoutLabel(text);
+  const local = (target: string) => urlFor({ baseUrl: undefined }, from, target);
+  // The site root as seen from the page, so result links work wherever the site is served.
+  return { label: label.label, lang: label.lang ?? '', css: local('pagefind/pagefind-ui.css'), js: local('pagefind/pagefind-ui.js'), root: local('index.html').replace(/index\.html$/, '') || './' };
 }
 
 /** A page's Markdown before unified sees it, with what processing it needs. */
@@ -236,6 +257,9 @@ export function renderRootPage(ctx: RenderContext): string {
     languagesLabel: 'Languages',
     languagesLang: '',
     switcher: [],
+    indexable: false,
+    jsonLd: '',
+    search: '',
     body: `<h1>${escapeHtml(title)}</h1>\n<ul>\n${links}\n</ul>`,
   });
 }

@@ -23,9 +23,14 @@ export const SMALL_SET = [180, 183, 200, 404, 439, 486, 600];
 
 export const SMALL_LANGS = ['en', 'zh-CN'];
 
-export function makeProject(codes: number[] = SMALL_SET, langs: string[] = SMALL_LANGS): Project {
+/**
+ * `search: false` (the default here) writes a codepairs.config.json that turns the Pagefind
+ * stage off: most tests do not read the index, and it costs about a second per build.
+ */
+export function makeProject(codes: number[] = SMALL_SET, langs: string[] = SMALL_LANGS, { search = false } = {}): Project {
   const dir = mkdtempSync(join(tmpdir(), 'codepairs-project-'));
   for (const folder of ['data', 'locales', 'templates', 'assets']) cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
+  if (!search) writeFileSync(join(dir, 'codepairs.config.json'), `${JSON.stringify({ search: false })}\n`);
   const codesDir = join(dir, 'data/sip/codes');
   for (const name of readdirSync(codesDir)) {
     const code = Number(name.slice(0, 3));
