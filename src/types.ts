@@ -130,6 +130,8 @@ export interface BuildOptions {
   shard?: Shard;
   /** Write the Pagefind full-text search index and show a search box on the home pages (default: off here; the CLI turns it on unless --no-search). Never with `shard`. */
   search?: boolean;
+  /** Pair pages with a relevance below this get `noindex` and stay out of the sitemap (default: none). */
+  noindexBelow?: number;
   onProgress?: (done: number, total: number) => void;
 }
 

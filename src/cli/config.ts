@@ -12,6 +12,8 @@ export interface Config {
   kbMaxChars?: number;
   /** Write the Pagefind search index (default true; --no-search turns it off). */
   search?: boolean;
+  /** Pair pages with a relevance below this get noindex and stay out of the sitemap (default: none). */
+  noindexBelow?: number;
 }
 
 export const DEFAULT_MAX_SIMILARITY = 0.7;
@@ -33,7 +35,7 @@ export function readConfig(root: string): Config {
     throw new ConfigError(`${CONFIG_FILE}: ${(error as Error).message}`);
   }
   const config = (data ?? {}) as Record<string, unknown>;
-  const allowed = ['out', 'baseUrl', 'langs', 'lint', 'kbMaxChars', 'search'];
+  const allowed = ['out', 'baseUrl', 'langs', 'lint', 'kbMaxChars', 'search', 'noindexBelow'];
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`${key}\`, expected one of ${allowed.join(', ')}`);
   }
@@ -53,6 +55,8 @@ export function readConfig(root: string): Config {
     const max = lint.maxSimilarity;
     if (max !== undefined && !(typeof max === 'number' && max > 0 && max <= 1)) throw new ConfigError(`${CONFIG_FILE}: \`lint.maxSimilarity\` must be a number above 0 and at most 1`);
   }
+  const below = config.noindexBelow;
+  if (below !== undefined && !(typeof below === 'number' && below >= 0 && below <= 1)) throw new ConfigError(`${CONFIG_FILE}: \`noindexBelow\` must be a relevance from 0 to 1`);
   if (config.search !== undefined && typeof config.search !== 'boolean') throw new ConfigError(`${CONFIG_FILE}: \`search\` must be true or false`);
   if (config.kbMaxChars !== undefined && !Number.isInteger(config.kbMaxChars)) throw new ConfigError(`${CONFIG_FILE}: \`kbMaxChars\` must be a whole number`);
   return config as Config;

@@ -83,7 +83,9 @@ Export options:
 
 Settings can also live in codepairs.config.json in the project folder:
   { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"], "search": true,
-    "lint": { "maxSimilarity": 0.7, "minOwnWords": 120 }, "kbMaxChars": 1500 }
+    "noindexBelow": 0.51, "lint": { "maxSimilarity": 0.7, "minOwnWords": 120 }, "kbMaxChars": 1500 }
+noindexBelow: pair pages less relevant than this get noindex and stay out of sitemap.xml
+(default: none; relevance is in each pair page's front matter).
 Command-line options win over the file.
 
 Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 usage error.`;
@@ -214,6 +216,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         strict: values.strict,
         shard,
         search: !values['no-search'] && config.search !== false,
+        noindexBelow: config.noindexBelow,
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);

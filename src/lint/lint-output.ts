@@ -140,7 +140,7 @@ export async function lintLanguages(ctx: RenderContext, all: string[], tags: str
       ]);
       if (page.codes.length === 2) {
         const set = shingles(wordsOf(tag, page.blocks.map((b) => b.text).join('\n')));
-        pairs.push({ path, codes: page.codes, set, sig: signature(set) });
+        pairs.push({ path, codes: page.codes, noindex: page.noindex, set, sig: signature(set) });
       }
     }
     if (!chosen) continue;
@@ -161,6 +161,8 @@ const keepProse = (page: Page): Page => ({ ...page, blocks: page.blocks.filter((
 interface PairPage {
   path: string;
   codes: number[];
+  /** Not for search engines: it cannot be thin content to them, so the thin-page rule skips it. */
+  noindex: boolean;
   /** Its distinct shingles, and their MinHash signature. */
   set: Uint32Array;
   sig: Uint32Array;
@@ -194,13 +196,15 @@ function nearDuplicates(
 
 /**
  * Words a pair page has of its own: its 5-word shingles that no other pair page of the language
- * contains (each stands for the word it starts with). A page below the limit is thin.
+ * contains (each stands for the word it starts with). A page below the limit is thin;
+ * pages marked noindex are counted against the others but not judged.
  */
 function thinPages(pairs: PairPage[], min: number, record: (path: string, findings: Finding[]) => void): Pick<LanguageSummary, 'leastOwn'> {
   const seen = new Map<number, number>();
   for (const { set } of pairs) for (const shingle of set) seen.set(shingle, (seen.get(shingle) ?? 0) + 1);
   let least: LanguageSummary['leastOwn'];
-  for (const { path, set } of pairs) {
+  for (const { path, set, noindex } of pairs) {
+    if (noindex) continue;
     let words = 0;
     for (const shingle of set) if (seen.get(shingle) === 1) words++;
     const share = set.length ? words / set.length : 0;

@@ -30,6 +30,8 @@ export interface Page {
   lang: string;
   translationKey: string;
   codes: number[];
+  /** The page asks search engines not to index it (front matter `noindex: true`). */
+  noindex: boolean;
   blocks: Block[];
   links: Array<{ url: string; place: Place }>;
   /** Headings directly followed by a heading of the same or a higher level, or by the end. */
@@ -90,7 +92,7 @@ const splitChunks = (markdown: string): string[] => markdown.split(/\n(?=## )/);
 const shift = (place: Place, lines: number): Place => ({ line: place.line + lines, column: place.column });
 
 export function readPage(path: string, markdown: string): Page {
-  const page: Page = { path, lang: path.split('/')[0]!, translationKey: path, codes: [], blocks: [], links: [], emptyHeadings: [] };
+  const page: Page = { path, lang: path.split('/')[0]!, translationKey: path, codes: [], noindex: false, blocks: [], links: [], emptyHeadings: [] };
   const parts = /^```|^~~~|^\[[^\]]+\]:/m.test(markdown) ? [markdown] : splitChunks(markdown);
   let offset = 0;
   let section = '';
@@ -113,6 +115,7 @@ export function readPage(path: string, markdown: string): Page {
       if (front.lang !== undefined) page.lang = String(front.lang);
       if (front.translationKey !== undefined) page.translationKey = String(front.translationKey);
       if (Array.isArray(front.codes)) page.codes = front.codes.map(Number);
+      if (front.noindex === true) page.noindex = true;
     }
     for (const block of chunk.blocks) {
       if (block.h2 !== undefined) section = block.h2;

@@ -28,6 +28,8 @@ export interface RenderContext extends ViewContext {
   fallbackIds: string[];
   /** The build writes a Pagefind search index: the home pages of the languages show a search box. */
   search?: boolean;
+  /** Pair pages with a relevance below this are not for search engines (see `indexed`). */
+  noindexBelow?: number;
 }
 
 /** The language of the English text shown for stale and missing translations. */
@@ -45,6 +47,15 @@ export function urlFor(ctx: Pick<RenderContext, 'baseUrl'>, from: string, target
   return relative || posix.basename(target);
 }
 
+/**
+ * Whether search engines may index the page: every page, unless the project sets
+ * `noindexBelow` and the page is a pair less relevant than that.
+ */
+export function indexed(ctx: Pick<RenderContext, 'noindexBelow'> & Parameters<typeof pairRelevance>[0], job: Job): boolean {
+  if (ctx.noindexBelow === undefined || job.kind !== 'pair') return true;
+  return pairRelevance(ctx, job.codes[0]!, job.codes[1]!) >= ctx.noindexBelow;
+}
+
 const otherLanguagePath = (job: Job, lang: string) => `${lang}${job.path.slice(job.lang.length)}`;
 
 function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: string, untranslated: string[]): string {
@@ -58,6 +69,7 @@ function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: str
     slug: posix.basename(job.path),
     translationKey: job.translationKey,
     ...(job.kind === 'pair' ? { relevance: pairRelevance(ctx, job.codes[0]!, job.codes[1]!) } : {}),
+    ...(indexed(ctx, job) ? {} : { noindex: true }),
     sourceHash: `sha256:${hash}`,
     ...(untranslated.length ? { fallback: { lang: FALLBACK_LANG, keys: untranslated } } : {}),
   };
@@ -104,6 +116,7 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
     })),
     body,
     indexable: true,
+    robots: indexed(ctx, job) ? '' : 'noindex',
     jsonLd:
       articleJsonLd({
         job,

@@ -12,6 +12,7 @@ export interface WorkerInput {
   root: string;
   baseUrl: string | undefined;
   search: boolean;
+  noindexBelow: number | undefined;
   staging: string;
   jobs: Job[];
 }
@@ -23,7 +24,7 @@ export type WorkerMessage =
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
-  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl });
+  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl, noindexBelow: input.noindexBelow });
   ctx.search = input.search;
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   const output = StagedOutput.attach(input.staging);

@@ -2,7 +2,7 @@
  * The files that make the output a site besides its pages: sitemap.xml (only with a site URL,
  * since a sitemap holds absolute URLs), robots.txt and the 404 page. Pure.
  */
-import { ROOT_PAGE, type RenderContext } from '../render/article.js';
+import { ROOT_PAGE, indexed, type RenderContext } from '../render/article.js';
 import type { Job } from '../types.js';
 import { NOT_FOUND_PATH, renderNotFoundPage } from './not-found.js';
 import { ROBOTS_PATH, robotsTxt, sitemapEntries, sitemapFiles, type SitemapLimits } from './sitemap.js';
@@ -14,11 +14,12 @@ export interface SiteFile {
 
 /**
  * `jobs` are every page of the build's languages (all shards), so each shard writes the same
- * bytes. The sitemap lists a page in a language only when this build writes that language.
+ * bytes. The sitemap lists a page in a language only when this build writes that language, and
+ * leaves out the pages marked `noindex` (see `noindexBelow`).
  */
-export function siteFiles(ctx: Pick<RenderContext, 'baseUrl' | 'i18n' | 'languages'>, jobs: Job[], limits?: SitemapLimits): SiteFile[] {
+export function siteFiles(ctx: RenderContext, jobs: Job[], limits?: SitemapLimits): SiteFile[] {
   const files: SiteFile[] = [];
-  if (ctx.baseUrl) files.push(...sitemapFiles(sitemapEntries(jobs, ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
+  if (ctx.baseUrl) files.push(...sitemapFiles(sitemapEntries(jobs.filter((job) => indexed(ctx, job)), ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
   files.push({ path: ROBOTS_PATH, content: robotsTxt(ctx.baseUrl) });
   files.push({ path: NOT_FOUND_PATH, content: renderNotFoundPage(ctx.i18n, ctx.languages, ctx.baseUrl) });
   return files;
