@@ -6,9 +6,10 @@ import type { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
 import { TEXT_FIELDS, type CodeFacts, type Protocol, type StatusCode } from '../types.js';
 import { checkSafeText } from './safe-text.js';
+import { validateExample } from './validate-example.js';
 import type { KeyPath, Parsed } from './source.js';
 
-const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'lifecycle', 'aliases', 'facts', 'related', 'text'];
+const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'lifecycle', 'aliases', 'facts', 'related', 'text', 'example'];
 const LIFECYCLE_FIELDS = ['status', 'by', 'note'];
 const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
@@ -129,6 +130,12 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol): S
   for (const [i, alias] of aliases.entries()) checkSafeText(file, parsed, ['aliases', i], alias);
   if (reason !== undefined) checkSafeText(file, parsed, ['reason'], reason);
 
+  // Codes carry an example when the protocol declares the vocabulary of examples.
+  const example = protocol.example ? validateExample(file, parsed, protocol, code, reason, data.example) : undefined;
+  if (!protocol.example && data.example !== undefined) {
+    report(file, 'unknown-field', { field: 'example', expected: TOP_FIELDS.filter((f) => f !== 'example').map((k) => `\`${k}\``).join(', ') }, at(['example'], true));
+  }
+
   if (file.messages.length > before) return undefined;
   return {
     code: code!,
@@ -144,6 +151,7 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol): S
     facts: facts as unknown as CodeFacts,
     related,
     text,
+    ...(example ? { example } : {}),
     classId,
     file: file.path,
   };
