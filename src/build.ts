@@ -176,6 +176,7 @@ export async function renderJobs(ctx: RenderContext, jobs: Job[], output: Staged
     await output.write(`${job.path}.md`, article.markdown);
     await output.write(`${job.path}.html`, article.html);
     if (article.redirect) await output.write(article.redirect.path, article.redirect.html);
+    for (const file of article.files ?? []) await output.write(file.path, file.content);
     if (timings) timings.write += performance.now() - writing;
     onProgress?.(++done, jobs.length);
   }

@@ -106,6 +106,8 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
 /** A page's Markdown before unified sees it, with what processing it needs. */
 export interface ComposedPage {
   job: Job;
+  /** Files the page owns besides itself (a code page's diagram). */
+  files: NonNullable<Article['files']>;
   meta: PageMeta;
   source: string;
   options: ProcessOptions;
@@ -124,7 +126,8 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   const untranslated = ctx.fallbackIds.length ? fallbackUnitsIn(JSON.stringify([built, layoutLabels(ctx, job.lang)]), ctx.fallbackIds) : [];
   const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
   const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
-  return { job, meta, source, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography) } };
+  const files = 'files' in built ? built.files : [];
+  return { job, meta, source, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography) } };
 }
 
 export function typographyOf(ctx: Pick<RenderContext, 'languages'>, lang: string): Typography {
@@ -153,7 +156,7 @@ export async function renderArticle(ctx: RenderContext, job: Job, timings?: Pick
     timings.markdown += t2 - t1;
   }
   if (hasFallbackMarks(markdown) || hasFallbackMarks(html)) throw new Error(`A fallback mark was left in ${job.path}`);
-  return { job, markdown, html, ...(redirect ? { redirect } : {}) };
+  return { job, markdown, html, ...(redirect ? { redirect } : {}), ...(page.files.length ? { files: page.files } : {}) };
 }
 
 /** "Parts of this page … are shown in English", naming English in the reader's language. */
