@@ -36,7 +36,7 @@ export interface Loaded {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
-export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'strict'>): Promise<Loaded> {
+export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'diagrams'>): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
   const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
@@ -65,7 +65,7 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'str
   const i18n = createI18n(resources, ['common', catalog.protocol.id]);
   const templateText = Object.entries(templates.files).map(([name, file]) => `${name}\n${String(file.value)}`).join('\n');
   const inputHash = new Map(
-    locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(resources.en), JSON.stringify(resources[l.tag]), options.baseUrl ?? ''].join('\n'))]),
+    locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(resources.en), JSON.stringify(resources[l.tag]), options.baseUrl ?? '', options.diagrams ?? 'svg'].join('\n'))]),
   );
   const codeHash = new Map(catalog.codes.map((c) => [c.code, sha256(JSON.stringify(c))]));
   const ctx: RenderContext = {
@@ -75,6 +75,7 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'str
     templates: compileTemplates(templates),
     languages: locales.languages,
     baseUrl: options.baseUrl ? (options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : undefined,
+    diagrams: options.diagrams ?? 'svg',
     inputHash,
     codeHash,
     fallbackIds,
@@ -198,7 +199,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   const runs = shares.map(
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
-        const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, staging: output.staging, jobs: share };
+        const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, diagrams: options.diagrams, staging: output.staging, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {

@@ -154,6 +154,8 @@ export interface BuildOptions {
   jobs?: number;
   /** Stale and missing translations fail the build instead of showing English. */
   strict?: boolean;
+  /** Markdown shows call-flow diagrams as SVG images (default) or as Mermaid sequence diagrams. */
+  diagrams?: 'svg' | 'mermaid';
   /** Build only shard `index` (1-based) of `count`: a contiguous 1/count of the planned pages. */
   shard?: Shard;
   onProgress?: (done: number, total: number) => void;

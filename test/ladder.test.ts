@@ -273,3 +273,50 @@ describe('diagrams in a build', () => {
     }
   });
 });
+
+describe('Mermaid diagrams in the Markdown (--diagrams mermaid)', () => {
+  let project: Project;
+  beforeAll(() => {
+    project = makeProject([183, 486], ['en']);
+    const result = project.run('build', '--diagrams', 'mermaid', '--jobs', '1');
+    expect(result.status, result.stderr).toBe(0);
+  });
+  afterAll(() => project.remove());
+
+  const mermaidBlocks = (md: string) => [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  it('shows each code page a sequence diagram of its exchange instead of the image; the HTML keeps the SVG', () => {
+    for (const code of [183, 486]) {
+      const data = codes.find((c) => c.code === code)!;
+      const md = project.read(`out/en/sip/${code}.md`);
+      expect(md).not.toContain(`diagrams/${code}.svg`);
+      const [block, ...others] = mermaidBlocks(md);
+      expect(others).toEqual([]);
+      const lines = block!.trimEnd().split('\n').map((l) => l.trim());
+      expect(lines.slice(0, 2)).toEqual(['sequenceDiagram', `title Call flow for ${code} ${data.reason}`]);
+      expect(lines[2]).toMatch(new RegExp(`^accDescr: The messages exchanged between .+ with the ${code} response highlighted\\.$`));
+      const participants = new Map(lines.filter((l) => l.startsWith('participant ')).map((l) => /^participant (\w+) as (.+)$/.exec(l)!.slice(1) as [string, string]));
+      const arrows = lines.filter((l) => l.includes('->>')).map((l) => /^(\w+)->>(\w+): (.+)$/.exec(l)!);
+      expect(arrows.map((a) => `${participants.get(a[1]!)}>${participants.get(a[2]!)} ${a[3]}`)).toEqual(data.example.exchange.map((s) => `${s.from.toUpperCase()}>${s.to.toUpperCase()} ${s.message}`));
+      // The code's step, and only it, is framed.
+      const framed = lines.findIndex((l) => l.startsWith('rect '));
+      expect(lines[framed + 1]).toMatch(new RegExp(`: ${code} ${data.reason}$`));
+      expect(lines[framed + 2]).toBe('end');
+      expect(lines.filter((l) => l.startsWith('rect '))).toHaveLength(1);
+      const html = project.read(`out/en/sip/${code}.html`);
+      expect(html).toContain(`<img src="diagrams/${code}.svg"`);
+      expect(html).not.toContain('sequenceDiagram');
+      expect(project.read(`out/en/sip/diagrams/${code}.svg`)).toMatch(/^<svg /);
+    }
+    expect(mermaidBlocks(project.read('out/en/sip/183-vs-486.md'))).toEqual([183, 486].map((c) => mermaidBlocks(project.read(`out/en/sip/${c}.md`))[0]));
+    const lint = project.run('check', '--output');
+    expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+  });
+
+  it('refuses an unknown diagram format as a usage error', () => {
+    const result = project.run('build', '--diagrams', 'png');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/invalid --diagrams `png`: expected `svg` or `mermaid`/);
+    expect(project.run('check', '--diagrams', 'svg').status).toBe(2);
+  });
+});

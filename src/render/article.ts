@@ -20,6 +20,8 @@ export interface RenderContext extends ViewContext {
   languages: Language[];
   /** Site base URL ending in "/", or undefined for relative links that work from disk. */
   baseUrl: string | undefined;
+  /** How the Markdown output shows call-flow diagrams: the SVG image (default) or Mermaid. */
+  diagrams?: DiagramFormat;
   /** Hash of everything a page of a language depends on besides its codes. */
   inputHash: Map<string, string>;
   codeHash: Map<number, string>;
@@ -29,6 +31,9 @@ export interface RenderContext extends ViewContext {
 
 /** The language of the English text shown for stale and missing translations. */
 export const FALLBACK_LANG = 'en';
+
+export const DIAGRAM_FORMATS = ['svg', 'mermaid'] as const;
+export type DiagramFormat = (typeof DIAGRAM_FORMATS)[number];
 
 export const STYLESHEET_PATH = 'assets/style.css';
 export const ROOT_PAGE = 'index';
@@ -127,7 +132,8 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
   const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
   const files = 'files' in built ? built.files : [];
-  return { job, meta, source, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography) } };
+  const mermaid = ctx.diagrams === 'mermaid' && 'mermaid' in built && Object.keys(built.mermaid).length ? { mermaid: built.mermaid } : {};
+  return { job, meta, source, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography), ...mermaid } };
 }
 
 export function typographyOf(ctx: Pick<RenderContext, 'languages'>, lang: string): Typography {

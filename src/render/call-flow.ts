@@ -8,7 +8,8 @@ import { posix } from 'node:path';
 import type { StatusCode } from '../types.js';
 import { stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
-import { ladderSvg } from './ladder-svg.js';
+import { ladderMermaid } from './ladder-mermaid.js';
+import { ladderSvg, type Ladder } from './ladder-svg.js';
 import { escapeMarkdown, formatList } from './markdown-text.js';
 import type { ViewContext } from './views.js';
 
@@ -31,6 +32,8 @@ export interface CallFlow {
   /** The example response, as written in the catalog (LF line ends). */
   message: string;
   svg: string;
+  /** The same diagram as a Mermaid sequence diagram (for `--diagrams mermaid`). */
+  mermaid: string;
 }
 
 const raw = { interpolation: { escapeValue: false } };
@@ -55,14 +58,14 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
   const title = proto.t('ladder.title', { ...params, ...raw });
   const desc = proto.t('ladder.desc', { ...params, parties: formatList(lang, parties.map(partyLabel)), ...raw });
   const plain = (text: string) => stripFallbackMarks(text);
-  const svg = ladderSvg({
+  const ladder: Ladder = {
     id: `ladder-${ctx.catalog.protocol.id}-${code.code}-${lang}`.replace(/[^A-Za-z0-9-]/g, '-'),
     lang,
     title: plain(title),
     desc: plain(desc),
     parties: parties.map((id) => ({ id, label: plain(partyLabel(id)) })),
     steps: example.exchange.map((s, i) => ({ from: s.from, to: s.to, label: s.message, highlight: i === highlighted })),
-  });
+  };
   const column = (name: string) => escapeMarkdown(proto.t(`ladder.columns.${name}`));
   const view: CallFlowView = {
     alt: escapeMarkdown(title),
@@ -76,7 +79,7 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
       })),
     },
   };
-  const flow: CallFlow = { view, message: example.message, svg };
+  const flow: CallFlow = { view, message: example.message, svg: ladderSvg(ladder), mermaid: ladderMermaid(ladder) };
   ctx.cache.set(key, flow);
   return flow;
 }

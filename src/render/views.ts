@@ -6,7 +6,7 @@ import { differingFacts, isFinal, relatedPairs, shareRequests, type FactId } fro
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
 import type { Catalog, ConfusablePair, Job, StatusCode } from '../types.js';
-import { callFlow, diagramFile } from './call-flow.js';
+import { callFlow, diagramFile, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
 import { escapeMarkdown, formatList, formatNumber } from './markdown-text.js';
 
@@ -247,7 +247,12 @@ export function pairView(ctx: ViewContext, job: Job) {
     callFlows: [a, b].map((c) => callFlow(ctx, job.lang, c)?.view).filter((v) => v !== undefined),
     learnMore,
   };
-  return { view, meta };
+  return { view, meta, mermaid: mermaidOf([a, b].map((c) => callFlow(ctx, job.lang, c))) };
+}
+
+/** Diagram image source → its Mermaid text, for Markdown that shows Mermaid instead of the image. */
+function mermaidOf(flows: Array<CallFlow | undefined>): Record<string, string> {
+  return Object.fromEntries(flows.filter((f) => f !== undefined).map((f) => [f.view.src, f.mermaid]));
 }
 
 export function codeView(ctx: ViewContext, job: Job) {
@@ -291,7 +296,7 @@ export function codeView(ctx: ViewContext, job: Job) {
   };
   // The code page owns its diagram: written once per language, shown by every page of the code.
   const files = flow ? [{ path: diagramFile(job.path, code.code), content: flow.svg }] : [];
-  return { view, meta, files };
+  return { view, meta, files, mermaid: mermaidOf([flow]) };
 }
 
 export function indexView(ctx: ViewContext, job: Job) {

@@ -11,6 +11,7 @@ import { TemplateRenderError } from './article.js';
 export interface WorkerInput {
   root: string;
   baseUrl: string | undefined;
+  diagrams: 'svg' | 'mermaid' | undefined;
   staging: string;
   jobs: Job[];
 }
@@ -22,7 +23,7 @@ export type WorkerMessage =
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
-  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl });
+  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl, diagrams: input.diagrams });
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   const output = StagedOutput.attach(input.staging);
   let sinceReport = 0;
