@@ -198,8 +198,8 @@ describe('the command line', () => {
     const first = snapshotTree(project.path('out'));
     expect(project.run('build').status).toBe(0);
     expect(snapshotTree(project.path('out'))).toEqual(first);
-    // Per language: index, 7 code pages and 21 pairs in two formats, and 21 reversed-URL stubs.
-    expect(first.size).toBe(2 * (2 * (1 + 7 + 21) + 21) + 2);
+    // Per language: index, 7 code pages and 21 pairs in two formats, 21 reversed-URL stubs and 7 diagrams.
+    expect(first.size).toBe(2 * (2 * (1 + 7 + 21) + 21 + 7) + 2);
     const stub = first.get('en/sip/439-vs-183.html')!;
     expect(stub).toContain('<link rel="canonical" href="183-vs-439.html">');
     expect(stub).toContain('<meta http-equiv="refresh" content="0; url=183-vs-439.html">');

@@ -14,7 +14,8 @@ const LIFECYCLE_FIELDS = ['status', 'by', 'note'];
 const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
 
-export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol): StatusCode | undefined {
+/** `registered`: the registry's reason phrase of each code, which example messages must use. */
+export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, registered?: ReadonlyMap<number, string>): StatusCode | undefined {
   const before = file.messages.length;
   const data = parsed.value as Record<string, unknown>;
   const at = (path: KeyPath, key = false) => parsed.placeOf(path, key);
@@ -131,7 +132,9 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol): S
   if (reason !== undefined) checkSafeText(file, parsed, ['reason'], reason);
 
   // Codes carry an example when the protocol declares the vocabulary of examples.
-  const example = protocol.example ? validateExample(file, parsed, protocol, code, reason, data.example) : undefined;
+  // A reason phrase that differs from the registry is reported once, as such, not in the example too.
+  const exampleReason = (code !== undefined ? registered?.get(code) : undefined) ?? reason;
+  const example = protocol.example ? validateExample(file, parsed, protocol, code, exampleReason, data.example) : undefined;
   if (!protocol.example && data.example !== undefined) {
     report(file, 'unknown-field', { field: 'example', expected: TOP_FIELDS.filter((f) => f !== 'example').map((k) => `\`${k}\``).join(', ') }, at(['example'], true));
   }
