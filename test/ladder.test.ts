@@ -320,3 +320,23 @@ describe('Mermaid diagrams in the Markdown (--diagrams mermaid)', () => {
     expect(project.run('check', '--diagrams', 'svg').status).toBe(2);
   });
 });
+
+describe('diagram labels whose translation is stale', () => {
+  it('show the new English in the SVG and the alt text, and the page lists them as shown in English', () => {
+    const project = makeProject([183, 486], ['en', 'de']);
+    try {
+      project.edit('locales/en/sip.json', (t) => t.replace('"title": "Call flow for {{code}} {{reason}}"', '"title": "Message flow for {{code}} {{reason}}"'));
+      const result = project.run('build', '--jobs', '1');
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/stale-translation/);
+      const svg = project.read('out/de/sip/diagrams/183.svg');
+      expect(svg).toMatch(/<title id="[\w-]+">Message flow for 183 Session Progress<\/title>/);
+      expect(project.read('out/de/sip/183.html')).toContain('alt="Message flow for 183 Session Progress"');
+      const front = parseYaml(project.read('out/de/sip/183.md').split('---\n')[1]!) as { fallback?: { keys: string[] } };
+      expect(front.fallback?.keys).toContain('sip:ladder.title');
+      expect(project.run('build', '--strict').status).toBe(1);
+    } finally {
+      project.remove();
+    }
+  });
+});

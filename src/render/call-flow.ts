@@ -25,6 +25,12 @@ export interface CallFlowView {
   intro: string;
   /** The steps as a table for the facts-table partial. */
   table: { head: string[]; rows: Array<{ label: string; cells: string[] }> };
+  /**
+   * Not printed: the texts the diagram file and the alt text show, as translated (with the
+   * marks of English shown for a stale or missing translation), so that the page lists those
+   * units as shown in English. The alt text and the SVG cannot carry the marks themselves.
+   */
+  shown: string[];
 }
 
 export interface CallFlow {
@@ -68,7 +74,7 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
   };
   const column = (name: string) => escapeMarkdown(proto.t(`ladder.columns.${name}`));
   const view: CallFlowView = {
-    alt: escapeMarkdown(title),
+    alt: escapeMarkdown(plain(title)),
     src: diagramPath(code.code),
     intro: proto.t('ladder.steps', params),
     table: {
@@ -78,6 +84,7 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
         cells: [escapeMarkdown(partyLabel(s.from)), escapeMarkdown(partyLabel(s.to)), i === highlighted ? `**${escapeMarkdown(s.message)}**` : escapeMarkdown(s.message)],
       })),
     },
+    shown: [title, desc, ...parties.map(partyLabel)],
   };
   const flow: CallFlow = { view, message: example.message, svg: ladderSvg(ladder), mermaid: ladderMermaid(ladder) };
   ctx.cache.set(key, flow);
