@@ -19,7 +19,6 @@ const RESPONSE_STEP = /^[1-6]\d\d \S.*$/;
 /** What would end the code block the pages show the message in, or hide text in it. */
 const UNSAFE: Array<[RegExp, string]> = [
   [/```|~~~/, 'code fence'],
-  // eslint-disable-next-line no-control-regex
   [/[\u0000-\u0009\u000b-\u001f\u007f]/, 'control character (write LF line ends, spaces instead of tabs)'],
   [/[\u{e000}-\u{f8ff}\u{f0000}-\u{10ffff}]/u, 'private-use character'],
 ];
