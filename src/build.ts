@@ -38,7 +38,7 @@ export interface Loaded {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
-export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow'>): Promise<Loaded> {
+export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams'>): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
   const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
@@ -67,7 +67,7 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'str
   const i18n = createI18n(resources, ['common', catalog.protocol.id]);
   const templateText = Object.entries(templates.files).map(([name, file]) => `${name}\n${String(file.value)}`).join('\n');
   const inputHash = new Map(
-    locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(resources.en), JSON.stringify(resources[l.tag]), options.baseUrl ?? '', String(options.noindexBelow ?? '')].join('\n'))]),
+    locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(resources.en), JSON.stringify(resources[l.tag]), options.baseUrl ?? '', String(options.noindexBelow ?? ''), options.diagrams ?? 'svg'].join('\n'))]),
   );
   const codeHash = new Map(catalog.codes.map((c) => [c.code, sha256(JSON.stringify(c))]));
   const ctx: RenderContext = {
@@ -77,6 +77,7 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'str
     templates: compileTemplates(templates),
     languages: locales.languages,
     baseUrl: options.baseUrl ? (options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : undefined,
+    diagrams: options.diagrams ?? 'svg',
     inputHash,
     codeHash,
     fallbackIds,
@@ -197,6 +198,7 @@ export async function renderJobs(ctx: RenderContext, jobs: Job[], output: Staged
     await output.write(`${job.path}.md`, article.markdown);
     await output.write(`${job.path}.html`, article.html);
     if (article.redirect) await output.write(article.redirect.path, article.redirect.html);
+    for (const file of article.files ?? []) await output.write(file.path, file.content);
     if (timings) timings.write += performance.now() - writing;
     onProgress?.(++done, jobs.length);
   }
@@ -218,7 +220,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   const runs = shares.map(
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
-        const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, noindexBelow: options.noindexBelow, search: ctx.search === true, staging: output.staging, jobs: share };
+        const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, noindexBelow: options.noindexBelow, diagrams: options.diagrams, search: ctx.search === true, staging: output.staging, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {

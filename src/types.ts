@@ -19,6 +19,30 @@ export interface Protocol {
   registry: string;
   classes: StatusClass[];
   facts: Record<string, FactSchema>;
+  /** Present when every code carries an example exchange and message (see protocol.yaml). */
+  example?: ExampleSchema;
+}
+
+/** The vocabulary of the codes' examples. */
+export interface ExampleSchema {
+  /** The start of every example response's status line, e.g. "SIP/2.0". */
+  version: string;
+  /** Party ids, in the order diagrams draw their lifelines. */
+  parties: string[];
+}
+
+/** One message of an example exchange: a request method or a response ("183 Session Progress"). */
+export interface ExchangeStep {
+  from: string;
+  to: string;
+  message: string;
+}
+
+export interface CodeExample {
+  /** The messages around the code, in order; at least one is this code's response. */
+  exchange: ExchangeStep[];
+  /** The example response, LF line ends (CRLF on the wire), ending in a line break. */
+  message: string;
 }
 
 export interface CodeFacts {
@@ -50,6 +74,8 @@ export interface StatusCode {
   facts: CodeFacts;
   related: number[];
   text: Record<TextField, string>;
+  /** A typical exchange and an example response; present when the protocol declares examples. */
+  example?: CodeExample;
   /** Class id derived from the first digit, e.g. "provisional". */
   classId: string;
   /** Source file, relative to the project root. */
@@ -112,6 +138,8 @@ export interface Article {
   job: Job;
   markdown: string;
   html: string;
+  /** Other files the page brings, written once by the page that owns them (a code page's diagram). */
+  files?: Array<{ path: string; content: string }>;
   /** For a pair, the HTML page at the reversed URL (`439-vs-183`) that leads to this one. */
   redirect?: { path: string; html: string };
 }
@@ -126,6 +154,8 @@ export interface BuildOptions {
   jobs?: number;
   /** Stale and missing translations fail the build instead of showing English. */
   strict?: boolean;
+  /** Markdown shows call-flow diagrams as SVG images (default) or as Mermaid sequence diagrams. */
+  diagrams?: 'svg' | 'mermaid';
   /** Build only shard `index` (1-based) of `count`: a contiguous 1/count of the planned pages. */
   shard?: Shard;
   /** Write the Pagefind full-text search index and show a search box on the home pages (default: off here; the CLI turns it on unless --no-search). Never with `shard`. */

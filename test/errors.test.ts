@@ -198,10 +198,10 @@ describe('the command line', () => {
     const first = snapshotTree(project.path('out'));
     expect(project.run('build').status).toBe(0);
     expect(snapshotTree(project.path('out'))).toEqual(first);
-    // Per language: index, 7 code pages and 21 pairs in two formats, and 21 reversed-URL stubs;
-    // then the root page, the stylesheet, 404.html and robots.txt, and the search index.
+    // Per language: index, 7 code pages and 21 pairs in two formats, 21 reversed-URL stubs and 7
+    // diagrams; then the root page, the stylesheet, 404.html and robots.txt, and the search index.
     const pages = [...first.keys()].filter((path) => !path.startsWith('pagefind/'));
-    expect(pages.length).toBe(2 * (2 * (1 + 7 + 21) + 21) + 4);
+    expect(pages.length).toBe(2 * (2 * (1 + 7 + 21) + 21 + 7) + 4);
     expect(first.has('pagefind/pagefind-entry.json')).toBe(true);
     const stub = first.get('en/sip/439-vs-183.html')!;
     expect(stub).toContain('<link rel="canonical" href="183-vs-439.html">');

@@ -91,7 +91,7 @@ describe('codepairs export', () => {
     // Section keys do not depend on the language: the same ids, language aside.
     const shape = (lang: string) => all.filter((r) => r.lang === lang && r.part === 1).map((r) => r.id.replace(`/${lang}/`, '/*/')).sort();
     expect(shape('zh-CN')).toEqual(shape('en'));
-    expect(new Set(all.filter((r) => r.kind === 'code').map((r) => r.section))).toEqual(new Set(['lead', 'facts', 'description', 'when', 'fix', 'use']));
+    expect(new Set(all.filter((r) => r.kind === 'code').map((r) => r.section))).toEqual(new Set(['lead', 'facts', 'description', 'when', 'call-flow', 'example', 'fix', 'use']));
 
     // The manifest lists every id with its hash, and nothing else.
     const manifest = JSON.parse(project.read('out/kb/manifest.json')) as { records: Record<string, string> };

@@ -15,6 +15,7 @@ import { TRANSLATION_COMMANDS, translations } from './translations.js';
 import { parseShard } from '../plan/shard.js';
 import { UsageError } from './usage-error.js';
 import { DEFAULT_PREVIEW_PORT, createPreviewServer, listen } from './preview.js';
+import { DIAGRAM_FORMATS, type DiagramFormat } from '../render/article.js';
 
 const HELP = `codepairs — comparison articles for every pair of protocol status codes
 
@@ -66,6 +67,9 @@ Options:
                      most 8; 1 works on the main thread); the result is the same whatever
                      the number
   --port <n>         preview: port to listen on (0: any free port)
+  --diagrams <fmt>   build: how the Markdown shows call-flow diagrams: svg (default), an image
+                     of the SVG file beside the pages, or mermaid, a Mermaid sequence diagram
+                     for portals that render Mermaid; the HTML always shows the SVG
   --output           (check) lint the pages in the output folder (--out) too
   --strict           fail on stale or missing translations (default: warn, and pages
                      show those texts in English with a notice)
@@ -92,7 +96,7 @@ Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 
 
 /** The options each command takes (besides --help and --version). */
 const COMMAND_OPTIONS: Record<string, string[]> = {
-  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search'],
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search', 'diagrams'],
   preview: ['out', 'port', 'root'],
   check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang', 'jobs'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
@@ -125,6 +129,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         shard: { type: 'string' },
         'no-search': { type: 'boolean' },
         port: { type: 'string' },
+        diagrams: { type: 'string' },
         format: { type: 'string' },
         'max-chars': { type: 'string' },
         since: { type: 'string' },
@@ -176,6 +181,11 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     if (values.shard !== undefined && !shard) throw new UsageError(`invalid --shard \`${values.shard}\`: expected <k>/<n>, whole numbers with 1 ≤ k ≤ n, e.g. 2/4`);
 
+    const diagrams = values.diagrams;
+    if (diagrams !== undefined && !(DIAGRAM_FORMATS as readonly string[]).includes(diagrams)) {
+      throw new UsageError(`invalid --diagrams \`${diagrams}\`: expected ${DIAGRAM_FORMATS.map((f) => `\`${f}\``).join(' or ')}`);
+    }
+
     const printWarnings = (files: VFile[]) => {
       if (files.length) printError(reporter(files, { quiet: true }));
     };
@@ -214,6 +224,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         baseUrl,
         jobs,
         strict: values.strict,
+        ...(diagrams ? { diagrams: diagrams as DiagramFormat } : {}),
         shard,
         search: !values['no-search'] && config.search !== false,
         noindexBelow: config.noindexBelow,

@@ -22,6 +22,11 @@ export const LEAD_KEY = 'lead';
 /** Sections that only lead elsewhere (lists of links): not knowledge, not exported. */
 export const NAVIGATION_KEYS: ReadonlySet<string> = new Set(['compare-with', 'learn-more']);
 
+/**
+ * Sections of a pair article that show its codes' own content (the two call flows, whose
+ * diagrams and steps are the code pages' `call-flow` sections): referred to, never copied.
+ */
+export const SHOWN_CODE_SECTIONS: Readonly<Record<string, string>> = { 'call-flows': 'call-flow' };
 /** Paragraphs shorter than this are too common to count as repeating a code's text. */
 const MIN_SHARED_TEXT = 24;
 
@@ -191,6 +196,11 @@ export function pairRecords(page: KbPage, codeTexts: CodeTexts, maxChars: number
       // A code's section in the article: its sub-sections are the code page's records.
       const article = articleId(page.protocol, [code], page.lang);
       shown.push(...section.subsections.map((key) => recordId(article, key)).filter((id) => codeTexts.has(id)));
+      continue;
+    }
+    const codeSection = SHOWN_CODE_SECTIONS[section.key];
+    if (codeSection !== undefined) {
+      shown.push(...page.codes.map((code) => recordId(articleId(page.protocol, [code], page.lang), codeSection)).filter((id) => codeTexts.has(id)));
       continue;
     }
     const refs: string[] = [];

@@ -78,7 +78,10 @@ function readChunk(markdown: string, last: boolean): Chunk {
       }
       return undefined;
     });
-    visit(node, 'link', (link) => void chunk.links.push({ url: link.url, place: placeOf(link) }));
+    // Images too: a page's diagram must be in the output like any page it links to.
+    visit(node, (child) => {
+      if (child.type === 'link' || child.type === 'image') chunk.links.push({ url: child.url, place: placeOf(child) });
+    });
   });
   return chunk;
 }

@@ -47,6 +47,11 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
   const protocol = parseYaml(protocolFile)?.value as Protocol | undefined;
   if (!protocol) return undefined;
 
+  // The registry's reason phrases are what example messages must say (read before the codes).
+  const registryFile = await readVFile(root, join(dir, 'iana-registry.tsv'));
+  const registryRows = registryFile ? parseRegistry(String(registryFile.value)) : [];
+  const registered = new Map(registryRows.map((row) => [row.code, row.reason]));
+
   const codesDir = join(dir, 'codes');
   const names = (await readdir(codesDir).catch(() => [] as string[])).filter((n) => n.endsWith('.yaml')).sort();
   const codes: StatusCode[] = [];
@@ -56,7 +61,7 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
     files.push(file);
     const parsed = parseYaml(file);
     if (!parsed) continue;
-    const code = validateCode(file, parsed, protocol);
+    const code = validateCode(file, parsed, protocol, registered);
     if (!code) continue;
     const first = seen.get(code.code);
     if (first) {
@@ -71,10 +76,9 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
   }
   codes.sort((a, b) => a.code - b.code);
 
-  const registryFile = await readVFile(root, join(dir, 'iana-registry.tsv'));
   if (registryFile) {
     files.push(registryFile);
-    checkAgainstRegistry(codes, parseRegistry(String(registryFile.value)), registryFile, files);
+    checkAgainstRegistry(codes, registryRows, registryFile, files);
   }
   checkRelated(codes, files);
   const confusable = await loadConfusable(root, dir, codes, files);

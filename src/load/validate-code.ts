@@ -6,14 +6,16 @@ import type { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
 import { TEXT_FIELDS, type CodeFacts, type Protocol, type StatusCode } from '../types.js';
 import { checkSafeText } from './safe-text.js';
+import { validateExample } from './validate-example.js';
 import type { KeyPath, Parsed } from './source.js';
 
-const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'lifecycle', 'aliases', 'facts', 'related', 'text'];
+const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'lifecycle', 'aliases', 'facts', 'related', 'text', 'example'];
 const LIFECYCLE_FIELDS = ['status', 'by', 'note'];
 const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
 
-export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol): StatusCode | undefined {
+/** `registered`: the registry's reason phrase of each code, which example messages must use. */
+export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, registered?: ReadonlyMap<number, string>): StatusCode | undefined {
   const before = file.messages.length;
   const data = parsed.value as Record<string, unknown>;
   const at = (path: KeyPath, key = false) => parsed.placeOf(path, key);
@@ -129,6 +131,14 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol): S
   for (const [i, alias] of aliases.entries()) checkSafeText(file, parsed, ['aliases', i], alias);
   if (reason !== undefined) checkSafeText(file, parsed, ['reason'], reason);
 
+  // Codes carry an example when the protocol declares the vocabulary of examples.
+  // A reason phrase that differs from the registry is reported once, as such, not in the example too.
+  const exampleReason = (code !== undefined ? registered?.get(code) : undefined) ?? reason;
+  const example = protocol.example ? validateExample(file, parsed, protocol, code, exampleReason, data.example) : undefined;
+  if (!protocol.example && data.example !== undefined) {
+    report(file, 'unknown-field', { field: 'example', expected: TOP_FIELDS.filter((f) => f !== 'example').map((k) => `\`${k}\``).join(', ') }, at(['example'], true));
+  }
+
   if (file.messages.length > before) return undefined;
   return {
     code: code!,
@@ -144,6 +154,7 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol): S
     facts: facts as unknown as CodeFacts,
     related,
     text,
+    ...(example ? { example } : {}),
     classId,
     file: file.path,
   };

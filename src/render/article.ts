@@ -21,6 +21,8 @@ export interface RenderContext extends ViewContext {
   languages: Language[];
   /** Site base URL ending in "/", or undefined for relative links that work from disk. */
   baseUrl: string | undefined;
+  /** How the Markdown output shows call-flow diagrams: the SVG image (default) or Mermaid. */
+  diagrams?: DiagramFormat;
   /** Hash of everything a page of a language depends on besides its codes. */
   inputHash: Map<string, string>;
   codeHash: Map<number, string>;
@@ -34,6 +36,9 @@ export interface RenderContext extends ViewContext {
 
 /** The language of the English text shown for stale and missing translations. */
 export const FALLBACK_LANG = 'en';
+
+export const DIAGRAM_FORMATS = ['svg', 'mermaid'] as const;
+export type DiagramFormat = (typeof DIAGRAM_FORMATS)[number];
 
 export const STYLESHEET_PATH = 'assets/style.css';
 export const ROOT_PAGE = 'index';
@@ -140,6 +145,8 @@ function searchBox(from: string, text: string) {
 /** A page's Markdown before unified sees it, with what processing it needs. */
 export interface ComposedPage {
   job: Job;
+  /** Files the page owns besides itself (a code page's diagram). */
+  files: NonNullable<Article['files']>;
   meta: PageMeta;
   source: string;
   options: ProcessOptions;
@@ -158,7 +165,9 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   const untranslated = ctx.fallbackIds.length ? fallbackUnitsIn(JSON.stringify([built, layoutLabels(ctx, job.lang)]), ctx.fallbackIds) : [];
   const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
   const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
-  return { job, meta, source, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography) } };
+  const files = 'files' in built ? built.files : [];
+  const mermaid = ctx.diagrams === 'mermaid' && 'mermaid' in built && Object.keys(built.mermaid).length ? { mermaid: built.mermaid } : {};
+  return { job, meta, source, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography), ...mermaid } };
 }
 
 export function typographyOf(ctx: Pick<RenderContext, 'languages'>, lang: string): Typography {
@@ -187,7 +196,7 @@ export async function renderArticle(ctx: RenderContext, job: Job, timings?: Pick
     timings.markdown += t2 - t1;
   }
   if (hasFallbackMarks(markdown) || hasFallbackMarks(html)) throw new Error(`A fallback mark was left in ${job.path}`);
-  return { job, markdown, html, ...(redirect ? { redirect } : {}) };
+  return { job, markdown, html, ...(redirect ? { redirect } : {}), ...(page.files.length ? { files: page.files } : {}) };
 }
 
 /** "Parts of this page … are shown in English", naming English in the reader's language. */

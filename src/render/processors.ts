@@ -13,7 +13,7 @@
  * The knowledge-base export asks for the same sections as Markdown trees (`markdownSections`),
  * cached the same way; it never changes the trees it gets.
  */
-import type { Root as MdastRoot } from 'mdast';
+import type { PhrasingContent, Root as MdastRoot, RootContent } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -38,6 +38,11 @@ export interface ProcessOptions {
   typography: Typography;
   /** Heading text → section key, for the heading ids of the HTML (see section-keys.ts). */
   sectionKeys?: SectionKeys;
+  /**
+   * Image source → Mermaid text: in the Markdown output (not the HTML), a paragraph of nothing
+   * but these images becomes one `mermaid` code block per image.
+   */
+  mermaid?: Record<string, string>;
 }
 import { stripFallbackMarks } from '../translations/fallback.js';
 
@@ -84,7 +89,18 @@ async function processWhole(source: string, options: ProcessOptions): Promise<Re
   const content: MdastRoot = { ...tree, children: tree.children.filter((node) => node.type !== 'yaml') };
   const hast = (await html.run(content, file)) as HastRoot;
   // Markdown cannot say which language a phrase is in: the fallback marks just go.
-  return { markdown: markdown.stringify(withoutFallbackMarks(tree)), body: html.stringify(hast) };
+  const out = options.mermaid ? withMermaid(tree, options.mermaid) : tree;
+  return { markdown: markdown.stringify(withoutFallbackMarks(out)), body: html.stringify(hast) };
+}
+
+/** A copy of the tree's top level in which paragraphs of diagram images are Mermaid blocks. */
+function withMermaid(tree: MdastRoot, mermaid: Record<string, string>): MdastRoot {
+  const isDiagram = (node: PhrasingContent) => (node.type === 'image' && Object.hasOwn(mermaid, node.url)) || (node.type === 'text' && node.value.trim() === '');
+  const children = tree.children.flatMap((node): RootContent[] => {
+    if (node.type !== 'paragraph' || !node.children.some((c) => c.type === 'image') || !node.children.every(isDiagram)) return [node];
+    return node.children.flatMap((c) => (c.type === 'image' ? [{ type: 'code' as const, lang: 'mermaid', value: mermaid[c.url]!.trimEnd() }] : []));
+  });
+  return { ...tree, children };
 }
 
 const UNSPLITTABLE = /^(?:```|~~~|\s{0,3}\[[^\]]+\]:)/m;

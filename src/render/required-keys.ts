@@ -27,6 +27,9 @@ export const COMMON_KEYS = [
   'sections.fact',
   'sections.confused',
   'sections.mostConfused',
+  'sections.callFlow',
+  'sections.callFlows',
+  'sections.example',
   'sentencePair',
   'quote',
   'labelled',
@@ -92,6 +95,10 @@ export function protocolKeys(protocol: Protocol): string[] {
   for (const value of protocol.facts.senders?.values ?? []) keys.push(`facts.senders.values.${value}`);
   for (const fact of ['dialog', 'retry']) {
     for (const value of protocol.facts[fact]?.values ?? []) keys.push(`facts.${fact}.values.${value}`, `facts.${fact}.sentences.${value}`);
+  }
+  if (protocol.example) {
+    keys.push('ladder.title', 'ladder.desc', 'ladder.steps', ...['step', 'from', 'to', 'message'].map((c) => `ladder.columns.${c}`));
+    for (const party of protocol.example.parties) keys.push(`ladder.parties.${party}`);
   }
   return keys;
 }

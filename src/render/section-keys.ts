@@ -29,6 +29,9 @@ export const LABEL_KEYS: Readonly<Record<string, string>> = {
   learnMore: 'learn-more',
   confused: 'confused',
   mostConfused: 'most-confused',
+  callFlow: 'call-flow',
+  callFlows: 'call-flows',
+  example: 'example',
 };
 
 export const codeSectionKey = (code: number): string => `code-${code}`;

@@ -6,6 +6,7 @@ import { FACT_ORDER, differingFacts, isFinal, relatedPairs, shareRequests, type 
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
 import type { Catalog, ConfusablePair, Job, StatusCode } from '../types.js';
+import { callFlow, diagramFile, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
 import { escapeMarkdown, formatList, formatNumber } from './markdown-text.js';
 
@@ -100,7 +101,7 @@ function codeSections(t: Tr, code: StatusCode) {
 }
 
 function labels(t: Tr) {
-  const keys = ['description', 'when', 'use', 'differences', 'choose', 'learnMore', 'facts', 'compareWith', 'related', 'otherComparisons', 'fact', 'confused'];
+  const keys = ['description', 'when', 'use', 'differences', 'choose', 'learnMore', 'facts', 'compareWith', 'related', 'otherComparisons', 'fact', 'confused', 'callFlow', 'callFlows', 'example'];
   return Object.fromEntries(keys.map((k) => [k, escapeMarkdown(t.common.t(`sections.${k}`))]));
 }
 
@@ -264,15 +265,23 @@ export function pairView(ctx: ViewContext, job: Job) {
     shared: sharedSentence(t, a, b, facts) ?? '',
     choices: [a, b].map((c) => t.common.t('labelled', { label: heading(t, c), text: t.proto.t(`codes.${c.code}.use`) })),
     sequence: sequence ?? '',
+    // Both diagrams side by side, then each one's steps; none when the codes carry no examples.
+    callFlows: [a, b].map((c) => callFlow(ctx, job.lang, c)?.view).filter((v) => v !== undefined),
     learnMore,
   };
-  return { view, meta };
+  return { view, meta, mermaid: mermaidOf([a, b].map((c) => callFlow(ctx, job.lang, c))) };
+}
+
+/** Diagram image source → its Mermaid text, for Markdown that shows Mermaid instead of the image. */
+function mermaidOf(flows: Array<CallFlow | undefined>): Record<string, string> {
+  return Object.fromEntries(flows.filter((f) => f !== undefined).map((f) => [f.view.src, f.mermaid]));
 }
 
 export function codeView(ctx: ViewContext, job: Job) {
   const t = tr(ctx, job.lang);
   const code = ctx.byCode.get(job.codes[0]!)!;
   const values = factValues(t, code);
+  const flow = callFlow(ctx, job.lang, code);
   const title = t.proto.t('title.code', { code: code.code, reason: code.reason, interpolation: { escapeValue: false } });
   const leadSentences = [
     t.proto.t('code.lead', { code: code.code, reason: code.reason, class: values.class, rfc: rfcName(code.reference), section: code.section }),
@@ -304,8 +313,12 @@ export function codeView(ctx: ViewContext, job: Job) {
     compareIntro: t.proto.t('code.comparisons', { code: code.code }),
     comparisons: byRelevance(code, others.filter((c) => !code.related.includes(c.code)), index).map(compareLink),
     learnMore,
+    callFlow: flow?.view ?? false,
+    example: flow?.message ?? '',
   };
-  return { view, meta };
+  // The code page owns its diagram: written once per language, shown by every page of the code.
+  const files = flow ? [{ path: diagramFile(job.path, code.code), content: flow.svg }] : [];
+  return { view, meta, files, mermaid: mermaidOf([flow]) };
 }
 
 export function indexView(ctx: ViewContext, job: Job) {

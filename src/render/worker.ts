@@ -13,6 +13,7 @@ export interface WorkerInput {
   baseUrl: string | undefined;
   search: boolean;
   noindexBelow: number | undefined;
+  diagrams: 'svg' | 'mermaid' | undefined;
   staging: string;
   jobs: Job[];
 }
@@ -24,7 +25,7 @@ export type WorkerMessage =
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
-  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl, noindexBelow: input.noindexBelow });
+  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl, noindexBelow: input.noindexBelow, diagrams: input.diagrams });
   ctx.search = input.search;
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   const output = StagedOutput.attach(input.staging);

@@ -1,0 +1,97 @@
+/**
+ * What pages show of a code's example: its call-flow diagram (an SVG file beside the pages of
+ * the language), the same steps as a table, and the example message. Only what the catalog says:
+ * the parties come from the protocol's example vocabulary, their labels from
+ * `<protocol>:ladder.parties.<id>`, and messages stay protocol tokens. No disk I/O.
+ */
+import { posix } from 'node:path';
+import type { StatusCode } from '../types.js';
+import { stripFallbackMarks } from '../translations/fallback.js';
+import { translator } from './i18n.js';
+import { ladderMermaid } from './ladder-mermaid.js';
+import { ladderSvg, type Ladder } from './ladder-svg.js';
+import { escapeMarkdown, formatList } from './markdown-text.js';
+import type { ViewContext } from './views.js';
+
+/** Where a code's diagram goes, relative to the folder of the language's protocol pages. */
+export const diagramPath = (code: number): string => `diagrams/${code}.svg`;
+
+export interface CallFlowView {
+  /** Alt text of the image (escaped for Markdown). */
+  alt: string;
+  /** The diagram, relative to the page. */
+  src: string;
+  /** "The call flow for 183 Session Progress, step by step:" (escaped for Markdown). */
+  intro: string;
+  /** The steps as a table for the facts-table partial. */
+  table: { head: string[]; rows: Array<{ label: string; cells: string[] }> };
+  /**
+   * Not printed: the texts the diagram file and the alt text show, as translated (with the
+   * marks of English shown for a stale or missing translation), so that the page lists those
+   * units as shown in English. The alt text and the SVG cannot carry the marks themselves.
+   */
+  shown: string[];
+}
+
+export interface CallFlow {
+  view: CallFlowView;
+  /** The example response, as written in the catalog (LF line ends). */
+  message: string;
+  svg: string;
+  /** The same diagram as a Mermaid sequence diagram (for `--diagrams mermaid`). */
+  mermaid: string;
+}
+
+const raw = { interpolation: { escapeValue: false } };
+
+/** The call flow of `code` in `lang`, or undefined when the code has no example. */
+export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): CallFlow | undefined {
+  const example = code.example;
+  const schema = ctx.catalog.protocol.example;
+  if (!example || !schema) return undefined;
+  const key = `callFlow:${lang}:${code.code}`;
+  ctx.cache ??= new Map();
+  if (ctx.cache.has(key)) return ctx.cache.get(key) as CallFlow;
+
+  const proto = translator(ctx.i18n, lang, ctx.catalog.protocol.id);
+  const partyLabel = (id: string) => proto.t(`ladder.parties.${id}`);
+  const used = new Set(example.exchange.flatMap((s) => [s.from, s.to]));
+  const parties = schema.parties.filter((p) => used.has(p));
+  const own = `${code.code} ${code.reason}`;
+  const highlighted = example.exchange.findIndex((s) => s.message === own);
+  const params = { code: code.code, reason: code.reason };
+  // Unescaped text for the SVG (which escapes it as XML) and the table cells (escaped below).
+  const title = proto.t('ladder.title', { ...params, ...raw });
+  const desc = proto.t('ladder.desc', { ...params, parties: formatList(lang, parties.map(partyLabel)), ...raw });
+  const plain = (text: string) => stripFallbackMarks(text);
+  const ladder: Ladder = {
+    id: `ladder-${ctx.catalog.protocol.id}-${code.code}-${lang}`.replace(/[^A-Za-z0-9-]/g, '-'),
+    lang,
+    title: plain(title),
+    desc: plain(desc),
+    parties: parties.map((id) => ({ id, label: plain(partyLabel(id)) })),
+    steps: example.exchange.map((s, i) => ({ from: s.from, to: s.to, label: s.message, highlight: i === highlighted })),
+  };
+  const column = (name: string) => escapeMarkdown(proto.t(`ladder.columns.${name}`));
+  const view: CallFlowView = {
+    alt: escapeMarkdown(plain(title)),
+    src: diagramPath(code.code),
+    intro: proto.t('ladder.steps', params),
+    table: {
+      head: [column('step'), column('from'), column('to'), column('message')],
+      rows: example.exchange.map((s, i) => ({
+        label: String(i + 1),
+        cells: [escapeMarkdown(partyLabel(s.from)), escapeMarkdown(partyLabel(s.to)), i === highlighted ? `**${escapeMarkdown(s.message)}**` : escapeMarkdown(s.message)],
+      })),
+    },
+    shown: [title, desc, ...parties.map(partyLabel)],
+  };
+  const flow: CallFlow = { view, message: example.message, svg: ladderSvg(ladder), mermaid: ladderMermaid(ladder) };
+  ctx.cache.set(key, flow);
+  return flow;
+}
+
+/** The output path of a code page's diagram, from the page's path ("en/sip/183"). */
+export function diagramFile(pagePath: string, code: number): string {
+  return posix.join(posix.dirname(pagePath), diagramPath(code));
+}
