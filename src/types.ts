@@ -128,6 +128,8 @@ export interface BuildOptions {
   strict?: boolean;
   /** Build only shard `index` (1-based) of `count`: a contiguous 1/count of the planned pages. */
   shard?: Shard;
+  /** Render every page, ignoring the manifest of the previous build (see src/emit/build-manifest.ts). */
+  force?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -153,10 +155,15 @@ export interface StageTimings {
   markdown: number;
   /** Waiting for page writes into the staging folder. */
   write: number;
+  /**
+   * Incremental builds: hashing every page's inputs, reading the previous manifest and carrying
+   * unchanged files over into the staging folder (or, for a no-op, checking they are there).
+   */
+  keep: number;
   /** Stylesheet, root page, last writes and the swap of the staging folder into place. */
   commit: number;
   total: number;
-  /** Threads that rendered pages (1: the main thread). */
+  /** Threads that rendered pages (1: the main thread; 0: nothing was rendered, a no-op). */
   threads: number;
 }
 

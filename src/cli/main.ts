@@ -53,6 +53,9 @@ Options:
                      deterministic share; every shard also writes the root page and the
                      stylesheet. Give each shard its own --out and copy the folders together:
                      the union equals a full build byte for byte (see the README)
+  --force            build: render every page, ignoring what the previous build recorded in
+                     <out>/.codepairs/manifest.json (by default a build renders only the pages
+                     whose inputs changed and keeps the others; see "Incremental builds")
   --jobs, -j <n>     build and export: threads (default: one per core, at most 8; 1 works
                      on the main thread); the output is the same whatever the number
   --output           (check) lint the pages in the output folder (--out) too
@@ -79,7 +82,7 @@ Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 
 
 /** The options each command takes (besides --help and --version). */
 const COMMAND_OPTIONS: Record<string, string[]> = {
-  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard'],
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'force'],
   check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
   'translations status': ['lang', 'json', 'root'],
@@ -199,6 +202,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         jobs,
         strict: values.strict,
         shard,
+        force: values.force,
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);
@@ -209,7 +213,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       printWarnings(result.warnings);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const part = shard ? ` (shard ${shard.index}/${shard.count})` : '';
-      if (!values.quiet) print(`codepairs: wrote ${result.pages} pages${part} (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
+      const files = `${result.files} files written, ${result.kept} kept, ${result.removed} removed`;
+      if (!values.quiet) print(`codepairs: built ${result.pages} pages${part}, ${result.rendered} rendered (${files}; ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
       return 0;
     }
     if (command === 'export') {
