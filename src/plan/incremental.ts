@@ -91,6 +91,7 @@ export function inputHashes(inputs: HashInputs): InputHashes {
   const relations = once('relations', () =>
     sha256(stable([catalog.codes.map((c) => [c.code, c.classId, c.facts, c.related, c.lifecycle]), catalog.confusable.map((e) => e.pair)])),
   );
+  const headingKey = (lang: string, code: StatusCode) => once(`heading-key:${lang}:${code.code}`, () => inputs.headingKey(lang, code));
   const curated = new Set(catalog.confusable.map((e) => `${e.pair[0]}-${e.pair[1]}`));
 
   function parts(job: Job): string[] {
@@ -108,8 +109,8 @@ export function inputHashes(inputs: HashInputs): InputHashes {
         codeTexts(lang, b.code),
         curated.has(key) ? sha256(stable(textsOf(lang, 'confusable')[key] ?? null)) : 'not curated',
         ...linked.map((c) => linkLabel(lang, c)),
-        inputs.headingKey(lang, a),
-        inputs.headingKey(lang, b),
+        headingKey(lang, a),
+        headingKey(lang, b),
       ];
     }
     const lists = [headings(lang), relations];
