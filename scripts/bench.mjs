@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -70,6 +70,7 @@ function child(task) {
 
 // Ctrl-C stops the measurement running in the child; the temp folder is then removed below.
 process.on('SIGINT', () => {});
+const startLoad = loadavg()[0].toFixed(1);
 const started = performance.now();
 const catalog = makeCatalog(REPO, { codes: codeCount, langs: langCount });
 const generated = performance.now() - started;
@@ -78,9 +79,9 @@ const out = join(catalog.dir, 'out');
 try {
   const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   const t = cold.timings;
-  console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
+  console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
   console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')})`);
-  console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
+  console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, CPU time ${s(cold.cpuMs)}, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
   const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
   console.log(`  load          ${s(t.load).padStart(9)}  (main thread)`);
   console.log(`  plan          ${s(t.plan).padStart(9)}  (main thread)`);
@@ -105,7 +106,8 @@ try {
   rmSync(join(catalog.dir, 'floor'), { recursive: true, force: true });
   console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
 
-  const share = (run) => `${((run.timings.total / t.total) * 100).toFixed(1)}% of the cold build`;
+  const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
+  const share = (run) => `${percent(run.timings.total, t.total)} of the cold build (CPU time ${s(run.cpuMs)} = ${percent(run.cpuMs, cold.cpuMs)} of its ${s(cold.cpuMs)})`;
   const counts = (run) => `${run.rendered} pages rendered; ${run.files} files written, ${run.kept} kept, ${run.removed} removed`;
   const noop = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   console.log(`no-op rebuild: ${s(noop.timings.total)} = ${share(noop)} (${counts(noop)}; hashing, manifest and checks ${s(noop.timings.keep)}), peak RSS ${mb(noop.maxRssKb)}`);
@@ -117,6 +119,7 @@ try {
   console.log(`one-code-edit rebuild (English description of ${edited} changed): ${s(edit.timings.total)} = ${share(edit)} (${counts(edit)}, on ${threads}; keeping ${s(edit.timings.keep)}), peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} files with warnings (its translations are now stale)` : ''}`);
 
   console.log(values['no-hugo'] ? 'hugo: skipped (--no-hugo)' : hugo(catalog, out, cold));
+  console.log(`load average at the end: ${loadavg()[0].toFixed(1)} (other processes slow every figure above; CPU times less so)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;

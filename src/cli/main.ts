@@ -56,8 +56,9 @@ Options:
   --force            build: render every page, ignoring what the previous build recorded in
                      <out>/.codepairs/manifest.json (by default a build renders only the pages
                      whose inputs changed and keeps the others; see "Incremental builds")
-  --jobs, -j <n>     build and export: threads (default: one per core, at most 8; 1 works
-                     on the main thread); the output is the same whatever the number
+  --jobs, -j <n>     build and export: threads (default: one per idle core, at most 8, at
+                     least 1: the cores minus the load average; 1 works on the main thread);
+                     the output is the same whatever the number
   --output           (check) lint the pages in the output folder (--out) too
   --strict           fail on stale or missing translations (default: warn, and pages
                      show those texts in English with a notice)
