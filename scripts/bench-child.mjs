@@ -1,6 +1,6 @@
 /**
  * One measurement of the benchmark, in a process of its own so its peak RSS is its own:
- * `build` runs the real build (dist/build.js); `write` writes the files of a finished build into
+ * `build` runs the real build (dist/build.js; incremental unless `force`); `write` writes the files of a finished build into
  * a fresh folder with the build's writer (StagedOutput) and nothing else: the write-only floor.
  * Prints one line of JSON.
  */
@@ -26,8 +26,8 @@ function filesOf(dir) {
 
 let result;
 if (task.mode === 'build') {
-  const built = await build({ root: task.root, outDir: task.outDir, jobs: task.jobs });
-  result = { pages: built.pages, files: built.files, timings: built.timings, warnings: built.warnings.length };
+  const built = await build({ root: task.root, outDir: task.outDir, jobs: task.jobs, force: task.force });
+  result = { pages: built.pages, rendered: built.rendered, files: built.files, kept: built.kept, removed: built.removed, timings: built.timings, warnings: built.warnings.length };
 } else {
   // Read into memory first (not timed): the same paths and bytes as the build wrote.
   const files = filesOf(task.from);
@@ -39,4 +39,7 @@ if (task.mode === 'build') {
   result = { files: files.length, bytes: files.reduce((n, [, text]) => n + Buffer.byteLength(text), 0), ms };
 }
 // maxRSS is in kilobytes; it covers the worker threads too (they share the process).
-console.log(JSON.stringify({ ...result, maxRssKb: process.resourceUsage().maxRSS }));
+// CPU time of the whole process (every thread), user and system, in ms: less sensitive than wall
+// time to what else runs on the machine.
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ ...result, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS }));

@@ -1,15 +1,16 @@
 /**
  * `npm run bench`: build a synthetic catalog of a chosen size and print what a build costs —
- * articles/s, time per stage, peak RSS, the ratio to a write-only floor measured in the same
- * run, a no-op rebuild, a one-code-edit rebuild, and Hugo rendering the same Markdown when Hugo
- * is installed. Figures, not a test: it asserts nothing. The output is described in the README
+ * articles/s, time per stage, peak RSS, the cold build on one thread against two or more, the
+ * ratio to a write-only floor measured in the same run, a no-op rebuild and a one-code-edit
+ * rebuild (incremental) with their share of the cold build, and Hugo rendering the same Markdown
+ * when Hugo is installed. Figures, not a test: it asserts nothing. The output is described in the README
  * ("Benchmark").
  *
  *   npm run bench -- [--codes <n>] [--langs <n>] [--jobs <n>] [--no-hugo] [--keep]
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +24,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --codes <n>   codes in the synthetic catalog, 2 to 600 (default: 75, the shipped SIP codes)
   --langs <n>   languages (default: 2, en and zh-CN; beyond the 10 shipped, region variants)
   --jobs <n>    render threads of the builds (default: as codepairs build, one per core, at most 8)
+  --no-threads  skip the second cold build with another number of threads
   --no-hugo     skip the Hugo comparison even when hugo is installed
   --keep        keep the synthetic project and its outputs (the folder is printed)`;
 
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     langs: { type: 'string', default: '2' },
     jobs: { type: 'string' },
     'no-hugo': { type: 'boolean' },
+    'no-threads': { type: 'boolean' },
     keep: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -67,6 +70,7 @@ function child(task) {
 
 // Ctrl-C stops the measurement running in the child; the temp folder is then removed below.
 process.on('SIGINT', () => {});
+const startLoad = loadavg()[0].toFixed(1);
 const started = performance.now();
 const catalog = makeCatalog(REPO, { codes: codeCount, langs: langCount });
 const generated = performance.now() - started;
@@ -75,31 +79,47 @@ const out = join(catalog.dir, 'out');
 try {
   const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   const t = cold.timings;
-  console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
+  console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
   console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')})`);
-  console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
+  console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, CPU time ${s(cold.cpuMs)}, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
   const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
   console.log(`  load          ${s(t.load).padStart(9)}  (main thread)`);
   console.log(`  plan          ${s(t.plan).padStart(9)}  (main thread)`);
+  console.log(`  keep          ${s(t.keep).padStart(9)}  (main thread: page input hashes, previous manifest, unchanged files carried over)`);
   if (t.threads > 1) console.log(`  worker load   ${s(t.workerLoad).padStart(9)}  (${thread})`);
   console.log(`  render        ${s(t.render).padStart(9)}  (${thread}: views, templates and layout)`);
   console.log(`  markdown→html ${s(t.markdown).padStart(9)}  (${thread}: unified, Markdown and HTML out)`);
   console.log(`  write         ${s(t.write).padStart(9)}  (${thread}: waiting on page writes)`);
   console.log(`  commit        ${s(t.commit).padStart(9)}  (main thread: last writes, swap into place)`);
 
+  if (!values['no-threads']) {
+    // The same cold build with one thread, or with two when the first used one: which is faster here.
+    const other = t.threads > 1 ? 1 : 2;
+    const second = child({ mode: 'build', root: catalog.dir, outDir: join(catalog.dir, 'out-threads'), jobs: other, force: true });
+    rmSync(join(catalog.dir, 'out-threads'), { recursive: true, force: true });
+    const byThreads = [[t.threads, t.total], [second.timings.threads, second.timings.total]].sort((a, b) => a[0] - b[0]);
+    const faster = byThreads[0][1] <= byThreads[1][1] ? byThreads[0][0] : byThreads[1][0];
+    console.log(`threads: cold build with --jobs ${byThreads[0][0]} ${s(byThreads[0][1])}, with --jobs ${byThreads[1][0]} ${s(byThreads[1][1])} (peak RSS ${mb(second.maxRssKb)} for --jobs ${other}); faster here: --jobs ${faster}`);
+  }
+
   const floor = child({ mode: 'write', from: out, outDir: join(catalog.dir, 'floor') });
   rmSync(join(catalog.dir, 'floor'), { recursive: true, force: true });
   console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
 
+  const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
+  const share = (run) => `${percent(run.timings.total, t.total)} of the cold build (CPU time ${s(run.cpuMs)} = ${percent(run.cpuMs, cold.cpuMs)} of its ${s(cold.cpuMs)})`;
+  const counts = (run) => `${run.rendered} pages rendered; ${run.files} files written, ${run.kept} kept, ${run.removed} removed`;
   const noop = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
-  console.log(`no-op rebuild (no incremental build yet: full rebuild): ${s(noop.timings.total)} = ${rate(noop.pages, noop.timings.total)} articles/s, peak RSS ${mb(noop.maxRssKb)}${noop.warnings ? `, ${noop.warnings} files with warnings` : ''}`);
+  console.log(`no-op rebuild: ${s(noop.timings.total)} = ${share(noop)} (${counts(noop)}; hashing, manifest and checks ${s(noop.timings.keep)}), peak RSS ${mb(noop.maxRssKb)}`);
 
   const edited = catalog.codes[0];
   editCode(catalog.dir, edited);
   const edit = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
-  console.log(`one-code-edit rebuild (English description of ${edited} changed; no incremental build yet: full rebuild): ${s(edit.timings.total)} = ${rate(edit.pages, edit.timings.total)} articles/s, peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} files with warnings (its translations are now stale)` : ''}`);
+  const threads = edit.timings.threads === 1 ? 'the main thread' : `${edit.timings.threads} worker threads`;
+  console.log(`one-code-edit rebuild (English description of ${edited} changed): ${s(edit.timings.total)} = ${share(edit)} (${counts(edit)}, on ${threads}; keeping ${s(edit.timings.keep)}), peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} files with warnings (its translations are now stale)` : ''}`);
 
   console.log(values['no-hugo'] ? 'hugo: skipped (--no-hugo)' : hugo(catalog, out, cold));
+  console.log(`load average at the end: ${loadavg()[0].toFixed(1)} (other processes slow every figure above; CPU times less so)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;

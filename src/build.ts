@@ -2,21 +2,22 @@
  * The staged run, top to bottom: load + validate → plan → render → write.
  * Any problem in the inputs stops the run before the output folder is touched.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
+import { BUILD_MANIFEST_PATH, contentHash, readBuildManifest, serializeBuildManifest, toolFingerprint } from './emit/build-manifest.js';
+import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
 import { loadTemplates } from './load/templates.js';
 import { withEnglishFallbacks } from './translations/fallback.js';
 import { duplicatePaths, planJobs } from './plan/jobs.js';
 import { planShard } from './plan/shard.js';
-import { STYLESHEET_PATH, TemplateRenderError, renderArticle, renderRootPage, type RenderContext } from './render/article.js';
+import { STYLESHEET_PATH, TemplateRenderError, headingKeyOf, renderArticle, renderRootPage, reversedPairPath, type RenderContext } from './render/article.js';
 import { createI18n } from './render/i18n.js';
 import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
 import { REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
@@ -24,6 +25,7 @@ import type { BuildOptions, Job, Language, RenderTimings, StageTimings } from '.
 import type { WorkerInput, WorkerMessage } from './render/worker.js';
 import { SEARCH_DIR, SearchIndexError, writeSearchIndex } from './emit/search-index.js';
 import { siteFiles } from './site/files.js';
+import { diagramFile } from './render/call-flow.js';
 
 export const DEFAULT_CATALOG = 'data/sip';
 
@@ -35,10 +37,8 @@ export interface Loaded {
   warnings: VFile[];
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
-export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams'>): Promise<Loaded> {
+export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard'>): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
   const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
@@ -65,21 +65,29 @@ export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'str
   const statuses = new Map([...locales.translations].map(([lang, t]) => [lang, t.statuses]));
   const { resources, fallbackIds } = withEnglishFallbacks(locales.resources, statuses);
   const i18n = createI18n(resources, ['common', catalog.protocol.id]);
-  const templateText = Object.entries(templates.files).map(([name, file]) => `${name}\n${String(file.value)}`).join('\n');
-  const inputHash = new Map(
-    locales.languages.map((l) => [l.tag, sha256([templateText, JSON.stringify(resources.en), JSON.stringify(resources[l.tag]), options.baseUrl ?? '', String(options.noindexBelow ?? ''), options.diagrams ?? 'svg'].join('\n'))]),
-  );
-  const codeHash = new Map(catalog.codes.map((c) => [c.code, sha256(JSON.stringify(c))]));
+  const baseUrl = options.baseUrl ? (options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : undefined;
+  const diagrams = options.diagrams ?? 'svg';
+  // A shard holds part of the pages: its index would be partial (see the README on --shard).
+  const search = options.search === true && !options.shard;
   const ctx: RenderContext = {
     catalog,
     byCode: new Map(catalog.codes.map((c) => [c.code, c])),
     i18n,
     templates: compileTemplates(templates),
     languages: locales.languages,
-    baseUrl: options.baseUrl ? (options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : undefined,
-    diagrams: options.diagrams ?? 'svg',
-    inputHash,
-    codeHash,
+    baseUrl,
+    diagrams,
+    search,
+    hashes: inputHashes({
+      catalog,
+      languages: locales.languages,
+      resources,
+      templates,
+      baseUrl,
+      // Build settings that change what pages say: the Markdown's diagrams, the search box, noindex.
+      settings: { diagrams, search, noindexBelow: options.noindexBelow ?? null },
+      headingKey: (lang, code) => headingKeyOf(ctx, lang, code),
+    }),
     fallbackIds,
     noindexBelow: options.noindexBelow,
   };
@@ -114,7 +122,14 @@ function selectLanguages(languages: Language[], langs: string[] | undefined): La
 export interface BuildResult {
   warnings: VFile[];
   pages: number;
+  /** Files written (rendered pages, and other files whose content changed). */
   files: number;
+  /** Files of the previous output kept as they were: their inputs did not change. */
+  kept: number;
+  /** Files of the previous output (as its manifest lists them) that this build no longer has. */
+  removed: number;
+  /** Pages rendered (the others were kept). */
+  rendered: number;
   languages: string[];
   outDir: string;
   timings: StageTimings;
@@ -125,15 +140,28 @@ export interface BuildResult {
 }
 
 /**
+ * The files a page's job writes: Markdown, HTML and, for a pair, the stub at the reversed URL;
+ * for a code with an example, its call-flow diagram.
+ */
+export function filesOfJob(ctx: Pick<RenderContext, 'byCode' | 'catalog'>, job: Job): string[] {
+  const files = [`${job.path}.md`, `${job.path}.html`];
+  if (job.kind === 'pair') files.push(reversedPairPath(job));
+  if (job.kind === 'code' && ctx.catalog.protocol.example && ctx.byCode.get(job.codes[0]!)?.example) files.push(diagramFile(job.path, job.codes[0]!));
+  return files;
+}
+
+/**
  * Stages 3 and 4: render every job (or the jobs of `options.shard`) and write it into a staging
  * folder, then swap it in. Every shard also writes the stylesheet and the root page, the same
  * bytes each time, so shards merged in any order give the full build.
+ *
+ * Incremental: a page whose input hash (src/plan/incremental.ts) is the one the previous build's
+ * manifest records is not rendered again; its files are carried over into the staging folder as
+ * hard links. When nothing changed at all the output folder is left untouched.
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const { ctx, stylesheet, warnings } = await load(options);
-  // A shard holds part of the pages: its index would be partial (see the README on --shard).
-  ctx.search = options.search === true && !options.shard;
   const loaded = performance.now();
   const allJobs = plan(ctx, options.langs);
   const jobs = planShard(allJobs, options.shard);
@@ -146,47 +174,113 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   } catch (error) {
     throw toInputError(error);
   }
-  const workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(jobs.length / 200)));
+  const opened = performance.now();
+  const languages = [...new Set(jobs.map((j) => j.lang))];
   let rendered = 0;
   let searchTime = 0;
   let searchPages: number | undefined;
-  const site = siteFiles(ctx, allJobs);
+  let workers = 1;
+  let keepTime = 0;
+  let written = 0;
+  let removedFiles = 0;
+  let kept = 0;
+  let toRender: Job[] = [];
   try {
-    if (workers === 1) await renderJobs(ctx, jobs, output, options.onProgress, thread);
-    else await renderInWorkers(options, jobs, workers, output, ctx, thread);
+    const tool = await toolFingerprint();
+    const previous = options.force ? undefined : await readBuildManifest(output.target, tool);
+    const extras = new Map([
+      [STYLESHEET_PATH, stylesheet],
+      ['index.html', renderRootPage(ctx)],
+      // sitemap.xml, robots.txt, 404.html: made from every page of the build (all shards).
+      ...siteFiles(ctx, allJobs).map((file): [string, string] => [file.path, file.content]),
+    ]);
+    const hashes = new Map<string, string>();
+    const pages = jobs.map((job) => {
+      const hash = ctx.hashes.page(job);
+      const files = filesOfJob(ctx, job);
+      for (const file of files) hashes.set(file, hash);
+      return { job, files, hash };
+    });
+    for (const [path, text] of extras) hashes.set(path, contentHash(text));
+    const unchanged = (path: string) => previous !== undefined && previous.get(path) === hashes.get(path);
+    const keptPages = pages.filter((page) => page.files.every(unchanged));
+    const keptExtras = [...extras.keys()].filter(unchanged);
+    const removed = previous ? [...previous.keys()].filter((path) => !hashes.has(path)).length : 0;
+    const keptFiles = [...keptPages.flatMap((page) => page.files), ...keptExtras];
+
+    if (keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && (await output.allInTarget(keptFiles))) {
+      // Nothing to write: the output folder stays exactly as it is, manifest included.
+      await output.abort();
+      const finished = performance.now();
+      const timings: StageTimings = { load: loaded - started, plan: planned - loaded, ...thread, keep: finished - opened, commit: 0, search: 0, total: finished - started, threads: 0 };
+      return { warnings, pages: jobs.length, files: 0, kept: keptFiles.length, removed: 0, rendered: 0, languages, outDir: options.outDir, timings, sitemap: ctx.baseUrl !== undefined, searchPages: undefined };
+    }
+
+    const missing = new Set(await output.keepFiles(keptFiles));
+    // A page one of whose files is gone from the output is rendered again, all its files.
+    const again = keptPages.filter((page) => page.files.some((file) => missing.has(file)));
+    await output.unkeep(again.flatMap((page) => page.files.filter((file) => !missing.has(file))));
+    const renderSet = new Set([...pages.filter((page) => !page.files.every(unchanged)), ...again].map((page) => page.job));
+    toRender = jobs.filter((job) => renderSet.has(job));
+    kept = output.kept;
+    const keeping = performance.now();
+    workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(toRender.length / 200)));
+    if (workers === 1) await renderJobs(ctx, toRender, output, options.onProgress, thread);
+    else await renderInWorkers(options, toRender, workers, output, ctx, thread);
     rendered = performance.now();
+    keepTime = keeping - opened;
     if (ctx.i18n.misses.length) throw missingTranslations(ctx);
-    await output.write(STYLESHEET_PATH, stylesheet);
-    await output.write('index.html', renderRootPage(ctx));
-    for (const file of site) await output.write(file.path, file.content);
+    for (const [path, text] of extras) if (!keptExtras.includes(path) || missing.has(path)) await output.write(path, text);
+    await output.flush();
+    written = output.written;
+    removedFiles = removed;
     if (ctx.search) {
-      await output.flush();
+      // The index covers every page, kept or rendered, so it is made again whenever anything changed.
       const indexing = performance.now();
       searchPages = (await writeSearchIndex(output.staging)).pages;
       searchTime = performance.now() - indexing;
     }
+    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes));
     await output.commit();
   } catch (error) {
     await output.abort();
     throw toInputError(error);
   }
   const finished = performance.now();
-  const languages = [...new Set(jobs.map((j) => j.lang))];
   const timings: StageTimings = {
     load: loaded - started,
     plan: planned - loaded,
     ...thread,
+    keep: keepTime,
     commit: finished - rendered - searchTime,
     search: searchTime,
     total: finished - started,
     threads: workers,
   };
-  return { warnings, pages: jobs.length, files: output.written, languages, outDir: options.outDir, timings, sitemap: ctx.baseUrl !== undefined, searchPages };
+  return {
+    warnings,
+    pages: jobs.length,
+    files: written,
+    kept,
+    removed: removedFiles,
+    rendered: toRender.length,
+    languages,
+    outDir: options.outDir,
+    timings,
+    sitemap: ctx.baseUrl !== undefined,
+    searchPages,
+  };
 }
 
-/** Worker threads pay off from two cores on; `--jobs` overrides. */
-export function defaultJobs(): number {
-  return Math.min(availableParallelism(), 8);
+/**
+ * One render thread per idle core, at least one and at most 8; `--jobs` overrides. A thread only
+ * pays off on a core nobody else is using: `npm run bench` on the 2-core development machine,
+ * while other builds kept it busy (load average 9 to 15), measured a cold build (932 and 1,642
+ * pages) at 58.3 s and 59.6 s on one thread against 62.2 s and 89.6 s on two, and one thread
+ * needs about 40% less memory. So the cores the load average says are busy are not counted.
+ */
+export function defaultJobs(cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
+  return Math.max(1, Math.min(cores - Math.round(load), 8));
 }
 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker). */

@@ -162,6 +162,8 @@ export interface BuildOptions {
   search?: boolean;
   /** Pair pages with a relevance below this get `noindex` and stay out of the sitemap (default: none). */
   noindexBelow?: number;
+  /** Render every page, ignoring the manifest of the previous build (see src/emit/build-manifest.ts). */
+  force?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -187,12 +189,17 @@ export interface StageTimings {
   markdown: number;
   /** Waiting for page writes into the staging folder. */
   write: number;
+  /**
+   * Incremental builds: hashing every page's inputs, reading the previous manifest and carrying
+   * unchanged files over into the staging folder (or, for a no-op, checking they are there).
+   */
+  keep: number;
   /** Stylesheet, root page, site files, last writes and the swap of the staging folder into place (search indexing excluded). */
   commit: number;
   /** Pagefind indexing the staging folder (0 without search). */
   search: number;
   total: number;
-  /** Threads that rendered pages (1: the main thread). */
+  /** Threads that rendered pages (1: the main thread; 0: nothing was rendered, a no-op). */
   threads: number;
 }
 

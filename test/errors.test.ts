@@ -196,28 +196,31 @@ describe('the command line', () => {
   it('builds byte-identical output twice, and only the chosen languages with --lang', () => {
     expect(project.run('build').status).toBe(0);
     const first = snapshotTree(project.path('out'));
-    expect(project.run('build').status).toBe(0);
+    // --force: every page rendered again (without it, nothing changed and nothing would be).
+    expect(project.run('build', '--force').status).toBe(0);
     expect(snapshotTree(project.path('out'))).toEqual(first);
     // Per language: index, 7 code pages and 21 pairs in two formats, 21 reversed-URL stubs and 7
-    // diagrams; then the root page, the stylesheet, 404.html and robots.txt, and the search index.
+    // diagrams; then the root page, the stylesheet, 404.html, robots.txt and the build manifest,
+    // and the search index.
     const pages = [...first.keys()].filter((path) => !path.startsWith('pagefind/'));
-    expect(pages.length).toBe(2 * (2 * (1 + 7 + 21) + 21 + 7) + 4);
+    expect(pages.length).toBe(2 * (2 * (1 + 7 + 21) + 21 + 7) + 5);
     expect(first.has('pagefind/pagefind-entry.json')).toBe(true);
+    expect(first.has('.codepairs/manifest.json')).toBe(true);
     const stub = first.get('en/sip/439-vs-183.html')!;
     expect(stub).toContain('<link rel="canonical" href="183-vs-439.html">');
     expect(stub).toContain('<meta http-equiv="refresh" content="0; url=183-vs-439.html">');
     expect(stub).toContain('<meta name="robots" content="noindex">');
     expect(first.has('en/sip/439-vs-183.md')).toBe(false);
-    // Nothing but the stubs themselves names a reversed URL.
+    // No page but the stubs themselves names a reversed URL (the build manifest lists every file).
     const reversed = (text: string) => [...text.matchAll(/(\d{3})-vs-(\d{3})\.(?:md|html)/g)].filter((m) => Number(m[1]) > Number(m[2]));
     const stubs = [...first.keys()].filter((path) => reversed(path).length > 0);
     expect(stubs).toHaveLength(2 * 21);
-    for (const [path, text] of first) if (!stubs.includes(path)) expect(reversed(text).map((m) => m[0]), path).toEqual([]);
+    for (const [path, text] of first) if (!stubs.includes(path) && !path.startsWith('.codepairs/')) expect(reversed(text).map((m) => m[0]), path).toEqual([]);
 
     expect(project.run('build', '--lang', 'zh-CN', '--out', 'zh-only').status).toBe(0);
     const zhOnly = snapshotTree(project.path('zh-only'));
     const site = ['index.html', '404.html', 'robots.txt'];
-    expect([...zhOnly.keys()].every((f) => f.startsWith('zh-CN/') || site.includes(f) || f.startsWith('assets/') || f.startsWith('pagefind/'))).toBe(true);
+    expect([...zhOnly.keys()].every((f) => f.startsWith('zh-CN/') || site.includes(f) || f.startsWith('assets/') || f.startsWith('pagefind/') || f.startsWith('.codepairs/'))).toBe(true);
   });
 
   it('makes canonical and hreflang URLs absolute under --base-url', () => {

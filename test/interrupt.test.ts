@@ -3,8 +3,9 @@
  * started at once do not write the same output: the second one is refused with a clear message.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { CLI } from './helpers/paths.js';
 import { makeProject, snapshotTree, type Project } from './helpers/project.js';
 
@@ -26,14 +27,24 @@ beforeAll(() => {
 
 afterAll(() => project.remove());
 
-function startBuild() {
-  const child = spawn(process.execPath, [CLI, 'build', '--root', project.dir], { env: { ...process.env, CI: 'true' } });
+/** A build of the project; `--force` by default, so it renders every page (nothing changed since the last). */
+function startBuild(args = ['--force']) {
+  const child = spawn(process.execPath, [CLI, 'build', ...args, '--root', project.dir], { env: { ...process.env, CI: 'true' } });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
   );
   return { child, done };
+}
+
+/** Change the related codes of `code` in its YAML file. */
+function setRelated(code: number, change: (related: number[]) => number[]) {
+  project.edit(`data/sip/codes/${code}.yaml`, (text) => {
+    const doc = parseDocument(text);
+    doc.set('related', change(doc.toJS().related as number[]));
+    return String(doc);
+  });
 }
 
 const leftovers = () => readdirSync(project.dir).filter((name) => name.startsWith('.out.'));
@@ -56,6 +67,60 @@ describe('a build killed with SIGKILL', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(snapshotTree(project.path('out'))).toEqual(before);
     expect(leftovers()).toEqual([]);
+  });
+});
+
+describe('an incremental build killed with SIGKILL', () => {
+  // The inputs change (one code's text) after \`before\` was built: a build renders that code's
+  // pages and carries the other files over as hard links of the previous output's files.
+  let after: Map<string, string>;
+  let incremental = 0;
+  const saved = () => project.path('saved-out');
+
+  beforeAll(() => {
+    cpSync(project.path('out'), saved(), { recursive: true });
+    setRelated(183, (related) => [...related, 486]);
+    const started = performance.now();
+    const result = project.run('build');
+    incremental = performance.now() - started;
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/ [1-9]\d* kept/);
+    after = snapshotTree(project.path('out'));
+    expect(after).not.toEqual(before);
+  });
+
+  /** Put the output of the old inputs back, as a fresh copy (no file shared with another folder). */
+  const restore = () => {
+    rmSync(project.path('out'), { recursive: true, force: true });
+    cpSync(saved(), project.path('out'), { recursive: true });
+  };
+
+  const shares = [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1, 1.05];
+
+  it.each(shares)('at %f of a build leaves the previous output complete and unchanged, or the new one', async (share) => {
+    restore();
+    const { child, done } = startBuild([]);
+    setTimeout(() => child.kill('SIGKILL'), share * incremental);
+    const result = await done;
+    if (result.signal === null) {
+      expect(result.code, result.stderr).toBe(0);
+      expect(snapshotTree(project.path('out'))).toEqual(after);
+    } else {
+      // Killed after the swap but before the exit, the new output is whole.
+      expect([before, after]).toContainEqual(snapshotTree(project.path('out')));
+    }
+  });
+
+  it('the next build finishes the job: the output of the new inputs, no leftovers', () => {
+    const result = project.run('build');
+    expect(result.status, result.stderr).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(after);
+    expect(leftovers()).toEqual([]);
+    rmSync(saved(), { recursive: true, force: true });
+    // Back to the old inputs and their output, for the tests below.
+    setRelated(183, (related) => related.filter((code) => code !== 486));
+    expect(project.run('build').status).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(before);
   });
 });
 

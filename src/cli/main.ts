@@ -63,9 +63,12 @@ Options:
                      deterministic share; every shard also writes the root page and the
                      stylesheet. Give each shard its own --out and copy the folders together:
                      the union equals a full build byte for byte (see the README)
-  --jobs, -j <n>     build, export and check --output: threads (default: one per core, at
-                     most 8; 1 works on the main thread); the result is the same whatever
-                     the number
+  --force            build: render every page, ignoring what the previous build recorded in
+                     <out>/.codepairs/manifest.json (by default a build renders only the pages
+                     whose inputs changed and keeps the others; see "Incremental builds")
+  --jobs, -j <n>     build, export and check --output: threads (default: one per idle core,
+                     at most 8, at least 1: the cores minus the load average; 1 works on the
+                     main thread); the result is the same whatever the number
   --port <n>         preview: port to listen on (0: any free port)
   --diagrams <fmt>   build: how the Markdown shows call-flow diagrams: svg (default), an image
                      of the SVG file beside the pages, or mermaid, a Mermaid sequence diagram
@@ -96,7 +99,7 @@ Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 
 
 /** The options each command takes (besides --help and --version). */
 const COMMAND_OPTIONS: Record<string, string[]> = {
-  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search', 'diagrams'],
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search', 'diagrams', 'force'],
   preview: ['out', 'port', 'root'],
   check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang', 'jobs'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
@@ -228,6 +231,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         shard,
         search: !values['no-search'] && config.search !== false,
         noindexBelow: config.noindexBelow,
+        force: values.force,
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);
@@ -239,7 +243,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const part = shard ? ` (shard ${shard.index}/${shard.count})` : '';
       if (!values.quiet) {
-        print(`codepairs: wrote ${result.pages} pages${part} (${result.files} files, ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
+        const files = `${result.files} files written, ${result.kept} kept, ${result.removed} removed`;
+        print(`codepairs: built ${result.pages} pages${part}, ${result.rendered} rendered (${files}; ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
         if (result.searchPages !== undefined) print(`  search index: ${result.searchPages} pages in ${(result.timings.search / 1000).toFixed(2)} s`);
         if (!result.sitemap) print('  no sitemap.xml: it needs absolute URLs, give --base-url (or baseUrl in codepairs.config.json)');
       }

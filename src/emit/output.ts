@@ -7,7 +7,7 @@
  * Folders another command writes into the output (the knowledge base, `kb/`) can be named to
  * `keep`: a commit copies them from the previous output unless the new one has its own.
  */
-import { cp, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** The folder of the output that `codepairs export` writes (the knowledge base). */
@@ -85,6 +85,8 @@ export class StagedOutput {
   private pending: Promise<void>[] = [];
   private readonly keep: readonly string[];
   written = 0;
+  /** Files carried over unchanged from the previous output (see `keepFiles`). */
+  kept = 0;
 
   private constructor(target: string, staging: string, keep: readonly string[] = []) {
     this.target = target;
@@ -125,17 +127,61 @@ export class StagedOutput {
     return new StagedOutput('', staging);
   }
 
+  private folder(dir: string): Promise<unknown> {
+    let made = this.made.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      this.made.set(dir, made);
+    }
+    return made;
+  }
+
+  /**
+   * Carry files of the previous output over into the staging folder unchanged, as hard links
+   * (the same inode, so the file is not rewritten; a copy where the file system cannot link).
+   * Returns the paths the previous output does not have, which must then be written.
+   */
+  async keepFiles(paths: readonly string[], limit = 64): Promise<string[]> {
+    const missing: string[] = [];
+    const keepOne = async (path: string) => {
+      const from = join(this.target, path);
+      const to = join(this.staging, path);
+      await this.folder(dirname(to));
+      try {
+        await link(from, to);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return void missing.push(path);
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
+        await copyFile(from, to);
+      }
+      this.kept++;
+    };
+    for (let start = 0; start < paths.length; start += limit) await Promise.all(paths.slice(start, start + limit).map(keepOne));
+    return missing.sort();
+  }
+
+  /** Undo `keepFiles` for these paths (a page that must be written again, all its files). */
+  async unkeep(paths: readonly string[]): Promise<void> {
+    await Promise.all(paths.map((path) => rm(join(this.staging, path), { force: true })));
+    this.kept -= paths.length;
+  }
+
+  /** Whether every one of these files is in the current output. */
+  async allInTarget(paths: readonly string[], limit = 64): Promise<boolean> {
+    for (let start = 0; start < paths.length; start += limit) {
+      const found = await Promise.all(paths.slice(start, start + limit).map((path) => exists(join(this.target, path))));
+      if (found.includes(false)) return false;
+    }
+    return true;
+  }
+
   /** Queue a file; at most `limit` writes are in flight at once. */
   async write(path: string, content: string, limit = 32): Promise<void> {
     const full = join(this.staging, path);
     const dir = dirname(full);
     const task = (async () => {
-      let made = this.made.get(dir);
-      if (!made) {
-        made = mkdir(dir, { recursive: true });
-        this.made.set(dir, made);
-      }
-      await made;
+      await this.folder(dir);
       await writeFile(full, content);
       this.written++;
     })();

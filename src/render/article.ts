@@ -3,18 +3,18 @@
  * HTML fragment in the layout with canonical, hreflang alternates and a language switcher.
  * No disk I/O here.
  */
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { Article, Job, Language, RenderTimings } from '../types.js';
+import type { Article, Job, Language, RenderTimings, StatusCode } from '../types.js';
 import { fallbackUnitsIn, hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
-import { processMarkdown, type ProcessOptions } from './processors.js';
-import { sectionKeyMap, type SectionKeys } from './section-keys.js';
+import { processMarkdown, processMarkdownWhole, type ProcessOptions } from './processors.js';
+import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
 import { articleJsonLd } from '../site/json-ld.js';
-import { codeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
+import { codeHeading, codeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
+import type { InputHashes } from '../plan/incremental.js';
 
 export interface RenderContext extends ViewContext {
   templates: CompiledTemplates;
@@ -23,9 +23,8 @@ export interface RenderContext extends ViewContext {
   baseUrl: string | undefined;
   /** How the Markdown output shows call-flow diagrams: the SVG image (default) or Mermaid. */
   diagrams?: DiagramFormat;
-  /** Hash of everything a page of a language depends on besides its codes. */
-  inputHash: Map<string, string>;
-  codeHash: Map<number, string>;
+  /** The hash of each page's inputs (front matter `sourceHash`; incremental builds compare it). */
+  hashes: InputHashes;
   /** Unit id of each fallback start mark (see src/translations/fallback.ts). */
   fallbackIds: string[];
   /** The build writes a Pagefind search index: the home pages of the languages show a search box. */
@@ -42,8 +41,6 @@ export type DiagramFormat = (typeof DIAGRAM_FORMATS)[number];
 
 export const STYLESHEET_PATH = 'assets/style.css';
 export const ROOT_PAGE = 'index';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A URL for `target` (a path under out/ with extension) as seen from the page at `from`. */
 export function urlFor(ctx: Pick<RenderContext, 'baseUrl'>, from: string, target: string): string {
@@ -64,7 +61,7 @@ export function indexed(ctx: Pick<RenderContext, 'noindexBelow'> & Parameters<ty
 const otherLanguagePath = (job: Job, lang: string) => `${lang}${job.path.slice(job.lang.length)}`;
 
 function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: string, untranslated: string[]): string {
-  const hash = sha256([ctx.inputHash.get(job.lang), ...job.codes.map((c) => ctx.codeHash.get(c)), job.kind].join('\n'));
+  const hash = ctx.hashes.page(job);
   const data: Record<string, unknown> = {
     title: meta.title,
     description: meta.description,
@@ -182,12 +179,24 @@ function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography)
   return ctx.cache.get(key) as SectionKeys;
 }
 
-/** Render one page; with `timings`, add the time spent filling templates and in unified to it. */
-export async function renderArticle(ctx: RenderContext, job: Job, timings?: Pick<RenderTimings, 'render' | 'markdown'>): Promise<Article> {
+/** The key (HTML id) of the heading of `code`'s section on pages of `lang`, as the HTML gets it. */
+export function headingKeyOf(ctx: RenderContext, lang: string, code: StatusCode): string {
+  const typography = typographyOf(ctx, lang);
+  return keyOf(sectionKeysOf(ctx, lang, typography), typeset(codeHeading(ctx, lang, code), typography));
+}
+
+/**
+ * Render one page; with `timings`, add the time spent filling templates and in unified to it.
+ * `sectionCache: false` processes the page's Markdown whole, without the cache of sections
+ * (src/render/processors.ts): the straightforward pipeline, which a test compares with the
+ * cached one byte for byte.
+ */
+export async function renderArticle(ctx: RenderContext, job: Job, timings?: Pick<RenderTimings, 'render' | 'markdown'>, options: { sectionCache?: boolean } = {}): Promise<Article> {
   const t0 = timings ? performance.now() : 0;
   const page = composePage(ctx, job);
   const t1 = timings ? performance.now() : 0;
-  const { markdown, body } = await processMarkdown(page.source, page.options);
+  const process = options.sectionCache === false ? processMarkdownWhole : processMarkdown;
+  const { markdown, body } = await process(page.source, page.options);
   const t2 = timings ? performance.now() : 0;
   const html = layout(ctx, job, page.meta, body);
   const redirect = job.kind === 'pair' ? redirectStub(ctx, job, page.meta.title) : undefined;
@@ -230,13 +239,18 @@ function fill(name: string, template: (data: unknown) => string, data: unknown):
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** The reversed URL of a pair article (`439-vs-183.html` for `183-vs-439`). */
+export function reversedPairPath(job: Job): string {
+  const [low, high] = job.codes as [number, number];
+  return `${posix.dirname(job.path)}/${high}-vs-${low}.html`;
+}
+
 /**
  * One URL per pair: the reversed order (`439-vs-183.html`) is a small page that sends readers and
  * crawlers to the canonical one (`183-vs-439.html`), is never indexed and is never linked to.
  */
 export function redirectStub(ctx: Pick<RenderContext, 'baseUrl'>, job: Job, title: string): { path: string; html: string } {
-  const [low, high] = job.codes as [number, number];
-  const path = `${posix.dirname(job.path)}/${high}-vs-${low}.html`;
+  const path = reversedPairPath(job);
   const target = urlFor(ctx, path, `${job.path}.html`);
   const href = escapeHtml(target);
   const html = [

@@ -25,8 +25,7 @@ export type WorkerMessage =
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
-  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl, noindexBelow: input.noindexBelow, diagrams: input.diagrams });
-  ctx.search = input.search;
+  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl, noindexBelow: input.noindexBelow, diagrams: input.diagrams, search: input.search });
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   const output = StagedOutput.attach(input.staging);
   let sinceReport = 0;

@@ -1,0 +1,99 @@
+/**
+ * The build manifest: `out/.codepairs/manifest.json` lists every file a build wrote with the
+ * hash of what it was made from (a page's input hash, src/plan/incremental.ts, or the content
+ * hash of a file such as the stylesheet), and a fingerprint of the tool that wrote them. The next
+ * build keeps a file whose hash is unchanged instead of rendering it again.
+ *
+ * It lives inside the output folder, so it is swapped in with the pages it describes and can
+ * never describe another output. It holds no timestamps: the same inputs give the same manifest.
+ * A manifest that is missing, unreadable, of another format or written by another version of the
+ * tool (other code, package version or Node.js) is ignored: the build is then a full build.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The manifest's path inside the output folder (a hidden folder: not a page of the site). */
+export const BUILD_MANIFEST_DIR = '.codepairs';
+export const BUILD_MANIFEST_PATH = `${BUILD_MANIFEST_DIR}/manifest.json`;
+export const BUILD_MANIFEST_FORMAT = 'codepairs-build-manifest';
+export const BUILD_MANIFEST_VERSION = 1;
+
+export interface BuildManifest {
+  format: typeof BUILD_MANIFEST_FORMAT;
+  version: typeof BUILD_MANIFEST_VERSION;
+  /** Fingerprint of the tool that wrote the output (see toolFingerprint). */
+  tool: string;
+  /** Every file of the output (but kb/ and the manifest), by path, with the hash it was made from. */
+  files: Record<string, string>;
+}
+
+export const contentHash = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The manifest as written: files sorted by path, one per line. */
+export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, string>): string {
+  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const manifest: BuildManifest = { format: BUILD_MANIFEST_FORMAT, version: BUILD_MANIFEST_VERSION, tool, files: Object.fromEntries(sorted) };
+  return `${JSON.stringify(manifest, null, 1)}\n`;
+}
+
+/**
+ * The files and hashes of the manifest in `outDir`, or undefined when there is none that this
+ * tool can trust (missing, malformed, another format or version, another tool fingerprint).
+ */
+export async function readBuildManifest(outDir: string, tool: string): Promise<Map<string, string> | undefined> {
+  const text = await readFile(join(outDir, BUILD_MANIFEST_PATH), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  const manifest = data as Partial<BuildManifest>;
+  if (manifest.format !== BUILD_MANIFEST_FORMAT || manifest.version !== BUILD_MANIFEST_VERSION || manifest.tool !== tool) return undefined;
+  const files = manifest.files;
+  if (typeof files !== 'object' || files === null || Array.isArray(files)) return undefined;
+  const entries = Object.entries(files);
+  if (!entries.every(([path, hash]) => typeof hash === 'string' && isSafeRelativePath(path))) return undefined;
+  return new Map(entries as Array<[string, string]>);
+}
+
+/** A path inside the output folder: relative, no `..`, not the manifest's folder. */
+function isSafeRelativePath(path: string): boolean {
+  if (!path || path.startsWith('/') || path.includes('\\') || path.includes('\0')) return false;
+  const parts = path.split('/');
+  return parts.every((part) => part !== '' && part !== '.' && part !== '..') && parts[0] !== BUILD_MANIFEST_DIR;
+}
+
+let fingerprint: Promise<string> | undefined;
+
+/**
+ * What besides the inputs decides the bytes of a page: the tool's code (every compiled module
+ * of this package), its package.json (version and dependency ranges) and the Node.js version
+ * (Intl formats lists and numbers). A change to any of them rebuilds every page. Dependencies
+ * upgraded within their ranges without a change to package.json are not seen: build with
+ * `--force` after such an upgrade.
+ */
+export function toolFingerprint(): Promise<string> {
+  fingerprint ??= (async () => {
+    const hash = createHash('sha256');
+    hash.update(`node ${process.version} icu ${process.versions.icu ?? ''} unicode ${process.versions.unicode ?? ''}\n`);
+    const pkg = await readFile(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8').catch(() => '');
+    hash.update(pkg);
+    const codeDir = fileURLToPath(new URL('..', import.meta.url));
+    const entries = await readdir(codeDir, { recursive: true, withFileTypes: true });
+    const modules = entries
+      .filter((entry) => entry.isFile() && /\.(?:js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+      .map((entry) => join((entry as { parentPath?: string; path?: string }).parentPath ?? (entry as { path?: string }).path ?? codeDir, entry.name))
+      .sort();
+    for (const path of modules) {
+      hash.update(`\n${path.slice(codeDir.length)}\n`);
+      hash.update(await readFile(path));
+    }
+    return hash.digest('hex');
+  })();
+  return fingerprint;
+}

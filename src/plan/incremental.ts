@@ -1,0 +1,124 @@
+/**
+ * Incremental builds, the pure part: what each page is made from, as one hash per page.
+ *
+ * A page's hash covers exactly the inputs its bytes can depend on, so an unchanged hash means an
+ * unchanged page and the build can keep the file it wrote before (see src/emit/build-manifest.ts).
+ * The inputs are cut into slices, each hashed once per build, and a page hashes the slices it
+ * reads:
+ *
+ * - every page: the site (languages with their names and typography, the protocol, the base URL),
+ *   its own template with the partials and the HTML layout, and the resources of its language
+ *   without the per-code and per-pair texts ("labels": section titles, sentences, the layout's
+ *   words). A page never reads another language's resources: English shown for a stale or
+ *   missing unit is already in the language's resources (src/translations/fallback.ts).
+ * - a pair article (a, b): all data of a and b (facts, reason, text, related …), their texts in
+ *   the language, whether the pair is curated and its curated text, the reason and gloss of
+ *   every related code it links to, and the heading ids its two code sections get.
+ * - a code page and the index: the data of the code (a code page), its texts, and every code's
+ *   heading (number, reason, gloss) and relations (class, facts, related, lifecycle, the curated
+ *   pairs), because their lists link to every code in order of relevance.
+ *
+ * So editing a code's English text changes its code page and its pair articles in every language
+ * (the translations shown next to it are then stale, shown in English), and nothing else; a fact
+ * or reason also reorders or relabels every code page and index. A wrong slice would skip a page
+ * that changed, so slices err on the side of too much. Fallback marks are hashed without the
+ * number they carry (which depends on every other stale unit of the build): a mark names the unit
+ * of the value it sits in, so its position in the resources already says which unit it is.
+ */
+import { createHash } from 'node:crypto';
+import type { Catalog, Job, Language, PageKind, Resources, StatusCode } from '../types.js';
+
+/** Bump when the hashing scheme changes: every page is then rebuilt. */
+export const INPUT_HASH_SCHEME = 1;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const FALLBACK_STARTS = /[\u{F0000}-\u{FFFFD}]/gu;
+/** JSON of a value with every fallback start mark made the same (see above). */
+const stable = (value: unknown): string => (JSON.stringify(value) ?? 'undefined').replace(FALLBACK_STARTS, '\u{F0000}');
+
+export interface HashInputs {
+  catalog: Catalog;
+  languages: Language[];
+  /** The resources the renderer uses: English fallbacks already in place. */
+  resources: Resources;
+  templates: { pages: Record<string, string>; partials: Record<string, string> };
+  baseUrl: string | undefined;
+  /** Build settings that change what pages say (JSON-serializable), hashed into every page. */
+  settings: Record<string, unknown>;
+  /**
+   * The key of the heading of `code`'s section on pages of `lang` (`code-183`, unless another
+   * heading of the language has the same text): computed by the renderer, which owns headings.
+   */
+  headingKey: (lang: string, code: StatusCode) => string;
+}
+
+export interface InputHashes {
+  /** The hash of everything the page of `job` is made from, as hex. */
+  page(job: Job): string;
+}
+
+export function inputHashes(inputs: HashInputs): InputHashes {
+  const { catalog, resources } = inputs;
+  const protocol = catalog.protocol.id;
+  const byCode = new Map(catalog.codes.map((c) => [c.code, c]));
+  const memo = new Map<string, string>();
+  const once = (key: string, make: () => string): string => {
+    let value = memo.get(key);
+    if (value === undefined) {
+      value = make();
+      memo.set(key, value);
+    }
+    return value;
+  };
+
+  const site = once('site', () => sha256(stable([INPUT_HASH_SCHEME, inputs.languages, catalog.protocol, inputs.baseUrl ?? null, inputs.settings])));
+  const partials = Object.keys(inputs.templates.partials).sort().map((name) => [name, inputs.templates.partials[name]]);
+  const template = (kind: PageKind) =>
+    once(`template:${kind}`, () => sha256(stable([inputs.templates.pages[`${kind}.md`] ?? null, inputs.templates.pages['layout.html'] ?? null, partials])));
+
+  const protoOf = (lang: string) => (resources[lang]?.[protocol] ?? {}) as Record<string, unknown>;
+  const textsOf = (lang: string, group: 'codes' | 'confusable') => (protoOf(lang)[group] ?? {}) as Record<string, unknown>;
+  /** The language's resources without the texts of codes and curated pairs. */
+  const labels = (lang: string) =>
+    once(`labels:${lang}`, () => {
+      const { codes: _codes, confusable: _confusable, ...proto } = protoOf(lang);
+      return sha256(stable({ ...resources[lang], [protocol]: proto }));
+    });
+  const codeTexts = (lang: string, code: number) => once(`texts:${lang}:${code}`, () => sha256(stable(textsOf(lang, 'codes')[code] ?? null)));
+  const gloss = (lang: string, code: number) => (textsOf(lang, 'codes')[code] as Record<string, unknown> | undefined)?.gloss ?? null;
+  const codeData = (code: number) => once(`code:${code}`, () => sha256(stable(byCode.get(code))));
+  /** What a link to a code shows: its number, reason and gloss. */
+  const linkLabel = (lang: string, code: number) => once(`link:${lang}:${code}`, () => sha256(stable([code, byCode.get(code)?.reason ?? null, gloss(lang, code)])));
+  const headings = (lang: string) => once(`headings:${lang}`, () => sha256(stable(catalog.codes.map((c) => [c.code, c.reason, gloss(lang, c.code)]))));
+  const relations = once('relations', () =>
+    sha256(stable([catalog.codes.map((c) => [c.code, c.classId, c.facts, c.related, c.lifecycle]), catalog.confusable.map((e) => e.pair)])),
+  );
+  const headingKey = (lang: string, code: StatusCode) => once(`heading-key:${lang}:${code.code}`, () => inputs.headingKey(lang, code));
+  const curated = new Set(catalog.confusable.map((e) => `${e.pair[0]}-${e.pair[1]}`));
+
+  function parts(job: Job): string[] {
+    const { lang } = job;
+    const common = [job.kind, job.path, site, template(job.kind), labels(lang)];
+    if (job.kind === 'pair') {
+      const [a, b] = job.codes.map((c) => byCode.get(c)!) as [StatusCode, StatusCode];
+      const key = `${a.code}-${b.code}`;
+      const linked = [...new Set([...a.related, ...b.related])].sort((x, y) => x - y);
+      return [
+        ...common,
+        codeData(a.code),
+        codeData(b.code),
+        codeTexts(lang, a.code),
+        codeTexts(lang, b.code),
+        curated.has(key) ? sha256(stable(textsOf(lang, 'confusable')[key] ?? null)) : 'not curated',
+        ...linked.map((c) => linkLabel(lang, c)),
+        headingKey(lang, a),
+        headingKey(lang, b),
+      ];
+    }
+    const lists = [headings(lang), relations];
+    if (job.kind === 'code') return [...common, ...lists, codeData(job.codes[0]!), codeTexts(lang, job.codes[0]!)];
+    return [...common, ...lists];
+  }
+
+  return { page: (job) => sha256(parts(job).join('\n')) };
+}

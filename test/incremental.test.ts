@@ -1,0 +1,190 @@
+/**
+ * Incremental builds: a rebuild renders only the pages whose inputs changed and keeps the other
+ * files as they are (same inode, same modification time), removes the pages of a deleted code,
+ * and always ends with the same bytes as a full build of the same inputs.
+ */
+import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { makeProject, snapshotTree, SMALL_SET, type Project } from './helpers/project.js';
+
+const LANGS = ['en', 'zh-CN'];
+const MANIFEST = '.codepairs/manifest.json';
+
+/** Every file of a folder with what identifies one write of it: inode, size and mtime. */
+function stamps(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else {
+        const stat = statSync(join(dir, rel), { bigint: true });
+        files.set(rel, `${stat.ino}:${stat.size}:${stat.mtimeNs}`);
+      }
+    }
+  };
+  walk('');
+  return files;
+}
+
+/** The files of `after` that are new or were written again since `before`. */
+const rewritten = (before: Map<string, string>, after: Map<string, string>): string[] =>
+  [...after].filter(([path, stamp]) => before.get(path) !== stamp).map(([path]) => path).sort();
+
+const summary = (stdout: string) => {
+  const match = /(\d+) rendered \((\d+) files written, (\d+) kept, (\d+) removed/.exec(stdout);
+  expect(match, stdout).not.toBeNull();
+  const [rendered, written, kept, removed] = match!.slice(1).map(Number) as [number, number, number, number];
+  return { rendered, written, kept, removed };
+};
+
+/** The files of the pages of `code` in `langs`: its code page (with its diagram), its pair articles and their stubs. */
+function pagesOf(code: number, codes: number[], langs = LANGS): string[] {
+  const files: string[] = [];
+  for (const lang of langs) {
+    files.push(`${lang}/sip/${code}.md`, `${lang}/sip/${code}.html`, `${lang}/sip/diagrams/${code}.svg`);
+    for (const other of codes.filter((c) => c !== code)) {
+      const [low, high] = [Math.min(code, other), Math.max(code, other)];
+      files.push(`${lang}/sip/${low}-vs-${high}.md`, `${lang}/sip/${low}-vs-${high}.html`, `${lang}/sip/${high}-vs-${low}.html`);
+    }
+  }
+  return files.sort();
+}
+
+let project: Project;
+
+/** Append a sentence to the English description of `code` (in data/sip/codes/<code>.yaml). */
+function editDescription(code: number) {
+  project.edit(`data/sip/codes/${code}.yaml`, (text) => {
+    const doc = parseDocument(text);
+    doc.setIn(['text', 'description'], `${String(doc.getIn(['text', 'description'])).trim()} An edited sentence.`);
+    return String(doc);
+  });
+}
+
+/** Build into out/, then check it equals a full build of the same inputs (a fresh folder, --force). */
+function buildAndCompare() {
+  const result = project.run('build');
+  expect(result.status, result.stderr).toBe(0);
+  rmSync(project.path('cold'), { recursive: true, force: true });
+  const cold = project.run('build', '--out', 'cold', '--force');
+  expect(cold.status, cold.stderr).toBe(0);
+  expect(summary(cold.stdout).kept).toBe(0);
+  expect(snapshotTree(project.path('out'))).toEqual(snapshotTree(project.path('cold')));
+  return summary(result.stdout);
+}
+
+describe('incremental builds', () => {
+  beforeAll(() => {
+    project = makeProject(SMALL_SET, LANGS);
+    const first = project.run('build');
+    expect(first.status, first.stderr).toBe(0);
+    const counts = summary(first.stdout);
+    expect(counts.kept).toBe(0);
+    expect(counts.written).toBeGreaterThan(0);
+  });
+  afterAll(() => project.remove());
+
+  it('a no-op rebuild writes nothing: every file keeps its inode and mtime', () => {
+    const before = stamps(project.path('out'));
+    const folder = statSync(project.path('out')).ino;
+    const result = project.run('build');
+    expect(result.status, result.stderr).toBe(0);
+    expect(summary(result.stdout)).toEqual({ rendered: 0, written: 0, kept: before.size - 1, removed: 0 });
+    expect(stamps(project.path('out'))).toEqual(before);
+    // Not even swapped: the output folder is the same folder.
+    expect(statSync(project.path('out')).ino).toBe(folder);
+  });
+
+  it("editing one code's English text rewrites exactly its code page and its pairs, in every language", () => {
+    const before = stamps(project.path('out'));
+    editDescription(183);
+    const counts = buildAndCompare();
+    const expected = pagesOf(183, SMALL_SET);
+    expect(rewritten(before, stamps(project.path('out'))).filter((p) => p !== MANIFEST)).toEqual(expected);
+    // Per language: the code page and one pair article per other code.
+    expect(counts).toEqual({ rendered: LANGS.length * SMALL_SET.length, written: expected.length, kept: before.size - 1 - expected.length, removed: 0 });
+  });
+
+  it('changing a label of one language rewrites its pages and leaves the other language alone', () => {
+    const before = stamps(project.path('out'));
+    project.edit('locales/zh-CN/common.json', (text) => text.replace(/("differences": ")([^"]+)"/, '$1$2（已改）"'));
+    buildAndCompare();
+    const changed = rewritten(before, stamps(project.path('out')));
+    expect(changed.filter((p) => p.startsWith('en/'))).toEqual([]);
+    // Every pair article shows the label.
+    const pairs = [...before.keys()].filter((p) => /^zh-CN\/sip\/(\d+)-vs-(\d+)\.(md|html)$/.test(p) && Number(p.slice(10, 13)) < Number(p.slice(17, 20)));
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const page of pairs) expect(changed).toContain(page);
+  });
+
+  it('changing a template rewrites the pages made with it, and no other', () => {
+    const before = stamps(project.path('out'));
+    project.edit('templates/code.md.hbs', (text) => `${text.trimEnd()}\n\nA paragraph added to every code page.\n`);
+    buildAndCompare();
+    const changed = rewritten(before, stamps(project.path('out'))).filter((p) => p !== MANIFEST);
+    const codePages = LANGS.flatMap((lang) => SMALL_SET.flatMap((code) => [`${lang}/sip/${code}.md`, `${lang}/sip/${code}.html`, `${lang}/sip/diagrams/${code}.svg`])).sort();
+    expect(changed).toEqual(codePages);
+    expect(project.read('out/en/sip/404.md')).toContain('A paragraph added to every code page.');
+  });
+
+  it("deleting a code removes its pages and stubs, rewrites the pages that list or link to it, and keeps the others", () => {
+    const kept = SMALL_SET.filter((c) => c !== 600);
+    // The inputs of a catalog without 600: its file, registry line, translations, related links and curated pairs go.
+    const smaller = makeProject(kept, LANGS);
+    try {
+      for (const folder of ['data', 'locales']) {
+        rmSync(project.path(folder), { recursive: true });
+        cpSync(smaller.path(folder), project.path(folder), { recursive: true });
+      }
+    } finally {
+      smaller.remove();
+    }
+    // Keep the edits of the earlier tests, so only the deletion differs.
+    editDescription(183);
+    project.edit('locales/zh-CN/common.json', (text) => text.replace(/("differences": ")([^"]+)"/, '$1$2（已改）"'));
+    const before = stamps(project.path('out'));
+    const counts = buildAndCompare();
+    const after = stamps(project.path('out'));
+    const gone = pagesOf(600, SMALL_SET);
+    for (const path of gone) expect(after.has(path), path).toBe(false);
+    expect(counts.removed).toBe(gone.length);
+    // 486 lists 600 under related: its pages change. A pair of two codes that do not is kept.
+    const changed = rewritten(before, after);
+    expect(changed).toContain('en/sip/404-vs-486.md');
+    expect(changed).toContain('en/sip/180.md');
+    expect(changed).toContain('en/index.md');
+    expect(changed).not.toContain('en/sip/180-vs-183.md');
+    expect(changed).not.toContain('zh-CN/sip/200-vs-439.html');
+  });
+
+  it('--force renders every page again, with the same bytes', () => {
+    const before = snapshotTree(project.path('out'));
+    const result = project.run('build', '--force');
+    expect(result.status, result.stderr).toBe(0);
+    expect(summary(result.stdout).kept).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(before);
+  });
+
+  it('a missing file of a kept page is written again', () => {
+    rmSync(project.path('out/en/sip/180-vs-183.html'));
+    const result = project.run('build');
+    expect(result.status, result.stderr).toBe(0);
+    expect(summary(result.stdout).rendered).toBe(1);
+    expect(snapshotTree(project.path('out'))).toEqual(snapshotTree(project.path('cold')));
+  });
+
+  it.each([
+    ['is not JSON', '{"format": '],
+    ['is of another version', JSON.stringify({ format: 'codepairs-build-manifest', version: 99, tool: 'x', files: {} })],
+    ['names a file outside the output', JSON.stringify({ format: 'codepairs-build-manifest', version: 1, tool: 'x', files: { '../x': 'y' } })],
+  ])('a manifest that %s means a full build', (_, text) => {
+    writeFileSync(project.path('out', MANIFEST), text);
+    const result = project.run('build');
+    expect(result.status, result.stderr).toBe(0);
+    expect(summary(result.stdout).kept).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(snapshotTree(project.path('cold')));
+  });
+});
