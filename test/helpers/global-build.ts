@@ -18,7 +18,7 @@ export default function setup(project: TestProject) {
   }
   const dir = mkdtempSync(join(tmpdir(), 'codepairs-out-'));
   const out = join(dir, 'out');
-  execFileSync(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'build', '--out', out, '--quiet', '--no-search'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'build', '--out', out, '--quiet', '--jobs', '2', '--no-search'], { cwd: ROOT, stdio: 'inherit' });
   project.provide('outDir', out);
   return () => rmSync(dir, { recursive: true, force: true });
 }
