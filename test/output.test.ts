@@ -8,11 +8,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { franc } from 'franc';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LANGS, scriptOf, sectionLabels } from './helpers/locales.js';
 import { ROOT } from './helpers/paths.js';
+import { builtOutput } from './helpers/built-output.js';
 
-const out = inject('outDir');
+const out = await builtOutput();
 const CODES = readdirSync(join(out, 'en/sip')).filter((f) => /^\d{3}\.md$/.test(f)).map((f) => Number(f.slice(0, 3)));
 
 const read = (path: string) => readFileSync(join(out, path), 'utf8');

@@ -1,9 +1,12 @@
 /**
  * Build the shipped catalog once, with the real CLI, into a temporary folder that the output
- * tests read. The folder is removed when the run ends.
+ * tests read. The build runs in the background: the tests on small projects of their own start
+ * at once, and only the tests that read this output wait for it (see built-output.ts). The
+ * folder is removed when the run ends.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -14,17 +17,32 @@ export default function setup(project: TestProject) {
   const existing = process.env.CODEPAIRS_TEST_OUT;
   if (existing) {
     project.provide('outDir', existing);
+    project.provide('outStatus', '');
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'codepairs-out-'));
   const out = join(dir, 'out');
-  execFileSync(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'build', '--out', out, '--quiet', '--jobs', '2', '--no-search'], { cwd: ROOT, stdio: 'inherit' });
+  const status = join(dir, 'status');
+  const child = spawn(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'build', '--out', out, '--quiet', '--jobs', '2', '--no-search'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => writeFileSync(status, String(code ?? signal)));
   project.provide('outDir', out);
-  return () => rmSync(dir, { recursive: true, force: true });
+  project.provide('outStatus', status);
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill();
+      await once(child, 'exit');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     outDir: string;
+    /** A file the background build writes its exit code to ('' when the output already exists). */
+    outStatus: string;
   }
 }
