@@ -38,7 +38,10 @@ export interface Loaded {
 }
 
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
-export async function load(options: Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard'>): Promise<Loaded> {
+/** What `load` reads of the build options; a render thread gets the same, so it loads what the main thread did. */
+export type LoadOptions = Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard'>;
+
+export async function load(options: LoadOptions): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
   const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
@@ -314,7 +317,8 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   const runs = shares.map(
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
-        const input: WorkerInput = { root: options.root, baseUrl: options.baseUrl, noindexBelow: options.noindexBelow, diagrams: options.diagrams, search: ctx.search === true, staging: output.staging, jobs: share };
+        const { root, baseUrl, strict, noindexBelow, diagrams, search, shard } = options;
+        const input: WorkerInput = { load: { root, baseUrl, strict, noindexBelow, diagrams, search, shard }, staging: output.staging, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {

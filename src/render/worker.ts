@@ -3,17 +3,14 @@
  * writes them into the staging folder. It reports progress and any missing translation back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { load, renderJobs } from '../build.js';
+import { load, renderJobs, type LoadOptions } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
 import type { Job, RenderTimings } from '../types.js';
 import { TemplateRenderError } from './article.js';
 
 export interface WorkerInput {
-  root: string;
-  baseUrl: string | undefined;
-  search: boolean;
-  noindexBelow: number | undefined;
-  diagrams: 'svg' | 'mermaid' | undefined;
+  /** The options the main thread loaded its inputs with. */
+  load: LoadOptions;
   staging: string;
   jobs: Job[];
 }
@@ -25,7 +22,7 @@ export type WorkerMessage =
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
-  const { ctx } = await load({ root: input.root, baseUrl: input.baseUrl, noindexBelow: input.noindexBelow, diagrams: input.diagrams, search: input.search });
+  const { ctx } = await load(input.load);
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   const output = StagedOutput.attach(input.staging);
   let sinceReport = 0;
