@@ -23,6 +23,8 @@ export interface Translator {
 export interface I18nContext {
   instance: I18n;
   misses: Miss[];
+  /** See existsIn. */
+  known?: Map<string, boolean>;
 }
 
 export function createI18n(resources: Resources, namespaces: readonly string[]): I18nContext {
@@ -52,17 +54,34 @@ export function createI18n(resources: Resources, namespaces: readonly string[]):
   return { instance, misses };
 }
 
+/**
+ * Whether a key resolves, remembered per language, namespace, key, context and count (the only
+ * options that change what a key resolves to): pages ask the same few hundred keys thousands
+ * of times, and the resources do not change during a build.
+ */
+function existsIn(context: I18nContext, lang: string, ns: string, key: string, options?: Record<string, unknown>): boolean {
+  const memo = (context.known ??= new Map());
+  const id = `${lang}\u0000${ns}\u0000${key}\u0000${String(options?.context ?? '')}\u0000${String(options?.count ?? '')}`;
+  let known = memo.get(id);
+  if (known === undefined) {
+    known = context.instance.exists(key, { lng: lang, ns, ...options });
+    memo.set(id, known);
+  }
+  return known;
+}
+
 export function translator(context: I18nContext, lang: string, ns: string): Translator {
-  const fixed = context.instance.getFixedT(lang, ns);
+  // Straight to t() rather than through getFixedT, which copies all of i18next's options on every call.
+  const { instance } = context;
   return {
     lang,
-    exists: (key, options) => context.instance.exists(key, { lng: lang, ns, ...options }),
+    exists: (key, options) => existsIn(context, lang, ns, key, options),
     t(key, options) {
-      if (!context.instance.exists(key, { lng: lang, ns, ...options })) {
+      if (!existsIn(context, lang, ns, key, options)) {
         context.misses.push({ lang, key: `${ns}:${key}` });
         return `[${key}]`;
       }
-      return String(fixed(key, options as never));
+      return String(instance.t(key, { ...options, lng: lang, ns } as never));
     },
   };
 }

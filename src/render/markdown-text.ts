@@ -18,7 +18,16 @@ export function escapeMarkdown(value: unknown): string {
 
 /** Lists joined the way each language joins them ("A, B, and C" / "A、B和C"). */
 export function formatList(lang: string, items: string[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
-  return new Intl.ListFormat(lang, { style: 'long', type }).format(items);
+  return listFormat(lang, type).format(items);
+}
+
+// Making an Intl formatter costs far more than using one: one per language and list type.
+const listFormats = new Map<string, Intl.ListFormat>();
+function listFormat(lang: string, type: 'conjunction' | 'disjunction'): Intl.ListFormat {
+  const id = `${lang} ${type}`;
+  let format = listFormats.get(id);
+  if (!format) listFormats.set(id, (format = new Intl.ListFormat(lang, { style: 'long', type })));
+  return format;
 }
 
 export function formatNumber(lang: string, value: number): string {

@@ -103,8 +103,28 @@ function withMermaid(tree: MdastRoot, mermaid: Record<string, string>): MdastRoo
   return { ...tree, children };
 }
 
-const UNSPLITTABLE = /^(?:```|~~~|\s{0,3}\[[^\]]+\]:)/m;
+const UNSPLITTABLE = /^(?:```|~~~|\s{0,3}\[[^\]]+\]:|\s{0,3}<)/m;
 const SECTION_START = /\n(?=## )/;
+/**
+ * In a section without level-3 headings (whose ids depend on the section they are in), a blank
+ * line before a line that can only begin a new top-level block: a table, an image or a paragraph
+ * that starts with a letter. Never inside a list (whose items start with a marker or are
+ * indented), a block quote or, in pages without fences and HTML, anything else.
+ */
+const BLOCK_START = /\n\n(?=[|!\p{L}])/u;
+const FRONT_MATTER = /^---\n[\s\S]*?\n---\n/;
+
+/**
+ * The pieces of a page that are processed and cached apart: the front matter, then each
+ * level-2 section, itself in blocks where it has no level-3 headings. A piece shown on many
+ * pages (a code's section, a code's call-flow steps, a label) is then parsed once per language.
+ */
+function piecesOf(source: string): string[] {
+  const front = FRONT_MATTER.exec(source)?.[0];
+  const body = front ? source.slice(front.length).replace(/^\n+/, '') : source;
+  const sections = body.split(SECTION_START).flatMap((section) => (section.includes('\n### ') ? [section] : section.split(BLOCK_START)));
+  return front ? [front, ...sections] : sections;
+}
 
 /**
  * Keep what is computed for a section met a second time: sections are remembered by a hash of
@@ -139,7 +159,7 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): P
 /** A page's Markdown, normalized, and its HTML fragment (without the front matter). */
 export async function processMarkdown(source: string, options: ProcessOptions): Promise<Rendered> {
   if (UNSPLITTABLE.test(source)) return processWhole(source, options);
-  const parts = await Promise.all(source.split(SECTION_START).map((section) => rendered.get(section, options, () => processWhole(section, options))));
+  const parts = await Promise.all(piecesOf(source).map((piece) => rendered.get(piece, options, () => processWhole(piece, options))));
   return {
     markdown: parts.map((p) => p.markdown).join('\n'),
     body: parts.map((p) => p.body).filter(Boolean).join('\n'),

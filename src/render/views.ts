@@ -102,7 +102,7 @@ function codeSections(t: Tr, code: StatusCode) {
 
 function labels(t: Tr) {
   const keys = ['description', 'when', 'use', 'differences', 'choose', 'learnMore', 'facts', 'compareWith', 'related', 'otherComparisons', 'fact', 'confused', 'callFlow', 'callFlows', 'example'];
-  return Object.fromEntries(keys.map((k) => [k, escapeMarkdown(t.common.t(`sections.${k}`))]));
+  return cached(t.ctx, `labels:${t.common.lang}`, () => Object.fromEntries(keys.map((k) => [k, escapeMarkdown(t.common.t(`sections.${k}`))])));
 }
 
 /** One table cell per fact, in the reader's language. */
