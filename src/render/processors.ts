@@ -44,7 +44,7 @@ export interface ProcessOptions {
    */
   mermaid?: Record<string, string>;
 }
-import { stripFallbackMarks } from '../translations/fallback.js';
+import { hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
 
 const markdown = unified()
   .use(remarkParse)
@@ -127,6 +127,13 @@ function piecesOf(source: string): string[] {
 }
 
 /**
+ * Front matter alone goes through unified unchanged (a YAML node is written back as it was read,
+ * and is not content of the HTML), so it is not parsed: it is unique to each page. Unless it
+ * holds a fallback mark, which the Markdown output drops.
+ */
+const isFrontMatter = (piece: string): boolean => FRONT_MATTER.exec(piece)?.[0] === piece && !hasFallbackMarks(piece);
+
+/**
  * Keep what is computed for a section met a second time: sections are remembered by a hash of
  * their language, typography and text (heading keys are a function of the language).
  */
@@ -159,7 +166,7 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): P
 /** A page's Markdown, normalized, and its HTML fragment (without the front matter). */
 export async function processMarkdown(source: string, options: ProcessOptions): Promise<Rendered> {
   if (UNSPLITTABLE.test(source)) return processWhole(source, options);
-  const parts = await Promise.all(piecesOf(source).map((piece) => rendered.get(piece, options, () => processWhole(piece, options))));
+  const parts = await Promise.all(piecesOf(source).map((piece) => (isFrontMatter(piece) ? { markdown: piece, body: '' } : rendered.get(piece, options, () => processWhole(piece, options)))));
   return {
     markdown: parts.map((p) => p.markdown).join('\n'),
     body: parts.map((p) => p.body).filter(Boolean).join('\n'),

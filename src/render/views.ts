@@ -110,6 +110,9 @@ function factValues(t: Tr, code: StatusCode): Record<FactId | 'reference', strin
   return cached(t.ctx, `facts:${t.proto.lang}:${code.code}`, () => computeFactValues(t, code));
 }
 
+/** Values interpolated as they are: the result is raw text, escaped where it is used. */
+const raw = { interpolation: { escapeValue: false } };
+
 function computeFactValues(t: Tr, code: StatusCode): Record<FactId | 'reference', string> {
   const { facts } = code;
   const list = (items: string[], type: 'conjunction' | 'disjunction') => formatList(t.proto.lang, items, type);
@@ -117,13 +120,13 @@ function computeFactValues(t: Tr, code: StatusCode): Record<FactId | 'reference'
     class: t.proto.t(`classes.${code.classId}`),
     finality: t.proto.t(`facts.finality.${isFinal(code) ? 'final' : 'provisional'}`),
     senders: list(facts.senders.map((s) => t.proto.t(`facts.senders.values.${s}`)), 'disjunction'),
-    requests: facts.requests.includes('any') ? t.proto.t('facts.requests.any') : t.proto.t('facts.requests.methods', { methods: list(facts.requests, 'disjunction') }),
+    requests: facts.requests.includes('any') ? t.proto.t('facts.requests.any') : t.proto.t('facts.requests.methods', { methods: list(facts.requests, 'disjunction'), ...raw }),
     dialog: t.proto.t(`facts.dialog.values.${facts.dialog}`),
     sdp: t.proto.t(`facts.sdp.${facts.sdp ? 'yes' : 'no'}`),
     headers: facts.headers.length ? list(facts.headers, 'conjunction') : t.proto.t('facts.headers.none'),
     retry: t.proto.t(`facts.retry.values.${facts.retry}`),
-    lifecycle: t.proto.t(`facts.lifecycle.${code.lifecycle.status}`, { by: rfcName(code.lifecycle.by ?? '') }),
-    reference: t.proto.t('facts.reference.value', { rfc: rfcName(code.reference), section: code.section }),
+    lifecycle: t.proto.t(`facts.lifecycle.${code.lifecycle.status}`, { by: rfcName(code.lifecycle.by ?? ''), ...raw }),
+    reference: t.proto.t('facts.reference.value', { rfc: rfcName(code.reference), section: code.section, ...raw }),
   };
 }
 
@@ -214,7 +217,7 @@ function sharedSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]
 
 function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
   const links = [a, b].map((code) => ({
-    label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })),
+    label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, ...raw })),
     href: rfcUrl(code.reference, code.section),
   }));
   for (const code of [a, b]) {
@@ -299,7 +302,7 @@ export function codeView(ctx: ViewContext, job: Job) {
   const index = curated(ctx);
   const related = byRelevance(code, code.related.map((c) => ctx.byCode.get(c)!), index).map(compareLink);
   const learnMore = [
-    { label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })), href: rfcUrl(code.reference, code.section) },
+    { label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, ...raw })), href: rfcUrl(code.reference, code.section) },
     { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' },
   ];
   const meta: PageMeta = { title, description: stripEscapes(t.proto.t(`codes.${code.code}.description`)) };
