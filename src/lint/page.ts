@@ -89,8 +89,23 @@ function readChunk(markdown: string, last: boolean): Chunk {
 const cache = new Map<string, Chunk>();
 const CACHE_LIMIT = 20_000;
 
-/** Split before each level-2 heading: safe for generated pages, which have no code fences. */
-const splitChunks = (markdown: string): string[] => markdown.split(/\n(?=## )/);
+/**
+ * Split before each level-2 heading, and a section without level-3 headings also before each
+ * blank line that starts a table, an image or a paragraph (a code's call-flow steps recur on
+ * all its pairs): safe for generated pages, which have no code fences. Each piece but the first
+ * starts on a new line of the page; a heading never ends a piece, so "is it empty?" is answered
+ * inside one piece.
+ */
+function splitChunks(markdown: string): string[] {
+  const pieces = markdown.split(/\n(?=## )/).flatMap((section) => (section.includes('\n### ') ? [section] : section.split(/\n(?=\n[|!\p{L}])/u)));
+  const merged: string[] = [];
+  for (const piece of pieces) {
+    const previous = merged.at(-1);
+    if (previous !== undefined && /(?:^|\n)#{1,6} [^\n]*\n?$/.test(previous) && !piece.startsWith('## ')) merged[merged.length - 1] = `${previous}\n${piece}`;
+    else merged.push(piece);
+  }
+  return merged;
+}
 
 const shift = (place: Place, lines: number): Place => ({ line: place.line + lines, column: place.column });
 
