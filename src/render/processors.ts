@@ -146,10 +146,20 @@ class SectionCache<T> {
     const cached = this.results.get(key);
     if (cached !== undefined) return cached;
     const made = make();
-    if (this.seen.has(key)) this.results.set(key, made);
-    else this.seen.add(key);
+    if (this.seen.has(key)) {
+      if (this.results.size >= SectionCache.LIMIT) this.results.clear();
+      this.results.set(key, made);
+    } else {
+      // Most pieces are one page's own and never recur: forget them now and then, so memory
+      // does not grow with the number of pages (a recurring piece is soon seen twice again).
+      if (this.seen.size >= SectionCache.LIMIT) this.seen.clear();
+      this.seen.add(key);
+    }
     return made;
   }
+
+  /** Entries each of the two sets keeps at most: far more than recurring pieces of a catalog. */
+  static readonly LIMIT = 50_000;
 }
 
 const rendered = new SectionCache<Promise<Rendered>>();
