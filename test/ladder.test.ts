@@ -230,10 +230,39 @@ describe('diagrams in a build', () => {
     expect(md).toContain(`\`\`\`\n${data.example.message}\`\`\``);
     expect(md).toMatch(/\| 2 +\| UAS +\| UAC +\| \*\*183 Session Progress\*\* +\|/);
     const html = project.read('out/de/sip/183.html');
-    expect(html).toContain('<img src="diagrams/183.svg" alt="Ablauf von 183 Session Progress">');
+    const title = (JSON.parse(readFileSync(join(ROOT, 'locales/de/sip.json'), 'utf8')) as { ladder: { title: string } }).ladder.title;
+    const alt = title.replace('{{code}}', '183').replace('{{reason}}', 'Session Progress');
+    expect(alt).not.toContain('{{');
+    expect(html).toContain(`<img src="diagrams/183.svg" alt="${alt}">`);
     expect(html).toContain('<h2 id="call-flow">Ablauf</h2>');
     expect(html).toContain('<h2 id="example">Beispielantwort</h2>');
     expect(html).toContain('SIP/2.0 183 Session Progress\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=');
+  });
+
+  it.each(LANGS)('%s: sets the steps of a pair side by side, a column per code, a resent message marked', (lang) => {
+    const sip = JSON.parse(project.read('locales', lang, 'sip.json')) as { ladder: { step: string; step_repeat: string; parties: Record<string, string> } };
+    const lines = project.read('out', lang, 'sip', '183-vs-401.md').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('|') && l.includes('183 Session Progress') && l.includes('401 Unauthorized'));
+    expect(start).toBeGreaterThan(0);
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'));
+    const [head, , ...body] = lines.slice(start, end).map((line) => line.split('|').slice(1, -1).map((c) => c.trim()));
+    expect(head).toHaveLength(3);
+    const [a, b] = [183, 401].map((code) => codes.find((c) => c.code === code)!) as [Code, Code];
+    expect(body).toHaveLength(Math.max(a.example.exchange.length, b.example.exchange.length));
+    const repeated = (data: Code, i: number) =>
+      data.example.exchange.slice(0, i).some((x) => JSON.stringify(x) === JSON.stringify(data.example.exchange[i]));
+    const cell = (data: Code, i: number) => {
+      const s = data.example.exchange[i];
+      if (!s) return '';
+      const own = data.example.exchange.findIndex((x) => x.message === `${data.code} ${data.reason}`) === i;
+      return (repeated(data, i) ? sip.ladder.step_repeat : sip.ladder.step)
+        .replace('{{from}}', sip.ladder.parties[s.from]!)
+        .replace('{{to}}', sip.ladder.parties[s.to]!)
+        .replace('{{message}}', own ? `**${s.message}**` : s.message);
+    };
+    body.forEach((row, i) => expect(row).toEqual([String(i + 1), cell(a, i), cell(b, i)]));
+    // 401's flow resends its request with credentials, so the marked form was checked too.
+    expect(b.example.exchange.some((_, i) => repeated(b, i))).toBe(true);
   });
 
   it('puts the two diagrams of a pair in one paragraph, and the lint finds every image', () => {

@@ -91,6 +91,44 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
   return flow;
 }
 
+/** The steps of two call flows side by side, for a pair page. */
+export interface PairStepsView {
+  /** "The two call flows side by side, step by step:" (escaped for Markdown). */
+  intro: string;
+  table: CallFlowView['table'];
+}
+
+/**
+ * The two codes' exchanges as one table, a column per code and a row per step, so that a reader
+ * sees where the flows part; undefined unless both codes have an example. Each cell is one
+ * translatable unit ("UAC → UAS: INVITE", or with the `_repeat` context "… INVITE (again)"), the
+ * code's own response in bold.
+ */
+export function pairSteps(ctx: ViewContext, lang: string, codes: [StatusCode, StatusCode], headings: [string, string]): PairStepsView | undefined {
+  const [a, b] = codes;
+  if (!a.example || !b.example || !ctx.catalog.protocol.example) return undefined;
+  const proto = translator(ctx.i18n, lang, ctx.catalog.protocol.id);
+  const cellsOf = (code: StatusCode) => {
+    const exchange = code.example!.exchange;
+    const highlighted = exchange.findIndex((s) => s.message === `${code.code} ${code.reason}`);
+    // A message sent again (a request resent with credentials, say) says so: the rows differ.
+    const sent = new Set<string>();
+    return exchange.map((s, i) => {
+      const message = escapeMarkdown(s.message);
+      const step = `${s.from} ${s.to} ${s.message}`;
+      const context = sent.has(step) ? 'repeat' : undefined;
+      sent.add(step);
+      return proto.t('ladder.step', { context, from: escapeMarkdown(proto.t(`ladder.parties.${s.from}`)), to: escapeMarkdown(proto.t(`ladder.parties.${s.to}`)), message: i === highlighted ? `**${message}**` : message, interpolation: { escapeValue: false } });
+    });
+  };
+  const [left, right] = [cellsOf(a), cellsOf(b)];
+  const rows = Array.from({ length: Math.max(left.length, right.length) }, (_, i) => ({ label: String(i + 1), cells: [left[i] ?? '', right[i] ?? ''] }));
+  return {
+    intro: proto.t('ladder.stepsPair'),
+    table: { head: [escapeMarkdown(proto.t('ladder.columns.step')), ...headings], rows },
+  };
+}
+
 /** The output path of a code page's diagram, from the page's path ("en/sip/183"). */
 export function diagramFile(pagePath: string, code: number): string {
   return posix.join(posix.dirname(pagePath), diagramPath(code));

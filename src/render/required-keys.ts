@@ -97,7 +97,7 @@ export function protocolKeys(protocol: Protocol): string[] {
     for (const value of protocol.facts[fact]?.values ?? []) keys.push(`facts.${fact}.values.${value}`, `facts.${fact}.sentences.${value}`);
   }
   if (protocol.example) {
-    keys.push('ladder.title', 'ladder.desc', 'ladder.steps', ...['step', 'from', 'to', 'message'].map((c) => `ladder.columns.${c}`));
+    keys.push('ladder.title', 'ladder.desc', 'ladder.steps', 'ladder.stepsPair', 'ladder.step', 'ladder.step_repeat', ...['step', 'from', 'to', 'message'].map((c) => `ladder.columns.${c}`));
     for (const party of protocol.example.parties) keys.push(`ladder.parties.${party}`);
   }
   return keys;

@@ -6,7 +6,7 @@ import { FACT_ORDER, differingFacts, isFinal, relatedPairs, shareRequests, type 
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
 import type { Catalog, ConfusablePair, Job, StatusCode } from '../types.js';
-import { callFlow, diagramFile, type CallFlow } from './call-flow.js';
+import { callFlow, diagramFile, pairSteps, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
 import { escapeMarkdown, formatList, formatNumber } from './markdown-text.js';
 
@@ -270,6 +270,8 @@ export function pairView(ctx: ViewContext, job: Job) {
     sequence: sequence ?? '',
     // Both diagrams side by side, then each one's steps; none when the codes carry no examples.
     callFlows: [a, b].map((c) => callFlow(ctx, job.lang, c)?.view).filter((v) => v !== undefined),
+    // With both examples, their steps in one table, side by side; otherwise the one there is.
+    steps: pairSteps(ctx, job.lang, [a, b], [codeSections(t, a).heading, codeSections(t, b).heading]) ?? false,
     learnMore,
   };
   return { view, meta, mermaid: mermaidOf([a, b].map((c) => callFlow(ctx, job.lang, c))) };
