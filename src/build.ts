@@ -26,6 +26,8 @@ import type { WorkerInput, WorkerMessage } from './render/worker.js';
 import { SEARCH_DIR, SearchIndexError, writeSearchIndex } from './emit/search-index.js';
 import { siteFiles } from './site/files.js';
 import { diagramFile } from './render/call-flow.js';
+import { portalOf, portalPaths, portalSiteFiles } from './layouts/index.js';
+import { renderPortalPage } from './layouts/render.js';
 
 export const DEFAULT_CATALOG = 'data/sip';
 
@@ -39,7 +41,7 @@ export interface Loaded {
 
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
 /** What `load` reads of the build options; a render thread gets the same, so it loads what the main thread did. */
-export type LoadOptions = Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard'>;
+export type LoadOptions = Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard' | 'langs' | 'layout'>;
 
 export async function load(options: LoadOptions): Promise<Loaded> {
   const { root } = options;
@@ -70,29 +72,36 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   const i18n = createI18n(resources, ['common', catalog.protocol.id]);
   const baseUrl = options.baseUrl ? (options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`) : undefined;
   const diagrams = options.diagrams ?? 'svg';
+  const layout = options.layout ?? 'plain';
   // A shard holds part of the pages: its index would be partial (see the README on --shard).
-  const search = options.search === true && !options.shard;
+  // A portal layout leaves search to the portal.
+  const search = options.search === true && !options.shard && layout === 'plain';
+  // Only the languages this build writes: hreflang alternates, the language switcher and the
+  // root page never point at a language whose pages are not there.
+  const languages = selectLanguages(locales.languages, options.langs);
   const ctx: RenderContext = {
     catalog,
     byCode: new Map(catalog.codes.map((c) => [c.code, c])),
     i18n,
     templates: compileTemplates(templates),
-    languages: locales.languages,
+    languages,
     baseUrl,
     diagrams,
     search,
     hashes: inputHashes({
       catalog,
-      languages: locales.languages,
+      languages,
       resources,
       templates,
       baseUrl,
       // Build settings that change what pages say: the Markdown's diagrams, the search box, noindex.
-      settings: { diagrams, search, noindexBelow: options.noindexBelow ?? null },
+      // A portal layout changes every page's file; `plain` is left out so its hashes stay as they were.
+      settings: { diagrams, search, noindexBelow: options.noindexBelow ?? null, ...(layout === 'plain' ? {} : { layout }) },
       headingKey: (lang, code) => headingKeyOf(ctx, lang, code),
     }),
     fallbackIds,
     noindexBelow: options.noindexBelow,
+    layout,
   };
   return { ctx, stylesheet: stylesheet!, files, warnings };
 }
@@ -146,7 +155,9 @@ export interface BuildResult {
  * The files a page's job writes: Markdown, HTML and, for a pair, the stub at the reversed URL;
  * for a code with an example, its call-flow diagram.
  */
-export function filesOfJob(ctx: Pick<RenderContext, 'byCode' | 'catalog'>, job: Job): string[] {
+export function filesOfJob(ctx: Pick<RenderContext, 'byCode' | 'catalog' | 'languages' | 'layout'>, job: Job): string[] {
+  const portal = portalOf(ctx.layout);
+  if (portal) return portalPaths(portal, ctx, job);
   const files = [`${job.path}.md`, `${job.path}.html`];
   if (job.kind === 'pair') files.push(reversedPairPath(job));
   if (job.kind === 'code' && ctx.catalog.protocol.example && ctx.byCode.get(job.codes[0]!)?.example) files.push(diagramFile(job.path, job.codes[0]!));
@@ -191,12 +202,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   try {
     const tool = await toolFingerprint();
     const previous = options.force ? undefined : await readBuildManifest(output.target, tool);
-    const extras = new Map([
-      [STYLESHEET_PATH, stylesheet],
-      ['index.html', renderRootPage(ctx)],
-      // sitemap.xml, robots.txt, 404.html: made from every page of the build (all shards).
-      ...siteFiles(ctx, allJobs).map((file): [string, string] => [file.path, file.content]),
-    ]);
+    const portal = portalOf(ctx.layout);
+    const extras = new Map(
+      portal
+        ? // A portal's navigation, i18n config and redirects; the portal makes its own site files.
+          portalSiteFiles(portal, ctx, allJobs).map((file): [string, string] => [file.path, file.content])
+        : [
+            [STYLESHEET_PATH, stylesheet],
+            ['index.html', renderRootPage(ctx)],
+            // sitemap.xml, robots.txt, 404.html: made from every page of the build (all shards).
+            ...siteFiles(ctx, allJobs).map((file): [string, string] => [file.path, file.content]),
+          ],
+    );
     const hashes = new Map<string, string>();
     const pages = jobs.map((job) => {
       const hash = ctx.hashes.page(job);
@@ -289,7 +306,16 @@ export function defaultJobs(cores = availableParallelism(), load = loadavg()[0] 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker). */
 export async function renderJobs(ctx: RenderContext, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress'], timings?: RenderTimings) {
   let done = 0;
+  const portal = portalOf(ctx.layout);
   for (const job of jobs) {
+    if (portal) {
+      const files = renderPortalPage(ctx, portal, job, timings);
+      const writing = timings ? performance.now() : 0;
+      for (const file of files) await output.write(file.path, file.content);
+      if (timings) timings.write += performance.now() - writing;
+      onProgress?.(++done, jobs.length);
+      continue;
+    }
     const article = await renderArticle(ctx, job, timings);
     const writing = timings ? performance.now() : 0;
     await output.write(`${job.path}.md`, article.markdown);
@@ -317,8 +343,8 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   const runs = shares.map(
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
-        const { root, baseUrl, strict, noindexBelow, diagrams, search, shard } = options;
-        const input: WorkerInput = { load: { root, baseUrl, strict, noindexBelow, diagrams, search, shard }, staging: output.staging, jobs: share };
+        const { root, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
+        const input: WorkerInput = { load: { root, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, staging: output.staging, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {

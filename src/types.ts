@@ -164,6 +164,8 @@ export interface BuildOptions {
   noindexBelow?: number;
   /** Render every page, ignoring the manifest of the previous build (see src/emit/build-manifest.ts). */
   force?: boolean;
+  /** Output layout: `plain` (default, codepairs' own site) or a portal's (src/layouts). */
+  layout?: import('./layouts/types.js').LayoutName;
   onProgress?: (done: number, total: number) => void;
 }
 

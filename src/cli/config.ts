@@ -14,6 +14,8 @@ export interface Config {
   search?: boolean;
   /** Pair pages with a relevance below this get noindex and stay out of the sitemap (default: none). */
   noindexBelow?: number;
+  /** Output layout of `build` (plain or a portal's; the command line's --layout wins). */
+  layout?: string;
 }
 
 export const DEFAULT_MAX_SIMILARITY = 0.7;
@@ -35,11 +37,12 @@ export function readConfig(root: string): Config {
     throw new ConfigError(`${CONFIG_FILE}: ${(error as Error).message}`);
   }
   const config = (data ?? {}) as Record<string, unknown>;
-  const allowed = ['out', 'baseUrl', 'langs', 'lint', 'kbMaxChars', 'search', 'noindexBelow'];
+  const allowed = ['out', 'baseUrl', 'langs', 'lint', 'kbMaxChars', 'search', 'noindexBelow', 'layout'];
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`${key}\`, expected one of ${allowed.join(', ')}`);
   }
   if (config.out !== undefined && typeof config.out !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`out\` must be a string`);
+  if (config.layout !== undefined && typeof config.layout !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`layout\` must be a string such as "hugo"`);
   if (config.baseUrl !== undefined && typeof config.baseUrl !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`baseUrl\` must be a string`);
   if (config.langs !== undefined && !(Array.isArray(config.langs) && config.langs.every((l) => typeof l === 'string'))) {
     throw new ConfigError(`${CONFIG_FILE}: \`langs\` must be a list of language tags`);

@@ -9,7 +9,8 @@ import { reporter } from 'vfile-reporter';
 import { build, defaultJobs, load } from '../build.js';
 import { InputError } from '../diagnostics.js';
 import { lintOutput } from '../lint/lint-output.js';
-import { ConfigError, DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS, readConfig } from './config.js';
+import { CONFIG_FILE, ConfigError, DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS, readConfig } from './config.js';
+import { LAYOUTS, isLayout } from '../layouts/index.js';
 import { DEFAULT_MAX_CHARS, MIN_MAX_CHARS, exportKb } from '../kb-export.js';
 import { TRANSLATION_COMMANDS, translations } from './translations.js';
 import { parseShard } from '../plan/shard.js';
@@ -73,6 +74,12 @@ Options:
   --diagrams <fmt>   build: how the Markdown shows call-flow diagrams: svg (default), an image
                      of the SVG file beside the pages, or mermaid, a Mermaid sequence diagram
                      for portals that render Mermaid; the HTML always shows the SVG
+  --layout <name>    build: plain (default: Markdown and HTML pages, sitemap, search, the
+                     site as it is), or the Markdown articles arranged for a documentation
+                     portal's i18n: hugo, vitepress, docusaurus or mkdocs, with navigation
+                     grouped by code class, a config snippet and redirects of the reversed
+                     pair order (no HTML, sitemap or search: the portal makes those; see
+                     "Publishing to a portal" in the README)
   --output           (check) lint the pages in the output folder (--out) too
   --strict           fail on stale or missing translations (default: warn, and pages
                      show those texts in English with a notice)
@@ -90,7 +97,8 @@ Export options:
 
 Settings can also live in codepairs.config.json in the project folder:
   { "out": "out", "baseUrl": "https://example.com/docs/", "langs": ["en", "zh-CN"], "search": true,
-    "noindexBelow": 0.51, "lint": { "maxSimilarity": 0.7, "minOwnWords": 120 }, "kbMaxChars": 1500 }
+    "noindexBelow": 0.51, "lint": { "maxSimilarity": 0.7, "minOwnWords": 120 }, "kbMaxChars": 1500,
+    "layout": "plain" }
 noindexBelow: pair pages less relevant than this get noindex and stay out of sitemap.xml
 (default: none; relevance is in each pair page's front matter).
 Command-line options win over the file.
@@ -99,7 +107,7 @@ Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 
 
 /** The options each command takes (besides --help and --version). */
 const COMMAND_OPTIONS: Record<string, string[]> = {
-  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search', 'diagrams', 'force'],
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search', 'diagrams', 'force', 'layout'],
   preview: ['out', 'port', 'root'],
   check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang', 'jobs'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
@@ -133,6 +141,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         'no-search': { type: 'boolean' },
         port: { type: 'string' },
         diagrams: { type: 'string' },
+        layout: { type: 'string' },
         format: { type: 'string' },
         'max-chars': { type: 'string' },
         since: { type: 'string' },
@@ -189,6 +198,12 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       throw new UsageError(`invalid --diagrams \`${diagrams}\`: expected ${DIAGRAM_FORMATS.map((f) => `\`${f}\``).join(' or ')}`);
     }
 
+    const layout = values.layout ?? config.layout;
+    if (layout !== undefined && !isLayout(layout)) {
+      const given = values.layout === undefined ? `layout \`${layout}\` in ${CONFIG_FILE}` : `--layout \`${layout}\``;
+      throw new UsageError(`invalid ${given}: expected ${LAYOUTS.map((l) => `\`${l}\``).join(', ')}`);
+    }
+
     const printWarnings = (files: VFile[]) => {
       if (files.length) printError(reporter(files, { quiet: true }));
     };
@@ -232,6 +247,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         search: !values['no-search'] && config.search !== false,
         noindexBelow: config.noindexBelow,
         force: values.force,
+        ...(layout ? { layout } : {}),
         onProgress: showProgress
           ? (done, total) => {
               if (done % 50 === 0 || done === total) io.err.write(`\r  rendering ${done}/${total} pages`);
@@ -246,7 +262,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         const files = `${result.files} files written, ${result.kept} kept, ${result.removed} removed`;
         print(`codepairs: built ${result.pages} pages${part}, ${result.rendered} rendered (${files}; ${result.languages.length} languages: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
         if (result.searchPages !== undefined) print(`  search index: ${result.searchPages} pages in ${(result.timings.search / 1000).toFixed(2)} s`);
-        if (!result.sitemap) print('  no sitemap.xml: it needs absolute URLs, give --base-url (or baseUrl in codepairs.config.json)');
+        if (layout !== undefined && layout !== 'plain') print(`  ${layout} layout: Markdown articles, navigation and config snippet for the portal; no HTML, sitemap or search index`);
+        else if (!result.sitemap) print('  no sitemap.xml: it needs absolute URLs, give --base-url (or baseUrl in codepairs.config.json)');
       }
       return 0;
     }

@@ -15,6 +15,7 @@ import type { CompiledTemplates } from './templates.js';
 import { articleJsonLd } from '../site/json-ld.js';
 import { codeHeading, codeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
 import type { InputHashes } from '../plan/incremental.js';
+import type { LayoutName } from '../layouts/types.js';
 
 export interface RenderContext extends ViewContext {
   templates: CompiledTemplates;
@@ -31,6 +32,8 @@ export interface RenderContext extends ViewContext {
   search?: boolean;
   /** Pair pages with a relevance below this are not for search engines (see `indexed`). */
   noindexBelow?: number;
+  /** The output layout (src/layouts): `plain` (the default) or a portal's. */
+  layout?: LayoutName;
 }
 
 /** The language of the English text shown for stale and missing translations. */
@@ -99,7 +102,8 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
   const languages = layoutLabel(labels.languages);
   const alternates = ctx.languages.map((l) => ({ hreflang: l.tag, href: urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`) }));
   const xDefault = job.kind === 'index' ? `${ROOT_PAGE}.html` : `${otherLanguagePath(job, 'en')}.html`;
-  alternates.push({ hreflang: 'x-default', href: urlFor(ctx, from, xDefault) });
+  // Like the sitemap: no x-default to an English page the build does not write.
+  if (job.kind === 'index' || ctx.languages.some((l) => l.tag === 'en')) alternates.push({ hreflang: 'x-default', href: urlFor(ctx, from, xDefault) });
   return fill('layout.html', ctx.templates.layout, {
     lang: job.lang,
     title: meta.title,

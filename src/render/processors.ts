@@ -196,3 +196,13 @@ export function markdownSections(source: string, options: ProcessOptions, skip?:
     .filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())))
     .map((section) => trees.get(section, options, () => withoutFallbackMarks(parseSection(section, options).tree)));
 }
+
+/**
+ * A page's Markdown only, normalized, without the HTML (portal layouts): the same text as the
+ * `markdown` of processMarkdown, which a test checks.
+ */
+export function processMarkdownOnly(source: string, options: ProcessOptions): string {
+  const { tree } = parseSection(source, options);
+  const out = options.mermaid ? withMermaid(tree, options.mermaid) : tree;
+  return markdown.stringify(withoutFallbackMarks(out));
+}
