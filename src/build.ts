@@ -2,7 +2,8 @@
  * The staged run, top to bottom: load + validate → plan → render → write.
  * Any problem in the inputs stops the run before the output folder is touched.
  */
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +13,7 @@ import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { BUILD_MANIFEST_PATH, contentHash, readBuildManifest, serializeBuildManifest, toolFingerprint } from './emit/build-manifest.js';
 import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
-import { loadLocales } from './load/locales.js';
+import { SOURCE_LANG, loadLocales, type LocaleOptions } from './load/locales.js';
 import { loadTemplates } from './load/templates.js';
 import { withEnglishFallbacks } from './translations/fallback.js';
 import { duplicatePaths, planJobs } from './plan/jobs.js';
@@ -39,12 +40,14 @@ export interface Loaded {
 
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
 /** What `load` reads of the build options; a render thread gets the same, so it loads what the main thread did. */
-export type LoadOptions = Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard'>;
+export type LoadOptions = Pick<BuildOptions, 'root' | 'catalog' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard'>;
 
 export async function load(options: LoadOptions): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
-  const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
+  // A catalog brought with --catalog: its files are shown relative to the current folder.
+  const catalogBase = options.catalog ? process.cwd() : root;
+  const catalog = await loadCatalog(catalogBase, options.catalog ?? join(root, DEFAULT_CATALOG), files);
   const templates = await loadTemplates(root, files);
   for (const name of REQUIRED_TEMPLATES) {
     if (!templates.files[name]) {
@@ -60,7 +63,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     files.push(file);
   }
   const locales = catalog
-    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, { strict: options.strict })
+    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, { strict: options.strict, ...(options.catalog ? await catalogLocales(options.catalog, catalog.protocol.id, catalogBase) : {}) })
     : undefined;
   if (!catalog || !locales || hasErrors(files)) throw new InputError(files.filter((f) => f.messages.length > 0));
   const warnings = files.filter((f) => f.messages.length > 0);
@@ -95,6 +98,19 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     noindexBelow: options.noindexBelow,
   };
   return { ctx, stylesheet: stylesheet!, files, warnings };
+}
+
+/**
+ * Where a catalog brought with --catalog keeps its resources (<dir>/locales/<lang>/<protocol>.json),
+ * and the languages it has them for: those are the languages built.
+ */
+async function catalogLocales(dir: string, protocol: string, base: string): Promise<Pick<LocaleOptions, 'namespaceDirs' | 'only'>> {
+  const localeDir = join(dir, 'locales');
+  const tags = await readdir(localeDir).catch(() => [] as string[]);
+  const only = tags.filter((tag) => existsSync(join(localeDir, tag, `${protocol}.json`)));
+  // English is the source language: without it the missing file is reported.
+  if (!only.includes(SOURCE_LANG)) only.push(SOURCE_LANG);
+  return { namespaceDirs: { [protocol]: { dir: localeDir, base } }, only };
 }
 
 /** Stage 2: every page of the chosen languages. */
@@ -317,8 +333,8 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   const runs = shares.map(
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
-        const { root, baseUrl, strict, noindexBelow, diagrams, search, shard } = options;
-        const input: WorkerInput = { load: { root, baseUrl, strict, noindexBelow, diagrams, search, shard }, staging: output.staging, jobs: share };
+        const { root, catalog, baseUrl, strict, noindexBelow, diagrams, search, shard } = options;
+        const input: WorkerInput = { load: { root, catalog, baseUrl, strict, noindexBelow, diagrams, search, shard }, staging: output.staging, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {

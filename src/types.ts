@@ -197,6 +197,11 @@ export interface Article {
 export interface BuildOptions {
   /** Project folder holding data/, locales/ and templates/. */
   root: string;
+  /**
+   * A catalog folder to build instead of the project's data/sip (protocol.yaml, codes/,
+   * locales/<lang>/<protocol>.json): absolute path. Only the languages it has locales for are built.
+   */
+  catalog?: string;
   outDir: string;
   langs?: string[];
   baseUrl?: string;

@@ -75,7 +75,7 @@ export function validateProtocol(file: VFile, parsed: Parsed): Protocol | undefi
 
   expectKeys(data, TOP_FIELDS, []);
   const id = typed(data, 'id', 'string', []) as string | undefined;
-  if (id !== undefined && !PROTOCOL_ID.test(id)) report(file, 'invalid-protocol-id', { id }, at(['id']));
+  if (id !== undefined && (!PROTOCOL_ID.test(id) || id === 'common')) report(file, 'invalid-protocol-id', { id }, at(['id']));
   for (const field of ['name', 'title', 'registry']) typed(data, field, 'string', []);
 
   const classes: StatusClass[] = [];

@@ -2,7 +2,7 @@
  * Build the data each Markdown template renders: every sentence comes from a locale resource
  * with interpolation (never glued from fragments here), every value escaped for Markdown.
  */
-import { differingFacts, factOrder, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
+import { differingFacts, factOrder, hasFinality, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
 import type { Catalog, ConfusablePair, FactSchema, Job, StatusCode } from '../types.js';
@@ -54,11 +54,19 @@ const tr = (ctx: ViewContext, lang: string): Tr =>
   }));
 
 const rfcName = (reference: string): string => reference.replace(/^RFC(\d+)$/, 'RFC $1');
-const rfcUrl = (reference: string, section?: string): string => {
+/** The section of an RFC on rfc-editor.org; undefined for a reference that is not an RFC (no link is guessed). */
+const rfcUrl = (reference: string, section?: string): string | undefined => {
   const number = /^RFC(\d+)$/.exec(reference)?.[1];
-  const base = number ? `https://www.rfc-editor.org/rfc/rfc${number}` : 'https://www.rfc-editor.org/';
+  if (!number) return undefined;
+  const base = `https://www.rfc-editor.org/rfc/rfc${number}`;
   return section ? `${base}#section-${section}` : base;
 };
+
+/** The link to where a code is defined, when its reference has a known address. */
+function referenceLinks(t: Tr, code: StatusCode): Array<{ label: string; href: string }> {
+  const href = rfcUrl(code.reference, code.section);
+  return href ? [{ label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })), href }] : [];
+}
 
 /** "183 Session Progress", or with a localized gloss where the language has one. */
 function heading(t: Tr, code: StatusCode): string {
@@ -134,10 +142,8 @@ function declaredValue(t: Tr, fact: string, schema: FactSchema, code: StatusCode
 
 function computeFactValues(t: Tr, code: StatusCode): Record<string, string> {
   const { protocol } = t.ctx.catalog;
-  const values: Record<string, string> = {
-    class: t.proto.t(`classes.${code.classId}`),
-    finality: t.proto.t(`facts.finality.${isFinal(protocol, code) ? 'final' : 'provisional'}`),
-  };
+  const values: Record<string, string> = { class: t.proto.t(`classes.${code.classId}`) };
+  if (hasFinality(protocol)) values.finality = t.proto.t(`facts.finality.${isFinal(protocol, code) ? 'final' : 'provisional'}`);
   for (const [fact, schema] of Object.entries(protocol.facts)) values[fact] = declaredValue(t, fact, schema, code);
   values.lifecycle = t.proto.t(`facts.lifecycle.${code.lifecycle.status}`, { by: rfcName(code.lifecycle.by ?? '') });
   values.reference = t.proto.t('facts.reference.value', { rfc: rfcName(code.reference), section: code.section });
@@ -242,10 +248,7 @@ function sharedSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]
 }
 
 function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
-  const links = [a, b].map((code) => ({
-    label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })),
-    href: rfcUrl(code.reference, code.section),
-  }));
+  const links = [a, b].flatMap((code) => referenceLinks(t, code));
   for (const code of [a, b]) {
     links.push({ label: escapeMarkdown(t.proto.t('learnMore.codePage', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } })), href: `${code.code}.md` });
   }
@@ -329,7 +332,7 @@ export function codeView(ctx: ViewContext, job: Job) {
   const index = curated(ctx);
   const related = byRelevance(ctx.catalog.protocol, code, code.related.map((c) => ctx.byCode.get(c)!), index).map(compareLink);
   const learnMore = [
-    { label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code })), href: rfcUrl(code.reference, code.section) },
+    ...referenceLinks(t, code),
     { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' },
   ];
   const meta: PageMeta = { title, description: stripEscapes(t.proto.t(`codes.${code.code}.description`)) };
