@@ -63,7 +63,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     files.push(file);
   }
   const locales = catalog
-    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, { strict: options.strict, ...(options.catalog ? await catalogLocales(options.catalog, catalog.protocol.id, catalogBase) : {}) })
+    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, { strict: options.strict, ...(options.catalog ? await catalogLocales(options.catalog, catalog.protocol.id, catalogBase, root) : {}) })
     : undefined;
   if (!catalog || !locales || hasErrors(files)) throw new InputError(files.filter((f) => f.messages.length > 0));
   const warnings = files.filter((f) => f.messages.length > 0);
@@ -101,16 +101,19 @@ export async function load(options: LoadOptions): Promise<Loaded> {
 }
 
 /**
- * Where a catalog brought with --catalog keeps its resources (<dir>/locales/<lang>/<protocol>.json),
- * and the languages it has them for: those are the languages built.
+ * Where a catalog brought with --catalog keeps its resources, and the languages it has them for:
+ * those are the languages built. A catalog folder with its own locales/ keeps them there
+ * (<dir>/locales/<lang>/<protocol>.json and sources.json); one without, such as a second catalog
+ * of the project under data/, keeps them beside SIP's, in the project's locales/.
  */
-async function catalogLocales(dir: string, protocol: string, base: string): Promise<Pick<LocaleOptions, 'namespaceDirs' | 'only'>> {
-  const localeDir = join(dir, 'locales');
+async function catalogLocales(dir: string, protocol: string, base: string, root: string): Promise<Pick<LocaleOptions, 'namespaceDirs' | 'only'>> {
+  const own = existsSync(join(dir, 'locales'));
+  const localeDir = own ? join(dir, 'locales') : join(root, 'locales');
   const tags = await readdir(localeDir).catch(() => [] as string[]);
   const only = tags.filter((tag) => existsSync(join(localeDir, tag, `${protocol}.json`)));
   // English is the source language: without it the missing file is reported.
   if (!only.includes(SOURCE_LANG)) only.push(SOURCE_LANG);
-  return { namespaceDirs: { [protocol]: { dir: localeDir, base } }, only };
+  return own ? { namespaceDirs: { [protocol]: { dir: localeDir, base } }, only } : { only };
 }
 
 /** Stage 2: every page of the chosen languages. */

@@ -99,6 +99,22 @@ describe('a third catalog built with --catalog (SMTP fixture)', () => {
   });
 });
 
+describe('a second catalog of the project (data/<id>, its locales beside SIP\'s)', () => {
+  it('builds with --catalog data/<id> --root, in the languages the project has its resources for', () => {
+    const project = join(work, 'project');
+    for (const folder of ['locales', 'templates', 'assets']) cpSync(join(ROOT, folder), join(project, folder), { recursive: true });
+    for (const part of ['protocol.yaml', 'codes']) cpSync(join(FIXTURE, part), join(project, 'data/smtp', part), { recursive: true });
+    for (const lang of ['en', 'de']) cpSync(join(FIXTURE, 'locales', lang, 'smtp.json'), join(project, 'locales', lang, 'smtp.json'));
+    const sources = join(project, 'locales/de/sources.json');
+    const merged = { ...(JSON.parse(readFileSync(sources, 'utf8')) as Json), ...(JSON.parse(readFileSync(join(FIXTURE, 'locales/de/sources.json'), 'utf8')) as Json) };
+    writeFileSync(sources, JSON.stringify(merged));
+    const result = run('build', '--catalog', 'project/data/smtp', '--root', 'project', '--out', 'out', '--no-search', '--strict');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('2 languages: en, de');
+    expect(existsSync(join(project, 'out', 'de', 'smtp', '250-vs-550.html'))).toBe(true);
+  }, 30_000);
+});
+
 describe('codepairs init', () => {
   it('scaffolds a catalog that builds as is', () => {
     const init = run('init', 'acme', '--protocol', 'acme');

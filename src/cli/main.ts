@@ -68,7 +68,9 @@ Options:
   --catalog <dir>    build, check: build this catalog folder (protocol.yaml, codes/,
                      locales/<lang>/<id>.json) instead of data/sip, in the languages it has
                      locales for; templates, stylesheet, common.json and languages.json come
-                     from --root. With --catalog, --out is relative to the current folder
+                     from --root. A folder without locales/ uses --root's locales/<lang>/<id>.json
+                     (a second catalog of the project: --catalog data/http --root .). With
+                     --catalog and no --root, --out is relative to the current folder
   --protocol <id>    init: the new catalog's protocol id (lowercase letters, digits, hyphens)
   --shard <k>/<n>    build: only part k of n (1 ≤ k ≤ n) of the pages, a contiguous,
                      deterministic share; every shard also writes the root page and the
