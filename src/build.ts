@@ -2,8 +2,7 @@
  * The staged run, top to bottom: load + validate → plan → render → write.
  * Any problem in the inputs stops the run before the output folder is touched.
  */
-import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -13,7 +12,8 @@ import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { BUILD_MANIFEST_PATH, contentHash, readBuildManifest, serializeBuildManifest, toolFingerprint } from './emit/build-manifest.js';
 import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
-import { SOURCE_LANG, loadLocales, type LocaleOptions } from './load/locales.js';
+import { loadLocales } from './load/locales.js';
+import { catalogLocales } from './load/catalog-locales.js';
 import { loadTemplates } from './load/templates.js';
 import { withEnglishFallbacks } from './translations/fallback.js';
 import { duplicatePaths, planJobs } from './plan/jobs.js';
@@ -98,22 +98,6 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     noindexBelow: options.noindexBelow,
   };
   return { ctx, stylesheet: stylesheet!, files, warnings };
-}
-
-/**
- * Where a catalog brought with --catalog keeps its resources, and the languages it has them for:
- * those are the languages built. A catalog folder with its own locales/ keeps them there
- * (<dir>/locales/<lang>/<protocol>.json and sources.json); one without, such as a second catalog
- * of the project under data/, keeps them beside SIP's, in the project's locales/.
- */
-async function catalogLocales(dir: string, protocol: string, base: string, root: string): Promise<Pick<LocaleOptions, 'namespaceDirs' | 'only'>> {
-  const own = existsSync(join(dir, 'locales'));
-  const localeDir = own ? join(dir, 'locales') : join(root, 'locales');
-  const tags = await readdir(localeDir).catch(() => [] as string[]);
-  const only = tags.filter((tag) => existsSync(join(localeDir, tag, `${protocol}.json`)));
-  // English is the source language: without it the missing file is reported.
-  if (!only.includes(SOURCE_LANG)) only.push(SOURCE_LANG);
-  return own ? { namespaceDirs: { [protocol]: { dir: localeDir, base } }, only } : { only };
 }
 
 /** Stage 2: every page of the chosen languages. */

@@ -85,6 +85,28 @@ describe('a third catalog built with --catalog (SMTP fixture)', () => {
     expect(page).toContain(fill(get(smtp, 'shared.item'), { aspect: get(smtp, 'facts.next.aspect'), value: get(smtp, 'facts.next.values.continue') }));
   });
 
+  it('records a German translation against the new English in the catalog\'s own sources.json (translations stamp --catalog)', () => {
+    const packageSources = readFileSync(join(ROOT, 'locales/de/sources.json'), 'utf8');
+    writeFileSync(join(work, 'smtp/codes/550.yaml'), read('smtp/codes/550.yaml').replace('Check the address with its owner;', 'Check the address with the person who owns it;'));
+    try {
+      const stale = run('check', '--catalog', 'smtp', '--strict');
+      expect(stale.status).toBe(1);
+      expect(stale.stderr).toContain('stale-translation');
+      const status = run('translations', 'status', '--catalog', 'smtp', '--lang', 'de');
+      expect(status.stdout).toMatch(/stale\s+smtp:codes\.550\.fix/);
+      const stamp = run('translations', 'stamp', '--catalog', 'smtp', '--lang', 'de', '--unit', 'smtp:codes.550.fix');
+      expect(stamp.status, stamp.stderr).toBe(0);
+      expect(run('check', '--catalog', 'smtp', '--strict').status).toBe(0);
+      const records = JSON.parse(read('smtp/locales/de/sources.json')) as Record<string, { source: string }>;
+      expect(records['smtp:codes.550.fix']!.source).toContain('the person who owns it');
+      // Only the catalog's units are recorded there; the package's own file is untouched.
+      expect(Object.keys(records).every((id) => id.startsWith('smtp:'))).toBe(true);
+      expect(readFileSync(join(ROOT, 'locales/de/sources.json'), 'utf8')).toBe(packageSources);
+    } finally {
+      for (const file of ['codes/550.yaml', 'locales/de/sources.json']) cpSync(join(FIXTURE, file), join(work, 'smtp', file));
+    }
+  }, 30_000);
+
   it('reports a fact value outside the declared vocabulary with its place and rule id, and writes nothing', () => {
     writeFileSync(join(work, 'smtp/codes/550.yaml'), read('smtp/codes/550.yaml').replace('next: give-up', 'next: despair'));
     try {

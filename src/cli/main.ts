@@ -30,12 +30,13 @@ Usage:
                               default port 8080, or a free one when 8080 is taken) until
                               Ctrl-C, as a static host would, 404.html included
   codepairs export [options]  write the knowledge base: out/kb/<lang>.jsonl and manifest.json
-  codepairs translations status [--lang <tags>] [--json]
+  codepairs translations status [--lang <tags>] [--json] [--catalog <dir>]
                               per language: units translated, stale (the English changed
                               since) and missing, and which ones
-  codepairs translations stamp [--lang <tags>] (--unit <id>... | --all)
+  codepairs translations stamp [--lang <tags>] (--unit <id>... | --all) [--catalog <dir>]
                               record that translations match the current English (after a
-                              typo-only English edit, or a hand-made translation)
+                              typo-only English edit, or a hand-made translation); with
+                              --catalog, the catalog's units, in its own sources.json
   codepairs translations export --lang <tag> [--format xliff12|xliff2|json] [--all]
                               write the stale and missing units (--all: every unit) to
                               standard output for a translation tool (default: XLIFF 1.2)
@@ -65,7 +66,7 @@ Options:
                      the home pages; faster. --shard builds never write the index
   --root <dir>       project folder holding data/, locales/, templates/ (default: ., or with
                      --catalog the codepairs package itself)
-  --catalog <dir>    build, check: build this catalog folder (protocol.yaml, codes/,
+  --catalog <dir>    build, check, translations status|stamp: this catalog folder (protocol.yaml, codes/,
                      locales/<lang>/<id>.json) instead of data/sip, in the languages it has
                      locales for; templates, stylesheet, common.json and languages.json come
                      from --root. A folder without locales/ uses --root's locales/<lang>/<id>.json
@@ -117,8 +118,8 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang', 'jobs', 'catalog'],
   init: ['protocol', 'quiet'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
-  'translations status': ['lang', 'json', 'root'],
-  'translations stamp': ['lang', 'unit', 'all', 'root', 'quiet'],
+  'translations status': ['lang', 'json', 'root', 'catalog'],
+  'translations stamp': ['lang', 'unit', 'all', 'root', 'quiet', 'catalog'],
   'translations export': ['lang', 'format', 'all', 'root'],
   'translations import': ['force', 'root', 'quiet'],
 };
@@ -191,6 +192,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (command === 'translations') {
       return await translations(rest[0]!, {
         root,
+        catalog,
         langs,
         json: values.json,
         format: values.format,
