@@ -47,6 +47,12 @@ describe('a third catalog built with --catalog (SMTP fixture)', () => {
     expect(result.stdout).toContain('5 SMTP codes, 2 languages (en, de)');
   });
 
+  it('reads well by check --output, on two lint threads', () => {
+    const result = run('check', '--catalog', 'smtp', '--output', '--out', 'out', '--jobs', '2');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('32 pages in out: no findings');
+  }, 30_000);
+
   it('writes a page for every code and every pair, in the languages the catalog has locales for', () => {
     for (const lang of ['en', 'de']) {
       expect(existsSync(join(work, 'out', lang, 'index.md'))).toBe(true);

@@ -233,7 +233,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to check: run \`codepairs build\` first`);
       const maxSimilarity = config.lint?.maxSimilarity ?? DEFAULT_MAX_SIMILARITY;
       const minOwnWords = config.lint?.minOwnWords ?? DEFAULT_MIN_OWN_WORDS;
-      const result = await lintOutput(ctx, { root, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? defaultJobs() });
+      const result = await lintOutput(ctx, { root, catalog, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? defaultJobs() });
       if (result.files.length) printError(reporter(result.files, { quiet: true }));
       if (!values.quiet) {
         for (const l of result.languages) {
