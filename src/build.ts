@@ -13,6 +13,7 @@ import { BUILD_MANIFEST_PATH, contentHash, readBuildManifest, serializeBuildMani
 import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
+import { catalogLocales } from './load/catalog-locales.js';
 import { loadTemplates } from './load/templates.js';
 import { withEnglishFallbacks } from './translations/fallback.js';
 import { duplicatePaths, planJobs } from './plan/jobs.js';
@@ -41,12 +42,14 @@ export interface Loaded {
 
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
 /** What `load` reads of the build options; a render thread gets the same, so it loads what the main thread did. */
-export type LoadOptions = Pick<BuildOptions, 'root' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard' | 'langs' | 'layout'>;
+export type LoadOptions = Pick<BuildOptions, 'root' | 'catalog' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard' | 'langs' | 'layout'>;
 
 export async function load(options: LoadOptions): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
-  const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
+  // A catalog brought with --catalog: its files are shown relative to the current folder.
+  const catalogBase = options.catalog ? process.cwd() : root;
+  const catalog = await loadCatalog(catalogBase, options.catalog ?? join(root, DEFAULT_CATALOG), files);
   const templates = await loadTemplates(root, files);
   for (const name of REQUIRED_TEMPLATES) {
     if (!templates.files[name]) {
@@ -62,7 +65,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     files.push(file);
   }
   const locales = catalog
-    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, { strict: options.strict })
+    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, { strict: options.strict, ...(options.catalog ? await catalogLocales(options.catalog, catalog.protocol.id, catalogBase, root) : {}) })
     : undefined;
   if (!catalog || !locales || hasErrors(files)) throw new InputError(files.filter((f) => f.messages.length > 0));
   const warnings = files.filter((f) => f.messages.length > 0);
@@ -343,8 +346,8 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   const runs = shares.map(
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
-        const { root, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
-        const input: WorkerInput = { load: { root, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, staging: output.staging, jobs: share };
+        const { root, catalog, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
+        const input: WorkerInput = { load: { root, catalog, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, staging: output.staging, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {

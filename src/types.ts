@@ -4,12 +4,57 @@ export interface StatusClass {
   digit: number;
   id: string;
   name: string;
+  /** Codes of this class leave the exchange open: a final code still follows (default: false). */
+  provisional?: boolean;
+  /** Codes of this class report a failure: their "fix" section is titled so (default: true). */
+  failure?: boolean;
 }
 
+/**
+ * How a catalog declares one fact its codes carry (protocol.yaml, `facts:`). The kind says what
+ * a code file holds; the rest says how two codes compare on it and how the pages phrase it,
+ * always through locale keys under `facts.<id>`, `compare.<id>` and `shared.<id>`:
+ *
+ *   enum     one value of `values`. Cell: `facts.<id>.values.<value>`. Equal when the same value.
+ *   set      one or more values of `values`; `any` names a wildcard value that stands alone for
+ *            every value. Equal when the same set. Cell: the values (their labels
+ *            `facts.<id>.values.<value>` with `labels: true`) listed with `join`, put into
+ *            `facts.<id>.<wrap>` as `{{<wrap>}}` when `wrap` is set; the wildcard: `facts.<id>.any`.
+ *   boolean  true or false. Cell: `facts.<id>.yes` / `facts.<id>.no`.
+ *   list     free text items (may be empty). Equal when the same set. Cell: the items listed with
+ *            `join`, or `facts.<id>.none` when empty.
+ *
+ * Difference sentences (`sentence`):
+ *   each     one sentence per code, `facts.<id>.sentences.<value>` with `{{code}}` (enum only).
+ *   pair     `compare.<id>` with `{{a}}`, `{{b}}`, `{{<id>A}}`, `{{<id>B}}` (the cells); when one
+ *            side of a list is empty, `compare.<id>_onlyOne` with `{{with}}`, `{{without}}`, `{{<id>}}`.
+ *   yesNo    `compare.<id>` with `{{yes}}` and `{{no}}`, the codes for which it holds and not (boolean only).
+ *
+ * Shared-facts sentence: a shared fact is an item `shared.item` ("aspect (value)"), a boolean one
+ * `shared.<id>_yes` / `shared.<id>_no`; an empty list is left out, and so is the fact with `shared: false`.
+ */
 export interface FactSchema {
-  /** Allowed values of an enumerated or list fact; absent for free lists and booleans. */
+  kind: 'enum' | 'set' | 'boolean' | 'list';
+  /** The vocabulary of an enum or a set. */
   values?: string[];
-  type?: 'boolean' | 'list';
+  /** A set's wildcard value, e.g. "any". */
+  any?: string;
+  /** Set: show each value's label `facts.<id>.values.<value>` rather than the value itself. */
+  labels?: boolean;
+  /** Set, list: how a cell lists several values. */
+  join?: 'and' | 'or';
+  /** Set: the listed values go into `facts.<id>.<wrap>` as the variable `{{<wrap>}}`. */
+  wrap?: string;
+  sentence: 'each' | 'pair' | 'yesNo';
+  /** Whether the shared-facts sentence names the fact when both codes agree (default: true). */
+  shared?: boolean;
+}
+
+/** A share of the relevance score: `weight` when two codes have the same value of a fact, or overlap in it. */
+export interface RelevanceRule {
+  fact: string;
+  when: 'same' | 'overlap';
+  weight: number;
 }
 
 export interface Protocol {
@@ -18,7 +63,15 @@ export interface Protocol {
   title: string;
   registry: string;
   classes: StatusClass[];
+  /** The facts every code carries, in the order tables and sentences show them. */
   facts: Record<string, FactSchema>;
+  /** Shares of the relevance score given by facts, added in this order (see src/compare/relevance.ts). */
+  relevance: RelevanceRule[];
+  /**
+   * A provisional and a final code that overlap in this fact are not alternatives but may follow
+   * one another in one exchange (locale key `choose.sequence`). Optional.
+   */
+  sequence?: string;
   /** Present when every code carries an example exchange and message (see protocol.yaml). */
   example?: ExampleSchema;
 }
@@ -29,6 +82,8 @@ export interface ExampleSchema {
   version: string;
   /** Party ids, in the order diagrams draw their lifelines. */
   parties: string[];
+  /** The set fact whose values (the wildcard left out) name the requests of an exchange. */
+  methods: string;
 }
 
 /** One message of an example exchange: a request method or a response ("183 Session Progress"). */
@@ -45,14 +100,9 @@ export interface CodeExample {
   message: string;
 }
 
-export interface CodeFacts {
-  senders: string[];
-  requests: string[];
-  dialog: string;
-  sdp: boolean;
-  headers: string[];
-  retry: string;
-}
+/** A code's facts, as its protocol declares them: a value, a list of values or a flag per fact id. */
+export type FactValue = string | string[] | boolean;
+export type CodeFacts = Record<string, FactValue>;
 
 export interface Lifecycle {
   status: 'active' | 'deprecated';
@@ -147,6 +197,11 @@ export interface Article {
 export interface BuildOptions {
   /** Project folder holding data/, locales/ and templates/. */
   root: string;
+  /**
+   * A catalog folder to build instead of the project's data/sip (protocol.yaml, codes/,
+   * locales/<lang>/<protocol>.json): absolute path. Only the languages it has locales for are built.
+   */
+  catalog?: string;
   outDir: string;
   langs?: string[];
   baseUrl?: string;

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { load } from '../src/build.js';
 import { differingFacts, isFinal, type FactId } from '../src/compare/facts.js';
 import { curatedIndex, relevance } from '../src/compare/relevance.js';
-import type { StatusCode } from '../src/types.js';
+import type { Protocol, StatusCode } from '../src/types.js';
 import { makeProject, type Project } from './helpers/project.js';
 
 const CODES = [180, 183, 200, 404, 439, 480, 486, 487, 600];
@@ -24,6 +24,7 @@ const PAIRS: Array<[number, number]> = [
 
 let project: Project;
 let codes: Map<number, StatusCode>;
+let protocol: Protocol;
 
 type Json = Record<string, unknown>;
 const locale = (lang: string, ns: string): Json => JSON.parse(project.read('locales', lang, `${ns}.json`)) as Json;
@@ -52,6 +53,7 @@ beforeAll(async () => {
   expect(result.status, result.stderr).toBe(0);
   const { ctx } = await load({ root: project.dir, strict: false });
   codes = ctx.byCode;
+  protocol = ctx.catalog.protocol;
 }, 120_000);
 
 afterAll(() => project.remove());
@@ -185,13 +187,13 @@ describe('relevance', () => {
     for (const a of CODES) {
       for (const b of CODES.filter((c) => c !== a)) {
         const [x, y] = [codes.get(a)!, codes.get(b)!];
-        expect(relevance(x, y, none)).toBe(relevance(y, x, none));
-        expect(relevance(x, y, none)).toBeLessThanOrEqual(0.5);
+        expect(relevance(protocol, x, y, none)).toBe(relevance(protocol, y, x, none));
+        expect(relevance(protocol, x, y, none)).toBeLessThanOrEqual(0.5);
       }
     }
     const [busyHere, busyEverywhere] = [codes.get(486)!, codes.get(600)!];
-    expect(relevance(busyHere, busyEverywhere, listed)).toBeGreaterThan(0.5);
-    expect(relevance(busyHere, busyEverywhere, listed) - relevance(busyHere, busyEverywhere, none)).toBeGreaterThanOrEqual(0.5 - 0.01);
+    expect(relevance(protocol, busyHere, busyEverywhere, listed)).toBeGreaterThan(0.5);
+    expect(relevance(protocol, busyHere, busyEverywhere, listed) - relevance(protocol, busyHere, busyEverywhere, none)).toBeGreaterThanOrEqual(0.5 - 0.01);
   });
 
   it('ranks every curated pair above every pair that is not curated', () => {
@@ -262,19 +264,20 @@ function expectedSentences(sip: Json, fact: FactId, a: StatusCode, b: StatusCode
     case 'class':
       return [templatePattern(get(sip, `compare.class_${a.classId}_${b.classId}`), both)];
     case 'finality': {
-      const [provisional, final] = isFinal(a) ? [b, a] : [a, b];
+      const [provisional, final] = isFinal(protocol, a) ? [b, a] : [a, b];
       return [templatePattern(get(sip, 'compare.finality'), { provisional: provisional.code, final: final.code })];
     }
     case 'senders':
     case 'requests':
       return [templatePattern(get(sip, `compare.${fact}`), both)];
     case 'sdp': {
-      const [yes, no] = a.facts.sdp ? [a, b] : [b, a];
+      const [yes, no] = a.facts.sdp === true ? [a, b] : [b, a];
       return [templatePattern(get(sip, 'compare.sdp'), { yes: yes.code, no: no.code })];
     }
     case 'headers': {
-      if (a.facts.headers.length && b.facts.headers.length) return [templatePattern(get(sip, 'compare.headers'), both)];
-      const [withH, without] = a.facts.headers.length ? [a, b] : [b, a];
+      const headersOf = (code: StatusCode) => code.facts.headers as string[];
+      if (headersOf(a).length && headersOf(b).length) return [templatePattern(get(sip, 'compare.headers'), both)];
+      const [withH, without] = headersOf(a).length ? [a, b] : [b, a];
       return [templatePattern(get(sip, 'compare.headers_onlyOne'), { with: withH.code, without: without.code })];
     }
     case 'lifecycle': {
@@ -283,7 +286,7 @@ function expectedSentences(sip: Json, fact: FactId, a: StatusCode, b: StatusCode
     }
     case 'dialog':
     case 'retry':
-      return [a, b].map((code) => templatePattern(get(sip, `facts.${fact}.sentences.${code.facts[fact]}`), { code: code.code }));
+      return [a, b].map((code) => templatePattern(get(sip, `facts.${fact}.sentences.${String(code.facts[fact])}`), { code: code.code }));
   }
 }
 
@@ -301,7 +304,7 @@ describe('key differences (issue 12, point 5)', () => {
         const differences = section(pairPage(lang, [low, high]), get(locale(lang, 'common'), 'sections.differences'));
         expect(differences).toBeDefined();
         const text = squash(differences!);
-        const facts = differingFacts(a, b);
+        const facts = differingFacts(protocol, a, b);
         expect(facts.length).toBeGreaterThan(0);
         // One sentence says both class and finality when a provisional code meets a final one.
         const stated = facts.includes('finality') ? facts.filter((f) => f !== 'class') : facts;
@@ -309,7 +312,7 @@ describe('key differences (issue 12, point 5)', () => {
           for (const pattern of expectedSentences(sip, fact, a, b)) expect(text, `${fact}: ${pattern}`).toMatch(pattern);
         }
         // Header names the facts name are in the section whenever headers differ.
-        if (facts.includes('headers')) for (const header of [...a.facts.headers, ...b.facts.headers]) expect(text).toContain(header);
+        if (facts.includes('headers')) for (const header of [...(a.facts.headers as string[]), ...(b.facts.headers as string[])]) expect(text).toContain(header);
         for (const code of [a, b]) {
           for (const sentence of descriptionSentences(lang, code)) expect(text).not.toContain(squash(sentence));
         }
@@ -320,9 +323,9 @@ describe('key differences (issue 12, point 5)', () => {
 
 /** The facts two codes share that the shared-facts sentence names (the lead already names a shared class). */
 function sharedFacts(a: StatusCode, b: StatusCode): FactId[] {
-  const differing = differingFacts(a, b);
+  const differing = differingFacts(protocol, a, b);
   return (['senders', 'requests', 'dialog', 'sdp', 'headers', 'retry', 'lifecycle'] as const).filter(
-    (fact) => !differing.includes(fact) && !(fact === 'headers' && a.facts.headers.length === 0) && !(fact === 'lifecycle' && a.lifecycle.status === 'active'),
+    (fact) => !differing.includes(fact) && !(fact === 'headers' && (a.facts.headers as string[]).length === 0) && !(fact === 'lifecycle' && a.lifecycle.status === 'active'),
   );
 }
 
@@ -342,9 +345,9 @@ describe('shared facts (issue 12, point 1)', () => {
         }
         expect(found).toHaveLength(1);
         const sentence = found[0]!;
-        const aspect = (fact: FactId) => squash(fact === 'sdp' ? get(sip, `shared.sdp_${a.facts.sdp ? 'yes' : 'no'}`) : get(sip, `facts.${fact}.aspect`));
+        const aspect = (fact: FactId) => squash(fact === 'sdp' ? get(sip, `shared.sdp_${a.facts.sdp === true ? 'yes' : 'no'}`) : get(sip, `facts.${fact}.aspect`));
         for (const fact of shared) expect(sentence, fact).toContain(aspect(fact));
-        for (const fact of differingFacts(a, b).filter((f) => f !== 'class' && f !== 'finality')) expect(sentence, fact).not.toContain(aspect(fact));
+        for (const fact of differingFacts(protocol, a, b).filter((f) => f !== 'class' && f !== 'finality')) expect(sentence, fact).not.toContain(aspect(fact));
       });
     }
   }

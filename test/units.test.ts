@@ -5,9 +5,16 @@ import { urlFor } from '../src/render/article.js';
 import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
 import { frenchSpacing, spaceCjkLatin } from '../src/render/plugins/remark-typography.js';
 import { isSafeLanguageTag } from '../src/load/locales.js';
-import type { StatusCode } from '../src/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Protocol, StatusCode } from '../src/types.js';
+import { ROOT } from './helpers/paths.js';
 
-const code = (n: number, overrides: Partial<StatusCode['facts']> = {}, extra: Partial<StatusCode> = {}): StatusCode => ({
+/** The shipped SIP protocol: the facts it declares decide what differs. */
+const sip = parseYaml(readFileSync(join(ROOT, 'data/sip/protocol.yaml'), 'utf8')) as Protocol;
+
+const code = (n: number, overrides: StatusCode['facts'] = {}, extra: Partial<StatusCode> = {}): StatusCode => ({
   code: n,
   reason: `Reason ${n}`,
   reference: 'RFC3261',
@@ -24,20 +31,20 @@ const code = (n: number, overrides: Partial<StatusCode['facts']> = {}, extra: Pa
 
 describe('differingFacts', () => {
   it('should list nothing for two codes with the same facts in the same class', () => {
-    expect(differingFacts(code(486), code(480))).toEqual([]);
+    expect(differingFacts(sip, code(486), code(480))).toEqual([]);
   });
 
   it('should list class and finality for a provisional and a final code', () => {
-    expect(differingFacts(code(183, { dialog: 'early', retry: 'not-applicable' }), code(486))).toEqual(['class', 'finality', 'dialog', 'retry']);
+    expect(differingFacts(sip, code(183, { dialog: 'early', retry: 'not-applicable' }), code(486))).toEqual(['class', 'finality', 'dialog', 'retry']);
   });
 
   it('should compare lists as sets, not by order', () => {
-    expect(differingFacts(code(486, { senders: ['uas', 'proxy'] }), code(480, { senders: ['proxy', 'uas'] }))).toEqual([]);
-    expect(differingFacts(code(486, { headers: ['Retry-After'] }), code(480))).toEqual(['headers']);
+    expect(differingFacts(sip, code(486, { senders: ['uas', 'proxy'] }), code(480, { senders: ['proxy', 'uas'] }))).toEqual([]);
+    expect(differingFacts(sip, code(486, { headers: ['Retry-After'] }), code(480))).toEqual(['headers']);
   });
 
   it('should notice a deprecated code', () => {
-    expect(differingFacts(code(202, {}, { lifecycle: { status: 'deprecated', by: 'RFC6665' } }), code(200))).toEqual(['lifecycle']);
+    expect(differingFacts(sip, code(202, {}, { lifecycle: { status: 'deprecated', by: 'RFC6665' } }), code(200))).toEqual(['lifecycle']);
   });
 });
 

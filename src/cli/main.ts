@@ -17,6 +17,7 @@ import { parseShard } from '../plan/shard.js';
 import { UsageError } from './usage-error.js';
 import { DEFAULT_PREVIEW_PORT, createPreviewServer, listen } from './preview.js';
 import { DIAGRAM_FORMATS, type DiagramFormat } from '../render/article.js';
+import { PACKAGE_ROOT, initCatalog } from './init.js';
 
 const HELP = `codepairs — comparison articles for every pair of protocol status codes
 
@@ -30,12 +31,13 @@ Usage:
                               default port 8080, or a free one when 8080 is taken) until
                               Ctrl-C, as a static host would, 404.html included
   codepairs export [options]  write the knowledge base: out/kb/<lang>.jsonl and manifest.json
-  codepairs translations status [--lang <tags>] [--json]
+  codepairs translations status [--lang <tags>] [--json] [--catalog <dir>]
                               per language: units translated, stale (the English changed
                               since) and missing, and which ones
-  codepairs translations stamp [--lang <tags>] (--unit <id>... | --all)
+  codepairs translations stamp [--lang <tags>] (--unit <id>... | --all) [--catalog <dir>]
                               record that translations match the current English (after a
-                              typo-only English edit, or a hand-made translation)
+                              typo-only English edit, or a hand-made translation); with
+                              --catalog, the catalog's units, in its own sources.json
   codepairs translations export --lang <tag> [--format xliff12|xliff2|json] [--all]
                               write the stale and missing units (--all: every unit) to
                               standard output for a translation tool (default: XLIFF 1.2)
@@ -43,6 +45,10 @@ Usage:
                               check and write back translations from an exported file
                               (path from the current folder); --force also takes units
                               translated from an older English
+  codepairs init <dir> --protocol <id>
+                              scaffold a new catalog folder: protocol.yaml, two example codes,
+                              English locale resources and a README for catalog authors; it
+                              builds as is with --catalog (see "Bring your own catalog")
   codepairs --help | --version
 
 A unit id is <namespace>:<key>, e.g. sip:codes.183.description or common:sections.fix.
@@ -59,7 +65,15 @@ Options:
                      sitemap needs absolute URLs, and robots.txt names no sitemap)
   --no-search        build: no Pagefind search index (out/pagefind/) and no search box on
                      the home pages; faster. --shard builds never write the index
-  --root <dir>       project folder holding data/, locales/, templates/ (default: .)
+  --root <dir>       project folder holding data/, locales/, templates/ (default: ., or with
+                     --catalog the codepairs package itself)
+  --catalog <dir>    build, check, translations status|stamp: this catalog folder (protocol.yaml, codes/,
+                     locales/<lang>/<id>.json) instead of data/sip, in the languages it has
+                     locales for; templates, stylesheet, common.json and languages.json come
+                     from --root. A folder without locales/ uses --root's locales/<lang>/<id>.json
+                     (a second catalog of the project: --catalog data/http --root .). With
+                     --catalog and no --root, --out is relative to the current folder
+  --protocol <id>    init: the new catalog's protocol id (lowercase letters, digits, hyphens)
   --shard <k>/<n>    build: only part k of n (1 ≤ k ≤ n) of the pages, a contiguous,
                      deterministic share; every shard also writes the root page and the
                      stylesheet. Give each shard its own --out and copy the folders together:
@@ -107,12 +121,13 @@ Exit codes: 0 success, 1 problems in the inputs (listed as file:line:column), 2 
 
 /** The options each command takes (besides --help and --version). */
 const COMMAND_OPTIONS: Record<string, string[]> = {
-  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search', 'diagrams', 'force', 'layout'],
+  build: ['lang', 'out', 'base-url', 'root', 'quiet', 'jobs', 'strict', 'shard', 'no-search', 'diagrams', 'force', 'layout', 'catalog'],
   preview: ['out', 'port', 'root'],
-  check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang', 'jobs'],
+  check: ['base-url', 'root', 'quiet', 'strict', 'output', 'out', 'lang', 'jobs', 'catalog'],
+  init: ['protocol', 'quiet'],
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
-  'translations status': ['lang', 'json', 'root'],
-  'translations stamp': ['lang', 'unit', 'all', 'root', 'quiet'],
+  'translations status': ['lang', 'json', 'root', 'catalog'],
+  'translations stamp': ['lang', 'unit', 'all', 'root', 'quiet', 'catalog'],
   'translations export': ['lang', 'format', 'all', 'root'],
   'translations import': ['force', 'root', 'quiet'],
 };
@@ -150,6 +165,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
         all: { type: 'boolean' },
         force: { type: 'boolean' },
         unit: { type: 'string', multiple: true },
+        catalog: { type: 'string' },
+        protocol: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -157,7 +174,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (values.help) return print(HELP), 0;
     if (values.version) return print(version()), 0;
     const [command, ...rest] = positionals;
-    if (!command) throw new UsageError('missing command: expected `build`, `check`, `preview`, `export` or `translations`');
+    if (!command) throw new UsageError('missing command: expected `build`, `check`, `preview`, `export`, `init` or `translations`');
     const name = command === 'translations' ? `translations ${rest[0] ?? ''}` : command;
     if (command === 'translations' && !(TRANSLATION_COMMANDS as readonly string[]).includes(rest[0] ?? '')) {
       throw new UsageError(`${rest[0] ? `unknown command \`translations ${rest[0]}\`` : 'missing command'}: expected ${TRANSLATION_COMMANDS.map((c) => `\`translations ${c}\``).join(', ')}`);
@@ -167,11 +184,24 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const given = Object.keys(values).filter((key) => key !== 'help' && key !== 'version' && !allowed.includes(key));
       if (given.length) throw new UsageError(`option \`--${given[0]}\` does not apply to \`${name}\``);
     }
-    const root = resolve(values.root ?? '.');
+    if (command === 'init') {
+      if (rest.length !== 1) throw new UsageError(rest.length ? `unexpected argument \`${rest[1]}\`` : 'missing folder: expected `codepairs init <dir> --protocol <id>`');
+      const written = initCatalog(resolve(rest[0]!), values.protocol);
+      if (!values.quiet) print(`codepairs: wrote a ${values.protocol} catalog to ${rest[0]} (${written.join(', ')}); build it with \`codepairs build --catalog ${rest[0]}\``);
+      return 0;
+    }
+    // A catalog brought with --catalog uses codepairs' own templates and common locales unless --root says otherwise.
+    const catalog = values.catalog === undefined ? undefined : resolve(values.catalog);
+    if (values.catalog === '') throw new UsageError('invalid --catalog: expected a catalog folder');
+    if (catalog !== undefined && !existsSync(catalog)) throw new UsageError(`no catalog folder \`${values.catalog}\``);
+    const root = resolve(values.root ?? (catalog ? PACKAGE_ROOT : '.'));
+    /** Where --out points: with --catalog, from the current folder; otherwise from the project folder. */
+    const outBase = catalog && values.root === undefined ? process.cwd() : root;
     const langs = values.lang?.flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean);
     if (command === 'translations') {
       return await translations(rest[0]!, {
         root,
+        catalog,
         langs,
         json: values.json,
         format: values.format,
@@ -208,17 +238,17 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (files.length) printError(reporter(files, { quiet: true }));
     };
     if (command === 'check') {
-      const { ctx, warnings } = await load({ root, baseUrl, strict: values.strict });
+      const { ctx, warnings } = await load({ root, catalog, baseUrl, strict: values.strict });
       printWarnings(warnings);
       const verdict = warnings.length ? 'no errors' : 'no problems';
       if (!values.quiet) print(`codepairs check: ${ctx.catalog.codes.length} ${ctx.catalog.protocol.name} codes, ${ctx.languages.length} languages (${ctx.languages.map((l) => l.tag).join(', ')}): ${verdict}`);
       if (!values.output) return 0;
       const shown = values.out ?? config.out ?? 'out';
-      const outDir = resolve(root, shown);
+      const outDir = resolve(outBase, shown);
       if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to check: run \`codepairs build\` first`);
       const maxSimilarity = config.lint?.maxSimilarity ?? DEFAULT_MAX_SIMILARITY;
       const minOwnWords = config.lint?.minOwnWords ?? DEFAULT_MIN_OWN_WORDS;
-      const result = await lintOutput(ctx, { root, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? defaultJobs() });
+      const result = await lintOutput(ctx, { root, catalog, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? defaultJobs() });
       if (result.files.length) printError(reporter(result.files, { quiet: true }));
       if (!values.quiet) {
         for (const l of result.languages) {
@@ -232,11 +262,12 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       return result.files.length ? 1 : 0;
     }
     if (command === 'build') {
-      const outDir = resolve(root, values.out ?? config.out ?? 'out');
+      const outDir = resolve(outBase, values.out ?? config.out ?? 'out');
       const started = performance.now();
       const showProgress = !values.quiet && io.err.isTTY === true && !io.env.CI;
       const result = await build({
         root,
+        catalog,
         outDir,
         langs: langs ?? config.langs,
         baseUrl,
@@ -323,7 +354,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!values.quiet) print(`codepairs: exported ${result.records} records from ${result.pages} pages (${result.languages.length} languages: ${result.languages.join(', ')}) to ${outName}/kb in ${seconds} s${changes}`);
       return 0;
     }
-    throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\`, \`preview\`, \`export\` or \`translations\``);
+    throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\`, \`preview\`, \`export\`, \`init\` or \`translations\``);
   } catch (error) {
     if (error instanceof InputError) {
       printError(reporter(error.files, { quiet: true }));

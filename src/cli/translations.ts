@@ -11,7 +11,8 @@ import { InputError, hasErrors, report } from '../diagnostics.js';
 import { writeFileAtomic } from '../emit/atomic.js';
 import { loadCatalog } from '../load/catalog.js';
 import { loadLocales, SOURCE_LANG, type LoadedLocales } from '../load/locales.js';
-import { formatSourceRecords, sourcesPath } from '../load/translation-sources.js';
+import { SOURCES_FILE, formatSourceRecords, sourcesPath } from '../load/translation-sources.js';
+import { catalogLocales } from '../load/catalog-locales.js';
 import { COMMON_KEYS, protocolKeys } from '../render/required-keys.js';
 import { planImport } from '../translations/import.js';
 import { editLocaleText, type LocaleEdit } from '../translations/locale-edit.js';
@@ -23,6 +24,8 @@ import { UsageError } from './usage-error.js';
 
 export interface TranslationsOptions {
   root: string;
+  /** status and stamp: a catalog folder brought with --catalog (absolute), instead of data/sip. */
+  catalog?: string;
   langs?: string[];
   json?: boolean;
   format?: string;
@@ -39,22 +42,27 @@ export const TRANSLATION_COMMANDS = ['status', 'stamp', 'export', 'import'] as c
 
 interface State {
   catalog: Catalog;
+  /** With --catalog: the catalog's own locales folder, where its sources.json files are written. */
+  ownLocales?: string;
   locales: LoadedLocales;
   /** Units of every language other than English. */
   statuses: Map<string, UnitStatus[]>;
 }
 
-async function loadState(root: string): Promise<State> {
+async function loadState(root: string, catalogDir?: string): Promise<State> {
   const files: VFile[] = [];
-  const catalog = await loadCatalog(root, join(root, DEFAULT_CATALOG), files);
-  const locales = catalog ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }) : undefined;
+  const base = catalogDir ? process.cwd() : root;
+  const catalog = await loadCatalog(base, catalogDir ?? join(root, DEFAULT_CATALOG), files);
+  const at = catalog && catalogDir ? await catalogLocales(catalogDir, catalog.protocol.id, base, root) : undefined;
+  const localeOptions = at ? { namespaceDirs: at.namespaceDirs, only: at.only } : {};
+  const locales = catalog ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, localeOptions) : undefined;
   if (!catalog || !locales || hasErrors(files)) {
     // Stale and missing units are what these commands are for: show only the errors.
     for (const file of files) file.messages = file.messages.filter((m) => m.fatal);
     throw new InputError(files.filter((f) => f.messages.length > 0));
   }
   const statuses = new Map([...locales.translations].map(([lang, t]) => [lang, t.statuses]));
-  return { catalog, locales, statuses };
+  return { catalog, locales, statuses, ...(at?.ownDir ? { ownLocales: at.ownDir } : {}) };
 }
 
 function chooseLanguages(state: State, langs: string[] | undefined): string[] {
@@ -84,7 +92,7 @@ function where(status: UnitStatus, catalog: Catalog): { code?: number; reason?: 
 
 async function status(options: TranslationsOptions): Promise<number> {
   if (options.args.length) throw new UsageError(`unexpected argument \`${options.args[0]}\``);
-  const state = await loadState(options.root);
+  const state = await loadState(options.root, options.catalog);
   const langs = chooseLanguages(state, options.langs);
   const report = langs.map((lang) => {
     const statuses = state.statuses.get(lang)!;
@@ -130,8 +138,10 @@ async function stamp(options: TranslationsOptions): Promise<number> {
   if (options.args.length) throw new UsageError(`unexpected argument \`${options.args[0]}\``);
   if (!options.all && !options.units?.length) throw new UsageError('`translations stamp` needs `--unit <id>` (repeatable) or `--all`');
   if (options.all && options.units?.length) throw new UsageError('`--unit` and `--all` exclude each other');
-  const state = await loadState(options.root);
+  const state = await loadState(options.root, options.catalog);
   const langs = chooseLanguages(state, options.langs);
+  // A catalog with its own locales records its own units, in its own sources.json; the rest belongs to --root.
+  const ownNs = state.ownLocales ? state.catalog.protocol.id : undefined;
   for (const id of options.units ?? []) {
     if (!langs.some((lang) => state.statuses.get(lang)!.some((s) => s.unit.id === id))) throw new UsageError(`unknown unit \`${id}\``);
   }
@@ -140,10 +150,12 @@ async function stamp(options: TranslationsOptions): Promise<number> {
   for (const lang of langs) {
     const statuses = state.statuses.get(lang)!;
     const old = state.locales.translations.get(lang)!.records;
-    const records: Record<string, SourceRecord> = options.all ? {} : { ...old };
+    const kept = ownNs ? Object.fromEntries(Object.entries(old).filter(([id]) => id.startsWith(`${ownNs}:`))) : old;
+    const records: Record<string, SourceRecord> = options.all ? {} : { ...kept };
     const stamped: string[] = [];
     const untranslated: string[] = [];
     for (const s of statuses) {
+      if (ownNs && s.unit.ns !== ownNs) continue;
       if (!options.all && !options.units!.includes(s.unit.id)) continue;
       if (s.target === undefined) {
         untranslated.push(s.unit.id);
@@ -152,7 +164,7 @@ async function stamp(options: TranslationsOptions): Promise<number> {
       records[s.unit.id] = { hash: s.unit.hash, source: s.unit.source };
       if (old[s.unit.id]?.hash !== s.unit.hash || old[s.unit.id]?.source !== s.unit.source) stamped.push(s.unit.id);
     }
-    const path = join(options.root, sourcesPath(lang));
+    const path = state.ownLocales ? join(state.ownLocales, lang, SOURCES_FILE) : join(options.root, sourcesPath(lang));
     const text = formatSourceRecords(records);
     if (text !== (await readText(path))) writes.push({ path, text });
     messages.push(`${lang}: stamped ${stamped.length} unit${stamped.length === 1 ? '' : 's'}${stamped.length && stamped.length <= 10 ? `: ${stamped.join(', ')}` : ''}`);

@@ -1,37 +1,79 @@
 /**
  * Compare two codes fact by fact. Pure: the result says which facts differ and how, and the
  * render stage turns each difference into one translatable sentence.
+ *
+ * Every protocol has the built-in facts `class`, `finality` (only when some class is
+ * provisional) and `lifecycle`; the others are the facts its protocol.yaml declares.
  */
-import type { StatusCode } from '../types.js';
+import type { FactSchema, Protocol, StatusCode } from '../types.js';
 
-export const FACT_ORDER = ['class', 'finality', 'senders', 'requests', 'dialog', 'sdp', 'headers', 'retry', 'lifecycle'] as const;
-export type FactId = (typeof FACT_ORDER)[number];
+/** A fact id: `class`, `finality`, `lifecycle` or a fact the protocol declares. */
+export type FactId = string;
 
-export const isFinal = (code: StatusCode): boolean => code.code >= 200;
+/** The built-in facts that open and close the reading order. */
+export const LEADING_FACTS = ['class', 'finality'] as const;
+export const TRAILING_FACTS = ['lifecycle'] as const;
+
+/** Whether the protocol tells provisional codes from final ones (some class is provisional). */
+export const hasFinality = (protocol: Protocol): boolean => protocol.classes.some((c) => c.provisional === true);
+
+/** Every fact compared, in reading order: the built-ins around the declared ones. */
+export function factOrder(protocol: Protocol): FactId[] {
+  const leading = hasFinality(protocol) ? LEADING_FACTS : LEADING_FACTS.filter((f) => f !== 'finality');
+  return [...leading, ...Object.keys(protocol.facts), ...TRAILING_FACTS];
+}
+
+/** A code is final unless its class is declared provisional. */
+export const isFinal = (protocol: Protocol, code: StatusCode): boolean => protocol.classes.find((c) => c.id === code.classId)?.provisional !== true;
+
+/** Whether the code's class reports a failure (classes do unless they say `failure: false`). */
+export const isFailure = (protocol: Protocol, code: StatusCode): boolean => protocol.classes.find((c) => c.id === code.classId)?.failure !== false;
+
+/** The values of a set or list fact (a scalar as a one-item list). */
+export const valuesOf = (code: StatusCode, fact: string): string[] => {
+  const value = code.facts[fact];
+  return Array.isArray(value) ? value : [String(value)];
+};
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 
-/** The facts on which two codes differ, in reading order. */
-export function differingFacts(a: StatusCode, b: StatusCode): FactId[] {
-  const differs: Record<FactId, boolean> = {
-    class: a.classId !== b.classId,
-    finality: isFinal(a) !== isFinal(b),
-    senders: !sameSet(a.facts.senders, b.facts.senders),
-    requests: !sameSet(a.facts.requests, b.facts.requests),
-    dialog: a.facts.dialog !== b.facts.dialog,
-    sdp: a.facts.sdp !== b.facts.sdp,
-    headers: !sameSet(a.facts.headers, b.facts.headers),
-    retry: a.facts.retry !== b.facts.retry,
-    lifecycle: a.lifecycle.status !== b.lifecycle.status,
-  };
-  return FACT_ORDER.filter((fact) => differs[fact]);
+/** Whether two codes agree on a declared fact. */
+export function sameFact(schema: FactSchema, fact: string, a: StatusCode, b: StatusCode): boolean {
+  if (schema.kind === 'set' || schema.kind === 'list') return sameSet(valuesOf(a, fact), valuesOf(b, fact));
+  return a.facts[fact] === b.facts[fact];
 }
 
-/** Whether the two codes can answer the same request, so one may follow the other. */
-export function shareRequests(a: StatusCode, b: StatusCode): boolean {
-  const ra = a.facts.requests;
-  const rb = b.facts.requests;
-  return ra.includes('any') || rb.includes('any') || ra.some((m) => rb.includes(m));
+/** Whether two codes have some value of a set fact in common, the wildcard matching everything. */
+export function overlap(schema: FactSchema | undefined, fact: string, a: StatusCode, b: StatusCode): boolean {
+  const va = valuesOf(a, fact);
+  const vb = valuesOf(b, fact);
+  const any = schema?.any;
+  return (any !== undefined && (va.includes(any) || vb.includes(any))) || va.some((v) => vb.includes(v));
+}
+
+/** The facts on which two codes differ, in reading order. */
+export function differingFacts(protocol: Protocol, a: StatusCode, b: StatusCode): FactId[] {
+  return factOrder(protocol).filter((fact) => {
+    switch (fact) {
+      case 'class':
+        return a.classId !== b.classId;
+      case 'finality':
+        return isFinal(protocol, a) !== isFinal(protocol, b);
+      case 'lifecycle':
+        return a.lifecycle.status !== b.lifecycle.status;
+      default:
+        return !sameFact(protocol.facts[fact]!, fact, a, b);
+    }
+  });
+}
+
+/**
+ * Whether a provisional and a final code may follow one another in one exchange: they overlap in
+ * the protocol's `sequence` fact (for SIP, they answer some same request).
+ */
+export function mayFollow(protocol: Protocol, a: StatusCode, b: StatusCode): boolean {
+  if (isFinal(protocol, a) === isFinal(protocol, b) || protocol.sequence === undefined) return false;
+  return overlap(protocol.facts[protocol.sequence], protocol.sequence, a, b);
 }
 
 /** Related codes of either side, as pairs other than this one, lowest first, unique. */

@@ -62,7 +62,7 @@ export function portalSite(ctx: RenderContext, jobs: Job[]): PortalSite {
     const common = translator(ctx.i18n, lang, 'common');
     const text = (value: string) => stripFallbackMarks(value);
     const groups: NavGroup[] = [];
-    const curated = rankCurated(ctx.byCode, ctx.catalog.confusable)
+    const curated = rankCurated(ctx.catalog.protocol, ctx.byCode, ctx.catalog.confusable)
       .map(({ entry }) => byKey.get(`${lang}:${protocol.id}-${pairSlug(entry.pair[0], entry.pair[1])}`))
       .filter((job): job is Job => job !== undefined);
     // The most-confused pairs first, labelled with their page titles.

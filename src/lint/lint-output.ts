@@ -71,7 +71,7 @@ function labelsOf(ctx: RenderContext, lang: string): SectionLabels {
  * with English only), so with `jobs` above 1 they are split over worker threads; the report is
  * the same whatever the number.
  */
-export async function lintOutput(ctx: RenderContext, options: LintOptions & { root: string; jobs: number }): Promise<LintResult> {
+export async function lintOutput(ctx: RenderContext, options: LintOptions & { root: string; catalog?: string; jobs: number }): Promise<LintResult> {
   const all = await listFiles(options.outDir);
   // English first: the other languages are compared with it.
   const tags = ctx.languages
@@ -86,6 +86,7 @@ export async function lintOutput(ctx: RenderContext, options: LintOptions & { ro
   } else {
     const inputs: LintWorkerInput[] = Array.from({ length: count }, (_, k) => ({
       root: options.root,
+      ...(options.catalog ? { catalog: options.catalog } : {}),
       options: { ...options, langs: planShard(tags, { index: k + 1, count }) },
       all,
     }));

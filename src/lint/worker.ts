@@ -8,12 +8,14 @@ import { lintLanguages, type LanguagesReport, type LintOptions } from './lint-ou
 
 export interface LintWorkerInput {
   root: string;
+  /** The catalog folder of `check --catalog`, loaded instead of data/sip. */
+  catalog?: string;
   options: LintOptions;
   /** The output folder's files, as the main thread listed them. */
   all: string[];
 }
 
 const input = workerData as LintWorkerInput;
-const { ctx } = await load({ root: input.root, baseUrl: undefined });
+const { ctx } = await load({ root: input.root, catalog: input.catalog, baseUrl: undefined });
 const result: LanguagesReport = await lintLanguages(ctx, input.all, input.options.langs ?? [], input.options);
 parentPort!.postMessage(result);

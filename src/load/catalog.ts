@@ -6,10 +6,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
-import type { Catalog, Protocol, StatusCode } from '../types.js';
+import type { Catalog, StatusCode } from '../types.js';
 import { loadConfusable } from './confusable.js';
 import { parseYaml } from './source.js';
 import { validateCode } from './validate-code.js';
+import { validateProtocol } from './validate-protocol.js';
 
 export interface RegistryRow {
   code: number;
@@ -44,7 +45,8 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
     return undefined;
   }
   files.push(protocolFile);
-  const protocol = parseYaml(protocolFile)?.value as Protocol | undefined;
+  const parsedProtocol = parseYaml(protocolFile);
+  const protocol = parsedProtocol ? validateProtocol(protocolFile, parsedProtocol) : undefined;
   if (!protocol) return undefined;
 
   // The registry's reason phrases are what example messages must say (read before the codes).

@@ -6,7 +6,7 @@
  * stale against the English source recorded in `locales/<lang>/sources.json` (warnings: pages
  * show those units in English; errors with --strict).
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { VFile } from 'vfile';
 import { pairKey } from '../compare/relevance.js';
 import { report } from '../diagnostics.js';
@@ -16,7 +16,7 @@ import { expectedKeys, flatten, PLURAL_SUFFIX, statusOf, unitsOf, variablesOf, t
 import { readVFile } from './catalog.js';
 import { parseJson, type Parsed } from './source.js';
 import { checkLocaleText } from './safe-text.js';
-import { readSourceRecords, SOURCES_FILE } from './translation-sources.js';
+import { readSourceFile, readSourceRecords, SOURCES_FILE } from './translation-sources.js';
 
 export { flatten, variablesOf };
 
@@ -57,6 +57,13 @@ export interface LanguageTranslations {
 export interface LocaleOptions {
   /** Stale and missing translations are errors instead of warnings. */
   strict?: boolean;
+  /**
+   * Namespaces whose files live in another folder than <root>/locales (a catalog brought with
+   * --catalog): `dir/<lang>/<ns>.json` and `dir/<lang>/sources.json`, shown relative to `base`.
+   */
+  namespaceDirs?: Record<string, { dir: string; base: string }>;
+  /** Load only these languages of languages.json (default: all of them). */
+  only?: readonly string[];
 }
 
 export async function loadLocales(
@@ -77,7 +84,8 @@ export async function loadLocales(
   files.push(listFile);
   const parsedList = parseJson(listFile);
   if (!parsedList) return undefined;
-  const languages = checkLanguages(listFile, parsedList);
+  const listed = checkLanguages(listFile, parsedList);
+  const languages = options.only ? listed.filter((l) => options.only!.includes(l.tag)) : listed;
   if (!languages.some((l) => l.tag === SOURCE_LANG)) {
     report(listFile, 'missing-field', { field: `language "${SOURCE_LANG}" (the source language)` }, { line: 1, column: 1 });
   }
@@ -87,10 +95,11 @@ export async function loadLocales(
   for (const { tag } of languages) {
     resources[tag] = {};
     for (const ns of Object.keys(required)) {
-      const path = join(dir, tag, `${ns}.json`);
-      const file = await readVFile(root, path);
+      const at = options.namespaceDirs?.[ns] ?? { dir, base: root };
+      const path = join(at.dir, tag, `${ns}.json`);
+      const file = await readVFile(at.base, path);
       if (!file) {
-        const missing = new VFile({ path: `locales/${tag}/${ns}.json` });
+        const missing = new VFile({ path: relative(at.base, path) });
         report(missing, 'missing-file', { what: `the ${ns} resources of ${tag}`, path: missing.path });
         files.push(missing);
         continue;
@@ -139,6 +148,7 @@ export async function loadLocales(
       targets[ns] = flatten(target.parsed.value);
     }
     const records = await readSourceRecords(root, tag, files);
+    for (const at of Object.values(options.namespaceDirs ?? {})) Object.assign(records, await readSourceFile(at.base, join(at.dir, tag, SOURCES_FILE), files));
     const statuses = statusOf(unitsOf(tag, en, namespaces, catalog.protocol.id), targets, records);
     reportUntranslated(tag, statuses, parsedFiles, options.strict === true);
     translations.set(tag, { statuses, records });

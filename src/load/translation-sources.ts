@@ -15,7 +15,12 @@ export const SOURCES_FILE = 'sources.json';
 export const sourcesPath = (lang: string) => `locales/${lang}/${SOURCES_FILE}`;
 
 export async function readSourceRecords(root: string, lang: string, files: VFile[]): Promise<Record<string, SourceRecord>> {
-  const file = await readVFile(root, join(root, sourcesPath(lang)));
+  return readSourceFile(root, join(root, sourcesPath(lang)), files);
+}
+
+/** A sources file at `path` (shown relative to `base`); none there: no recorded sources. */
+export async function readSourceFile(base: string, path: string, files: VFile[]): Promise<Record<string, SourceRecord>> {
+  const file = await readVFile(base, path);
   if (!file) return {};
   files.push(file);
   const parsed = parseJson(file);

@@ -4,7 +4,7 @@
  */
 import type { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
-import { TEXT_FIELDS, type CodeFacts, type Protocol, type StatusCode } from '../types.js';
+import { TEXT_FIELDS, type CodeFacts, type FactValue, type Protocol, type StatusCode } from '../types.js';
 import { checkSafeText } from './safe-text.js';
 import { validateExample } from './validate-example.js';
 import type { KeyPath, Parsed } from './source.js';
@@ -87,35 +87,7 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
   }
 
   const factsRaw = (need(data, 'facts', 'mapping', []) as Record<string, unknown> | undefined) ?? {};
-  const factNames = Object.keys(protocol.facts);
-  expectKeys(factsRaw, factNames, ['facts']);
-  const facts: Record<string, unknown> = {};
-  for (const name of factNames) {
-    const schema = protocol.facts[name]!;
-    const path: KeyPath = ['facts', name];
-    if (schema.type === 'boolean') {
-      facts[name] = need(factsRaw, name, 'boolean', ['facts']);
-      continue;
-    }
-    const isList = schema.type === 'list' || (schema.values !== undefined && Array.isArray(factsRaw[name]));
-    if (isList) {
-      const list = strings(need(factsRaw, name, 'list', ['facts']), path);
-      if (schema.values) {
-        list.forEach((value, i) => {
-          if (!schema.values!.includes(value)) {
-            report(file, 'unknown-value', { field: `facts.${name}`, value, expected: schema.values!.map((v) => `\`${v}\``).join(', ') }, at([...path, i]));
-          }
-        });
-      }
-      facts[name] = list;
-    } else {
-      const value = need(factsRaw, name, 'string', ['facts']) as string | undefined;
-      if (value !== undefined && schema.values && !schema.values.includes(value)) {
-        report(file, 'unknown-value', { field: `facts.${name}`, value, expected: schema.values.map((v) => `\`${v}\``).join(', ') }, at(path));
-      }
-      facts[name] = value;
-    }
-  }
+  const facts = validateFacts(file, parsed, protocol, factsRaw);
 
   const textRaw = (need(data, 'text', 'mapping', []) as Record<string, unknown> | undefined) ?? {};
   expectKeys(textRaw, [...TEXT_FIELDS], ['text']);
@@ -151,11 +123,53 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
       ...(typeof lifecycleRaw.note === 'string' ? { note: lifecycleRaw.note.trim() } : {}),
     },
     aliases,
-    facts: facts as unknown as CodeFacts,
+    facts,
     related,
     text,
     ...(example ? { example } : {}),
     classId,
     file: file.path,
   };
+}
+
+/** A code's `facts:` against the facts protocol.yaml declares: each one present, of its kind, in its vocabulary. */
+function validateFacts(file: VFile, parsed: Parsed, protocol: Protocol, raw: Record<string, unknown>): CodeFacts {
+  const at = (path: KeyPath, key = false) => parsed.placeOf(path, key);
+  const declared = Object.keys(protocol.facts);
+  const vocabulary = (values: string[]) => values.map((v) => `\`${v}\``).join(', ');
+  for (const name of Object.keys(raw)) {
+    if (!declared.includes(name)) report(file, 'unknown-fact', { fact: name, expected: vocabulary(declared) }, at(['facts', name], true));
+  }
+  const facts: CodeFacts = {};
+  for (const [name, schema] of Object.entries(protocol.facts)) {
+    const path: KeyPath = ['facts', name];
+    const value = raw[name];
+    const expected = { enum: 'a string', set: 'a list', boolean: 'a boolean', list: 'a list' }[schema.kind];
+    if (value === undefined) {
+      report(file, 'missing-fact', { fact: name, kind: expected }, at(['facts']));
+      continue;
+    }
+    const type = describe(value);
+    if (`a ${type}` !== expected) {
+      report(file, 'wrong-type', { field: `facts.${name}`, actual: type, expected }, at(path));
+      continue;
+    }
+    const inVocabulary = (item: string, place: KeyPath) => {
+      if (schema.values && !schema.values.includes(item)) {
+        report(file, 'unknown-value', { field: `facts.${name}`, value: item, expected: vocabulary(schema.values) }, at(place));
+      }
+    };
+    if (Array.isArray(value)) {
+      value.forEach((item: unknown, i) => {
+        if (typeof item !== 'string') report(file, 'wrong-type', { field: `facts.${name}[${i}]`, actual: describe(item), expected: 'a string' }, at([...path, i]));
+        else inVocabulary(item, [...path, i]);
+      });
+      if (schema.kind === 'set' && value.length === 0) report(file, 'empty-fact', { fact: name, expected: vocabulary(schema.values ?? []) }, at(path));
+      facts[name] = value.map(String);
+    } else {
+      if (schema.kind === 'enum') inVocabulary(value as string, path);
+      facts[name] = value as FactValue;
+    }
+  }
+  return facts;
 }

@@ -55,7 +55,9 @@ export function validateExample(file: VFile, parsed: Parsed, protocol: Protocol,
     }
   }
 
-  const methods = (protocol.facts.requests?.values ?? []).filter((m) => m !== 'any');
+  // The request names an exchange may use: the values of the fact the protocol names, the wildcard left out.
+  const methodsFact = protocol.facts[schema.methods];
+  const methods = (methodsFact?.values ?? []).filter((m) => m !== methodsFact?.any);
   const steps: ExchangeStep[] = [];
   if (data.exchange === undefined) report(file, 'missing-field', { field: 'example.exchange' }, at(['example']));
   else if (describe(data.exchange) !== 'list' || (data.exchange as unknown[]).length === 0) {

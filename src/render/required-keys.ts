@@ -2,7 +2,8 @@
  * The locale keys the views ask for, derived from the protocol's schema, so a key that English
  * lacks is reported when the inputs load rather than discovered halfway through a build.
  */
-import type { Protocol } from '../types.js';
+import { factOrder, hasFinality } from '../compare/facts.js';
+import type { FactSchema, Protocol } from '../types.js';
 
 export const COMMON_KEYS = [
   'site.home',
@@ -42,23 +43,10 @@ const FIXED_PROTOCOL_KEYS = [
   'title.pair',
   'title.code',
   'title.index',
-  'facts.finality.provisional',
-  'facts.finality.final',
-  'facts.requests.any',
-  'facts.requests.methods',
-  'facts.sdp.yes',
-  'facts.sdp.no',
-  'facts.headers.none',
   'facts.lifecycle.active',
   'facts.lifecycle.deprecated',
   'facts.reference.label',
   'facts.reference.value',
-  'compare.finality',
-  'compare.senders',
-  'compare.requests',
-  'compare.sdp',
-  'compare.headers',
-  'compare.headers_onlyOne',
   'compare.lifecycle',
   'lead.intro',
   'lead.differences_sameClass',
@@ -66,9 +54,6 @@ const FIXED_PROTOCOL_KEYS = [
   'lead.differences_none',
   'shared.sentence',
   'shared.item',
-  'shared.sdp_yes',
-  'shared.sdp_no',
-  'choose.sequence',
   'learnMore.rfc',
   'learnMore.codePage',
   'learnMore.pair',
@@ -80,22 +65,40 @@ const FIXED_PROTOCOL_KEYS = [
   'index.intro_other',
 ];
 
-const FACTS = ['class', 'finality', 'senders', 'requests', 'dialog', 'sdp', 'headers', 'retry', 'lifecycle'];
+/** The keys a declared fact's cells and sentences use (see FactSchema in src/types.ts). */
+function declaredFactKeys(id: string, schema: FactSchema): string[] {
+  const keys: string[] = [];
+  const values = (schema.values ?? []).filter((v) => v !== schema.any);
+  if (schema.kind === 'enum') keys.push(...values.map((v) => `facts.${id}.values.${v}`));
+  if (schema.kind === 'set') {
+    if (schema.labels) keys.push(...values.map((v) => `facts.${id}.values.${v}`));
+    if (schema.any !== undefined) keys.push(`facts.${id}.any`);
+    if (schema.wrap !== undefined) keys.push(`facts.${id}.${schema.wrap}`);
+  }
+  if (schema.kind === 'boolean') {
+    keys.push(`facts.${id}.yes`, `facts.${id}.no`);
+    if (schema.shared !== false) keys.push(`shared.${id}_yes`, `shared.${id}_no`);
+  }
+  if (schema.kind === 'list') keys.push(`facts.${id}.none`);
+  if (schema.sentence === 'each') keys.push(...values.map((v) => `facts.${id}.sentences.${v}`));
+  if (schema.sentence === 'yesNo' || schema.sentence === 'pair') keys.push(`compare.${id}`);
+  if (schema.sentence === 'pair' && schema.kind === 'list') keys.push(`compare.${id}_onlyOne`);
+  return keys;
+}
 
 export function protocolKeys(protocol: Protocol): string[] {
   const keys = [...FIXED_PROTOCOL_KEYS];
-  for (const fact of FACTS) keys.push(`facts.${fact}.label`, `facts.${fact}.aspect`);
+  if (hasFinality(protocol)) keys.push('facts.finality.provisional', 'facts.finality.final', 'compare.finality');
+  if (protocol.sequence !== undefined) keys.push('choose.sequence');
+  for (const fact of factOrder(protocol)) keys.push(`facts.${fact}.label`, `facts.${fact}.aspect`);
   for (const cls of protocol.classes) keys.push(`classes.${cls.id}`, `classTitles.${cls.id}`);
   // A class sentence for every pair of classes of final responses (provisional pairs are covered by
   // the finality sentence); classes are ordered by digit, and so are the two codes of a pair.
-  const finalClasses = protocol.classes.filter((c) => c.digit >= 2).sort((x, y) => x.digit - y.digit);
+  const finalClasses = protocol.classes.filter((c) => c.provisional !== true).sort((x, y) => x.digit - y.digit);
   finalClasses.forEach((low, i) => {
     for (const high of finalClasses.slice(i + 1)) keys.push(`compare.class_${low.id}_${high.id}`);
   });
-  for (const value of protocol.facts.senders?.values ?? []) keys.push(`facts.senders.values.${value}`);
-  for (const fact of ['dialog', 'retry']) {
-    for (const value of protocol.facts[fact]?.values ?? []) keys.push(`facts.${fact}.values.${value}`, `facts.${fact}.sentences.${value}`);
-  }
+  for (const [id, schema] of Object.entries(protocol.facts)) keys.push(...declaredFactKeys(id, schema));
   if (protocol.example) {
     keys.push('ladder.title', 'ladder.desc', 'ladder.steps', 'ladder.stepsPair', 'ladder.step', 'ladder.step_repeat', ...['step', 'from', 'to', 'message'].map((c) => `ladder.columns.${c}`));
     for (const party of protocol.example.parties) keys.push(`ladder.parties.${party}`);

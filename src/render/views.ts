@@ -2,13 +2,16 @@
  * Build the data each Markdown template renders: every sentence comes from a locale resource
  * with interpolation (never glued from fragments here), every value escaped for Markdown.
  */
-import { FACT_ORDER, differingFacts, isFinal, relatedPairs, shareRequests, type FactId } from '../compare/facts.js';
+import { differingFacts, factOrder, hasFinality, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
-import type { Catalog, ConfusablePair, Job, StatusCode } from '../types.js';
+import type { Catalog, ConfusablePair, FactSchema, Job, StatusCode } from '../types.js';
 import { callFlow, diagramFile, pairSteps, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
 import { escapeMarkdown, formatList, formatNumber } from './markdown-text.js';
+
+/** Values interpolated as they are: the result is raw text, escaped where it is used. */
+const raw = { interpolation: { escapeValue: false } };
 
 export interface ViewContext {
   catalog: Catalog;
@@ -32,7 +35,7 @@ function curated(ctx: ViewContext): ReadonlyMap<string, ConfusablePair> {
 
 /** The relevance score of a pair of codes (front matter of pair pages). */
 export function pairRelevance(ctx: ViewContext, a: number, b: number): number {
-  return relevance(ctx.byCode.get(a)!, ctx.byCode.get(b)!, curated(ctx));
+  return relevance(ctx.catalog.protocol, ctx.byCode.get(a)!, ctx.byCode.get(b)!, curated(ctx));
 }
 
 export interface PageMeta {
@@ -54,11 +57,19 @@ const tr = (ctx: ViewContext, lang: string): Tr =>
   }));
 
 const rfcName = (reference: string): string => reference.replace(/^RFC(\d+)$/, 'RFC $1');
-const rfcUrl = (reference: string, section?: string): string => {
+/** The section of an RFC on rfc-editor.org; undefined for a reference that is not an RFC (no link is guessed). */
+const rfcUrl = (reference: string, section?: string): string | undefined => {
   const number = /^RFC(\d+)$/.exec(reference)?.[1];
-  const base = number ? `https://www.rfc-editor.org/rfc/rfc${number}` : 'https://www.rfc-editor.org/';
+  if (!number) return undefined;
+  const base = `https://www.rfc-editor.org/rfc/rfc${number}`;
   return section ? `${base}#section-${section}` : base;
 };
+
+/** The link to where a code is defined, when its reference has a known address. */
+function referenceLinks(t: Tr, code: StatusCode): Array<{ label: string; href: string }> {
+  const href = rfcUrl(code.reference, code.section);
+  return href ? [{ label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, ...raw })), href }] : [];
+}
 
 /** "183 Session Progress", or with a localized gloss where the language has one. */
 function heading(t: Tr, code: StatusCode): string {
@@ -86,7 +97,7 @@ function reasonOf(t: Tr, code: StatusCode): string {
 const codeText = (t: Tr, code: StatusCode, field: string): string => escapeMarkdown(t.proto.t(`codes.${code.code}.${field}`));
 
 const fixLabel = (t: Tr, code: StatusCode): string =>
-  t.common.t('sections.fix', { context: code.code < 300 ? 'noFailure' : undefined });
+  t.common.t('sections.fix', { context: isFailure(t.ctx.catalog.protocol, code) ? undefined : 'noFailure' });
 
 function codeSections(t: Tr, code: StatusCode) {
   return cached(t.ctx, `sections:${t.proto.lang}:${code.code}`, () => ({
@@ -106,31 +117,44 @@ function labels(t: Tr) {
 }
 
 /** One table cell per fact, in the reader's language. */
-function factValues(t: Tr, code: StatusCode): Record<FactId | 'reference', string> {
+function factValues(t: Tr, code: StatusCode): Record<string, string> {
   return cached(t.ctx, `facts:${t.proto.lang}:${code.code}`, () => computeFactValues(t, code));
 }
 
-/** Values interpolated as they are: the result is raw text, escaped where it is used. */
-const raw = { interpolation: { escapeValue: false } };
-
-function computeFactValues(t: Tr, code: StatusCode): Record<FactId | 'reference', string> {
-  const { facts } = code;
-  const list = (items: string[], type: 'conjunction' | 'disjunction') => formatList(t.proto.lang, items, type);
-  return {
-    class: t.proto.t(`classes.${code.classId}`),
-    finality: t.proto.t(`facts.finality.${isFinal(code) ? 'final' : 'provisional'}`),
-    senders: list(facts.senders.map((s) => t.proto.t(`facts.senders.values.${s}`)), 'disjunction'),
-    requests: facts.requests.includes('any') ? t.proto.t('facts.requests.any') : t.proto.t('facts.requests.methods', { methods: list(facts.requests, 'disjunction'), ...raw }),
-    dialog: t.proto.t(`facts.dialog.values.${facts.dialog}`),
-    sdp: t.proto.t(`facts.sdp.${facts.sdp ? 'yes' : 'no'}`),
-    headers: facts.headers.length ? list(facts.headers, 'conjunction') : t.proto.t('facts.headers.none'),
-    retry: t.proto.t(`facts.retry.values.${facts.retry}`),
-    lifecycle: t.proto.t(`facts.lifecycle.${code.lifecycle.status}`, { by: rfcName(code.lifecycle.by ?? ''), ...raw }),
-    reference: t.proto.t('facts.reference.value', { rfc: rfcName(code.reference), section: code.section, ...raw }),
-  };
+/** The table cell of a declared fact, phrased as its schema says (see FactSchema in src/types.ts). */
+function declaredValue(t: Tr, fact: string, schema: FactSchema, code: StatusCode): string {
+  const value = code.facts[fact];
+  const join = schema.join === 'or' ? 'disjunction' : 'conjunction';
+  switch (schema.kind) {
+    case 'enum':
+      return t.proto.t(`facts.${fact}.values.${String(value)}`);
+    case 'boolean':
+      return t.proto.t(`facts.${fact}.${value === true ? 'yes' : 'no'}`);
+    case 'list': {
+      const items = valuesOf(code, fact);
+      return items.length ? formatList(t.proto.lang, items, join) : t.proto.t(`facts.${fact}.none`);
+    }
+    case 'set': {
+      const items = valuesOf(code, fact);
+      if (schema.any !== undefined && items.includes(schema.any)) return t.proto.t(`facts.${fact}.any`);
+      const listed = formatList(t.proto.lang, schema.labels ? items.map((v) => t.proto.t(`facts.${fact}.values.${v}`)) : items, join);
+      return schema.wrap ? t.proto.t(`facts.${fact}.${schema.wrap}`, { [schema.wrap]: listed, ...raw }) : listed;
+    }
+  }
 }
 
-const TABLE_ROWS: Array<FactId | 'reference'> = ['class', 'finality', 'senders', 'requests', 'dialog', 'sdp', 'headers', 'retry', 'lifecycle', 'reference'];
+function computeFactValues(t: Tr, code: StatusCode): Record<string, string> {
+  const { protocol } = t.ctx.catalog;
+  const values: Record<string, string> = { class: t.proto.t(`classes.${code.classId}`) };
+  if (hasFinality(protocol)) values.finality = t.proto.t(`facts.finality.${isFinal(protocol, code) ? 'final' : 'provisional'}`);
+  for (const [fact, schema] of Object.entries(protocol.facts)) values[fact] = declaredValue(t, fact, schema, code);
+  values.lifecycle = t.proto.t(`facts.lifecycle.${code.lifecycle.status}`, { by: rfcName(code.lifecycle.by ?? ''), ...raw });
+  values.reference = t.proto.t('facts.reference.value', { rfc: rfcName(code.reference), section: code.section, ...raw });
+  return values;
+}
+
+/** The rows of a fact table: every fact compared, then where the code is defined. */
+const tableRows = (t: Tr): string[] => [...factOrder(t.ctx.catalog.protocol), 'reference'];
 
 /**
  * The values above are raw (unescaped) text for interpolation; the i18next instance escapes them
@@ -138,9 +162,9 @@ const TABLE_ROWS: Array<FactId | 'reference'> = ['class', 'finality', 'senders',
  */
 function factTable(t: Tr, codes: StatusCode[]) {
   const values = codes.map((c) => factValues(t, c));
-  return TABLE_ROWS.map((fact) => ({
+  return tableRows(t).map((fact) => ({
     label: escapeMarkdown(t.proto.t(`facts.${fact}.label`)),
-    cells: values.map((v) => escapeMarkdown(v[fact])),
+    cells: values.map((v) => escapeMarkdown(v[fact]!)),
   }));
 }
 
@@ -149,46 +173,51 @@ function joinSentences(t: Tr, sentences: string[]): string {
   return sentences.reduce((first, second) => t.common.t('sentencePair', { first, second, interpolation: { escapeValue: false } }));
 }
 
-/** One comparison sentence for each fact on which the two codes differ. */
-function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[]): string[] {
+/** The sentence that says how two codes differ on a declared fact, as its schema phrases it. */
+function declaredDifference(t: Tr, fact: string, schema: FactSchema, a: StatusCode, b: StatusCode): string {
   const va = factValues(t, a);
   const vb = factValues(t, b);
-  // Only a 1xx is provisional, so when finality differs the class differs too: one sentence says both.
+  switch (schema.sentence) {
+    case 'each': {
+      const of = (code: StatusCode) => t.proto.t(`facts.${fact}.sentences.${String(code.facts[fact])}`, { code: code.code });
+      return joinSentences(t, [of(a), of(b)]);
+    }
+    case 'yesNo': {
+      const [yes, no] = a.facts[fact] === true ? [a, b] : [b, a];
+      return t.proto.t(`compare.${fact}`, { yes: yes.code, no: no.code });
+    }
+    case 'pair': {
+      const emptyA = valuesOf(a, fact).length === 0;
+      const emptyB = valuesOf(b, fact).length === 0;
+      if (schema.kind === 'list' && emptyA !== emptyB) {
+        const [withIt, without] = emptyB ? [a, b] : [b, a];
+        return t.proto.t(`compare.${fact}`, { context: 'onlyOne', with: withIt.code, without: without.code, [fact]: factValues(t, withIt)[fact] });
+      }
+      return t.proto.t(`compare.${fact}`, { a: a.code, b: b.code, [`${fact}A`]: va[fact], [`${fact}B`]: vb[fact] });
+    }
+  }
+}
+
+/** One comparison sentence for each fact on which the two codes differ. */
+function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[]): string[] {
+  const { protocol } = t.ctx.catalog;
+  // Only provisional classes are provisional, so when finality differs the class differs too: one sentence says both.
   const shown = facts.includes('finality') ? facts.filter((f) => f !== 'class') : facts;
   const sentence = (fact: FactId): string => {
-    const both = { a: a.code, b: b.code };
     switch (fact) {
       case 'class':
         // One sentence per pair of classes: what each class means differs too much to share one.
-        return t.proto.t('compare.class', { ...both, context: `${a.classId}_${b.classId}` });
+        return t.proto.t('compare.class', { a: a.code, b: b.code, context: `${a.classId}_${b.classId}` });
       case 'finality': {
-        const [provisional, final] = isFinal(a) ? [b, a] : [a, b];
+        const [provisional, final] = isFinal(protocol, a) ? [b, a] : [a, b];
         return t.proto.t('compare.finality', { provisional: provisional.code, final: final.code, finalClass: factValues(t, final).class });
-      }
-      case 'senders':
-        return t.proto.t('compare.senders', { ...both, sendersA: va.senders, sendersB: vb.senders });
-      case 'requests':
-        return t.proto.t('compare.requests', { ...both, requestsA: va.requests, requestsB: vb.requests });
-      case 'sdp': {
-        const [yes, no] = a.facts.sdp ? [a, b] : [b, a];
-        return t.proto.t('compare.sdp', { yes: yes.code, no: no.code });
-      }
-      case 'headers': {
-        if (a.facts.headers.length && b.facts.headers.length) {
-          return t.proto.t('compare.headers', { ...both, headersA: va.headers, headersB: vb.headers });
-        }
-        const [withH, without] = a.facts.headers.length ? [a, b] : [b, a];
-        return t.proto.t('compare.headers', { context: 'onlyOne', with: withH.code, without: without.code, headers: factValues(t, withH).headers });
       }
       case 'lifecycle': {
         const [deprecated, active] = a.lifecycle.status === 'deprecated' ? [a, b] : [b, a];
         return t.proto.t('compare.lifecycle', { deprecated: deprecated.code, active: active.code, by: rfcName(deprecated.lifecycle.by ?? '') });
       }
-      case 'dialog':
-      case 'retry': {
-        const of = (code: StatusCode) => t.proto.t(`facts.${fact}.sentences.${code.facts[fact]}`, { code: code.code });
-        return joinSentences(t, [of(a), of(b)]);
-      }
+      default:
+        return declaredDifference(t, fact, protocol.facts[fact]!, a, b);
     }
   };
   return shown.map(sentence);
@@ -200,26 +229,29 @@ function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[
  * Undefined when they share nothing worth saying.
  */
 function sharedSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]): string | undefined {
+  const { protocol } = t.ctx.catalog;
   const values = factValues(t, a);
   // The i18next instance escapes interpolated values for Markdown; the items are escaped already.
   const item = (fact: FactId) => t.proto.t('shared.item', { aspect: t.proto.t(`facts.${fact}.aspect`), value: values[fact] });
   const items: string[] = [];
-  for (const fact of FACT_ORDER) {
+  for (const fact of factOrder(protocol)) {
     if (differing.includes(fact)) continue;
     if (fact === 'class' || fact === 'finality') continue;
-    if (fact === 'headers' && a.facts.headers.length === 0) continue;
-    if (fact === 'lifecycle' && a.lifecycle.status === 'active') continue;
-    items.push(fact === 'sdp' ? t.proto.t('shared.sdp', { context: a.facts.sdp ? 'yes' : 'no' }) : item(fact));
+    if (fact === 'lifecycle') {
+      if (a.lifecycle.status !== 'active') items.push(item(fact));
+      continue;
+    }
+    const schema = protocol.facts[fact]!;
+    if (schema.shared === false) continue;
+    if (schema.kind === 'list' && valuesOf(a, fact).length === 0) continue;
+    items.push(schema.kind === 'boolean' ? t.proto.t(`shared.${fact}`, { context: a.facts[fact] === true ? 'yes' : 'no' }) : item(fact));
   }
   if (!items.length) return undefined;
   return t.proto.t('shared.sentence', { items: formatList(t.proto.lang, items, 'conjunction'), interpolation: { escapeValue: false } });
 }
 
 function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
-  const links = [a, b].map((code) => ({
-    label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, ...raw })),
-    href: rfcUrl(code.reference, code.section),
-  }));
+  const links = [a, b].flatMap((code) => referenceLinks(t, code));
   for (const code of [a, b]) {
     links.push({ label: escapeMarkdown(t.proto.t('learnMore.codePage', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } })), href: `${code.code}.md` });
   }
@@ -229,7 +261,7 @@ function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
 export function pairView(ctx: ViewContext, job: Job) {
   const t = tr(ctx, job.lang);
   const [a, b] = job.codes.map((c) => ctx.byCode.get(c)!) as [StatusCode, StatusCode];
-  const facts = differingFacts(a, b);
+  const facts = differingFacts(ctx.catalog.protocol, a, b);
   const aspectList = formatList(job.lang, facts.map((f) => t.proto.t(`facts.${f}.aspect`)));
   const intro = t.proto.t('lead.intro', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason });
   const contrast = facts.length === 0
@@ -237,8 +269,9 @@ export function pairView(ctx: ViewContext, job: Job) {
     : t.proto.t('lead.differences', { context: a.classId === b.classId ? 'sameClass' : 'differentClass', class: factValues(t, a).class, aspects: aspectList });
   const title = t.proto.t('title.pair', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason, interpolation: { escapeValue: false } });
 
-  const sequence = isFinal(a) !== isFinal(b) && shareRequests(a, b)
-    ? t.proto.t('choose.sequence', { provisional: (isFinal(a) ? b : a).code, final: (isFinal(a) ? a : b).code })
+  const { protocol } = ctx.catalog;
+  const sequence = mayFollow(protocol, a, b)
+    ? t.proto.t('choose.sequence', { provisional: (isFinal(protocol, a) ? b : a).code, final: (isFinal(protocol, a) ? a : b).code })
     : undefined;
 
   const related = relatedPairs(a, b).slice(0, 6).map(([low, high]) => {
@@ -302,9 +335,9 @@ export function codeView(ctx: ViewContext, job: Job) {
   });
   // Both lists lead with the pairs readers most often confuse (see src/compare/relevance.ts).
   const index = curated(ctx);
-  const related = byRelevance(code, code.related.map((c) => ctx.byCode.get(c)!), index).map(compareLink);
+  const related = byRelevance(ctx.catalog.protocol, code, code.related.map((c) => ctx.byCode.get(c)!), index).map(compareLink);
   const learnMore = [
-    { label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, ...raw })), href: rfcUrl(code.reference, code.section) },
+    ...referenceLinks(t, code),
     { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' },
   ];
   const meta: PageMeta = { title, description: stripEscapes(t.proto.t(`codes.${code.code}.description`)) };
@@ -316,7 +349,7 @@ export function codeView(ctx: ViewContext, job: Job) {
     table: { head: [escapeMarkdown(t.common.t('sections.fact')), escapeMarkdown(String(code.code))], rows: factTable(t, [code]) },
     related,
     compareIntro: t.proto.t('code.comparisons', { code: code.code }),
-    comparisons: byRelevance(code, others.filter((c) => !code.related.includes(c.code)), index).map(compareLink),
+    comparisons: byRelevance(ctx.catalog.protocol, code, others.filter((c) => !code.related.includes(c.code)), index).map(compareLink),
     learnMore,
     callFlow: flow?.view ?? false,
     example: flow?.message ?? '',
@@ -339,7 +372,7 @@ export function indexView(ctx: ViewContext, job: Job) {
     }))
     .filter((cls) => cls.codes.length > 0);
   // The curated pairs, most confused first, lead the page.
-  const confused = rankCurated(ctx.byCode, ctx.catalog.confusable).map(({ entry }) => {
+  const confused = rankCurated(protocol, ctx.byCode, ctx.catalog.confusable).map(({ entry }) => {
     const [l, h] = entry.pair.map((c) => ctx.byCode.get(c)!) as [StatusCode, StatusCode];
     return {
       label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: reasonOf(t, l), b: h.code, reasonB: reasonOf(t, h), interpolation: { escapeValue: false } })),
