@@ -72,6 +72,12 @@ export interface Protocol {
    * one another in one exchange (locale key `choose.sequence`). Optional.
    */
   sequence?: string;
+  /**
+   * The fact that says what a receiver of a code does (an enum fact with a sentence per value):
+   * pair pages say it under "Which to use when", for each code where the two differ, else once
+   * for both (locale keys `facts.<fact>.sentences.<value>` and `facts.<fact>.both.<value>`). Optional.
+   */
+  receiver?: string;
   /** Present when every code carries an example exchange and message (see protocol.yaml). */
   example?: ExampleSchema;
 }

@@ -308,9 +308,17 @@ describe('key differences (issue 12, point 5)', () => {
         expect(facts.length).toBeGreaterThan(0);
         // One sentence says both class and finality when a provisional code meets a final one.
         const stated = facts.includes('finality') ? facts.filter((f) => f !== 'class') : facts;
+        // What a receiver does differently is under Which to use when (point 1), not here.
+        const choose = squash(section(pairPage(lang, [low, high]), get(locale(lang, 'common'), 'sections.choose'))!);
+        expect(protocol.receiver).toBe('retry');
         for (const fact of stated) {
-          for (const pattern of expectedSentences(sip, fact, a, b)) expect(text, `${fact}: ${pattern}`).toMatch(pattern);
+          const where = fact === protocol.receiver ? choose : text;
+          for (const pattern of expectedSentences(sip, fact, a, b)) {
+            expect(where, `${fact}: ${pattern}`).toMatch(pattern);
+            if (fact === protocol.receiver) expect(text, `${fact} said twice`).not.toMatch(pattern);
+          }
         }
+        if (!facts.includes('retry')) expect(choose).toMatch(templatePattern(get(sip, `facts.retry.both.${String(a.facts.retry)}`), { a: low, b: high }));
         // Header names the facts name are in the section whenever headers differ.
         if (facts.includes('headers')) for (const header of [...(a.facts.headers as string[]), ...(b.facts.headers as string[])]) expect(text).toContain(header);
         for (const code of [a, b]) {
@@ -318,6 +326,21 @@ describe('key differences (issue 12, point 5)', () => {
         }
       });
     }
+  }
+});
+
+describe('which to use when, for the receiver (issue 12, point 1)', () => {
+  for (const lang of LANGS) {
+    it(`${lang}: says once for both what a client does when the two codes ask the same of it`, () => {
+      const sorted = [...codes.values()].sort((x, y) => x.code - y.code);
+      const same = sorted.flatMap((a, i) => sorted.slice(i + 1).map((b) => [a, b] as const)).filter(([a, b]) => a.facts.retry === b.facts.retry);
+      expect(same.length).toBeGreaterThan(0);
+      const sip = locale(lang, 'sip');
+      for (const [a, b] of same) {
+        const choose = squash(section(pairPage(lang, [a.code, b.code]), get(locale(lang, 'common'), 'sections.choose'))!);
+        expect(choose, `${a.code}-${b.code}`).toMatch(templatePattern(get(sip, `facts.retry.both.${String(a.facts.retry)}`), { a: a.code, b: b.code }));
+      }
+    });
   }
 });
 

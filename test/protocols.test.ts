@@ -52,13 +52,15 @@ describe('protocol.yaml', () => {
     expect(found).toContainEqual(['unknown-value', lineOf(text, 'any: none') + 1]);
   });
 
-  it('reports a relevance rule or a sequence about a fact it does not declare, and weights above 0.25', () => {
-    const text = SIP_PROTOCOL.replace('  - fact: senders', '  - fact: senderz').replace('weight: 0.10', 'weight: 0.2').replace('sequence: requests', 'sequence: retry');
+  it('reports a relevance rule, a sequence or a receiver fact it does not declare or of the wrong kind, and weights above 0.25', () => {
+    const text = SIP_PROTOCOL.replace('  - fact: senders', '  - fact: senderz').replace('weight: 0.10', 'weight: 0.2').replace('sequence: requests', 'sequence: retry').replace('receiver: retry', 'receiver: headers');
     const { messages } = checkProtocol(text);
     const found = messages.map((m) => [m.ruleId, m.line]);
     expect(found).toContainEqual(['unknown-fact', lineOf(text, 'fact: senderz')]);
     expect(found).toContainEqual(['relevance-weight', lineOf(text, 'weight: 0.2')]);
     expect(found).toContainEqual(['unknown-fact', lineOf(text, 'sequence: retry')]);
+    // A receiver sentence is said per value: only an enum fact with a sentence for each will do.
+    expect(found).toContainEqual(['unknown-fact', lineOf(text, 'receiver: headers')]);
   });
 
   it('refuses to redeclare a built-in fact', () => {
@@ -69,7 +71,7 @@ describe('protocol.yaml', () => {
 
   it('derives the locale keys a fact needs from its declaration', () => {
     const keys = protocolKeys(sip);
-    expect(keys).toEqual(expect.arrayContaining(['facts.sdp.yes', 'compare.sdp', 'shared.sdp_yes', 'compare.headers_onlyOne', 'facts.requests.methods', 'facts.retry.sentences.never', 'choose.sequence']));
+    expect(keys).toEqual(expect.arrayContaining(['facts.sdp.yes', 'compare.sdp', 'shared.sdp_yes', 'compare.headers_onlyOne', 'facts.requests.methods', 'facts.retry.sentences.never', 'facts.retry.both.never', 'choose.sequence']));
     expect(keys).not.toContain('compare.class_provisional_success');
   });
 });

@@ -12,7 +12,7 @@ const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
 const quoted = (items: readonly string[]) => items.map((v) => `\`${v}\``).join(', ');
 
-const TOP_FIELDS = ['id', 'name', 'title', 'registry', 'classes', 'facts', 'relevance', 'sequence', 'example'];
+const TOP_FIELDS = ['id', 'name', 'title', 'registry', 'classes', 'facts', 'relevance', 'sequence', 'receiver', 'example'];
 const CLASS_FIELDS = ['digit', 'id', 'name', 'provisional', 'failure'];
 const FACT_FIELDS = ['kind', 'values', 'any', 'labels', 'join', 'wrap', 'sentence', 'shared'];
 const KINDS = ['enum', 'set', 'boolean', 'list'] as const;
@@ -161,6 +161,12 @@ export function validateProtocol(file: VFile, parsed: Parsed): Protocol | undefi
   const sequence = typed(data, 'sequence', 'string', [], false) as string | undefined;
   if (sequence !== undefined && facts[sequence]?.kind !== 'set') {
     report(file, 'unknown-fact', { fact: sequence, expected: `a set fact: ${quoted(Object.keys(facts).filter((f) => facts[f]!.kind === 'set'))}` }, at(['sequence']));
+  }
+
+  const receiver = typed(data, 'receiver', 'string', [], false) as string | undefined;
+  if (receiver !== undefined && (facts[receiver]?.kind !== 'enum' || facts[receiver]?.sentence !== 'each')) {
+    const eligible = Object.keys(facts).filter((f) => facts[f]!.kind === 'enum' && facts[f]!.sentence === 'each');
+    report(file, 'unknown-fact', { fact: receiver, expected: `an enum fact with \`sentence: each\`: ${quoted(eligible)}` }, at(['receiver']));
   }
 
   const example = typed(data, 'example', 'mapping', [], false) as Record<string, unknown> | undefined;

@@ -90,6 +90,8 @@ export function protocolKeys(protocol: Protocol): string[] {
   const keys = [...FIXED_PROTOCOL_KEYS];
   if (hasFinality(protocol)) keys.push('facts.finality.provisional', 'facts.finality.final', 'compare.finality');
   if (protocol.sequence !== undefined) keys.push('choose.sequence');
+  const receiver = protocol.receiver === undefined ? undefined : protocol.facts[protocol.receiver];
+  if (receiver) keys.push(...(receiver.values ?? []).map((v) => `facts.${protocol.receiver}.both.${v}`));
   for (const fact of factOrder(protocol)) keys.push(`facts.${fact}.label`, `facts.${fact}.aspect`);
   for (const cls of protocol.classes) keys.push(`classes.${cls.id}`, `classTitles.${cls.id}`);
   // A class sentence for every pair of classes of final responses (provisional pairs are covered by

@@ -224,6 +224,19 @@ function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[
 }
 
 /**
+ * What the client that receives each code does (the protocol's `receiver` fact): where they
+ * differ, its sentence for each code; where they agree, one sentence for both
+ * (`facts.<fact>.both.<value>`). Undefined when the protocol declares no such fact.
+ */
+function receiverSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]): string | undefined {
+  const { protocol } = t.ctx.catalog;
+  const fact = protocol.receiver;
+  if (fact === undefined) return undefined;
+  if (differing.includes(fact)) return declaredDifference(t, fact, protocol.facts[fact]!, a, b);
+  return t.proto.t(`facts.${fact}.both.${String(a.facts[fact])}`, { a: a.code, b: b.code });
+}
+
+/**
  * What the two codes have in common, as one sentence: each shared fact (beyond the class, which
  * the lead names) as an item "aspect (value)", listed the way the language lists things.
  * Undefined when they share nothing worth saying.
@@ -297,10 +310,12 @@ export function pairView(ctx: ViewContext, job: Job) {
     labels: labels(t),
     codes: [codeSections(t, a), codeSections(t, b)],
     table: { head: [escapeMarkdown(t.common.t('sections.fact')), escapeMarkdown(String(a.code)), escapeMarkdown(String(b.code))], rows: factTable(t, [a, b]) },
-    differences: differenceSentences(t, a, b, facts),
+    // What a receiver does differently is said under Which to use when, not here.
+    differences: differenceSentences(t, a, b, facts.filter((f) => f !== protocol.receiver)),
     shared: sharedSentence(t, a, b, facts) ?? '',
     choices: [a, b].map((c) => t.common.t('labelled', { label: heading(t, c), text: t.proto.t(`codes.${c.code}.use`) })),
     sequence: sequence ?? '',
+    receiver: receiverSentence(t, a, b, facts) ?? '',
     // Both diagrams side by side, then each one's steps; none when the codes carry no examples.
     callFlows: [a, b].map((c) => callFlow(ctx, job.lang, c)?.view).filter((v) => v !== undefined),
     // With both examples, their steps in one table, side by side; otherwise the one there is.
