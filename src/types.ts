@@ -78,6 +78,10 @@ export interface Protocol {
    * for both (locale keys `facts.<fact>.sentences.<value>` and `facts.<fact>.both.<value>`). Optional.
    */
   receiver?: string;
+  /** Registered codes listed as reserved, without an article (a temporary registration, say). */
+  reserved?: number[];
+  /** Registered codes the registry marks unused: no code file, no article. */
+  unused?: number[];
   /** Present when every code carries an example exchange and message (see protocol.yaml). */
   example?: ExampleSchema;
 }

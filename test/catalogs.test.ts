@@ -5,7 +5,7 @@
  * protocol.yaml declares. Every expectation is read from the fixture's own files.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,18 @@ describe('a second catalog of the project (data/<id>, its locales beside SIP\'s)
     expect(result.stdout).toContain('2 languages: en, de');
     expect(existsSync(join(project, 'out', 'de', 'smtp', '250-vs-550.html'))).toBe(true);
   }, 30_000);
+});
+
+describe('the shipped HTTP catalog (data/http, English so far)', () => {
+  it('passes check --strict against its registry copy, with 104 reserved and 306/418 unused, in the languages it has text for', () => {
+    const result = run('check', '--catalog', join(ROOT, 'data/http'), '--root', ROOT, '--strict');
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/61 HTTP codes, 1 languages \(en\): no problems/);
+    // Every registry row is a code file, except the rows the catalog declares without one.
+    const registry = readFileSync(join(ROOT, 'data/http/iana-registry.tsv'), 'utf8').split('\n').filter((l) => /^\d{3}\t/.test(l)).map((l) => Number(l.slice(0, 3)));
+    const files = readdirSync(join(ROOT, 'data/http/codes')).map((n) => Number(n.slice(0, 3)));
+    expect(registry.filter((c) => !files.includes(c)).sort()).toEqual([104, 306, 418]);
+  });
 });
 
 describe('codepairs init', () => {

@@ -80,7 +80,7 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
 
   if (registryFile) {
     files.push(registryFile);
-    checkAgainstRegistry(codes, registryRows, registryFile, files);
+    checkAgainstRegistry(codes, registryRows, registryFile, files, new Set([...(protocol?.reserved ?? []), ...(protocol?.unused ?? [])]));
   }
   checkRelated(codes, files);
   const confusable = await loadConfusable(root, dir, codes, files);
@@ -91,7 +91,8 @@ function fileOf(files: VFile[], code: StatusCode): VFile {
   return files.find((f) => f.path === code.file)!;
 }
 
-function checkAgainstRegistry(codes: StatusCode[], rows: RegistryRow[], registry: VFile, files: VFile[]): void {
+/** Every code has a file that matches its registry row; every row has a code, unless `withoutFile` names it. */
+function checkAgainstRegistry(codes: StatusCode[], rows: RegistryRow[], registry: VFile, files: VFile[], withoutFile: ReadonlySet<number>): void {
   const byCode = new Map(rows.map((row) => [row.code, row]));
   for (const code of codes) {
     const file = fileOf(files, code);
@@ -109,7 +110,7 @@ function checkAgainstRegistry(codes: StatusCode[], rows: RegistryRow[], registry
   }
   const present = new Set(codes.map((c) => c.code));
   for (const row of rows) {
-    if (!present.has(row.code)) report(registry, 'missing-code', { code: row.code, reason: row.reason }, { line: row.line, column: 1 });
+    if (!present.has(row.code) && !withoutFile.has(row.code)) report(registry, 'missing-code', { code: row.code, reason: row.reason }, { line: row.line, column: 1 });
   }
 }
 

@@ -12,7 +12,7 @@ const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
 const quoted = (items: readonly string[]) => items.map((v) => `\`${v}\``).join(', ');
 
-const TOP_FIELDS = ['id', 'name', 'title', 'registry', 'classes', 'facts', 'relevance', 'sequence', 'receiver', 'example'];
+const TOP_FIELDS = ['id', 'name', 'title', 'registry', 'classes', 'facts', 'relevance', 'sequence', 'receiver', 'reserved', 'unused', 'example'];
 const CLASS_FIELDS = ['digit', 'id', 'name', 'provisional', 'failure'];
 const FACT_FIELDS = ['kind', 'values', 'any', 'labels', 'join', 'wrap', 'sentence', 'shared'];
 const KINDS = ['enum', 'set', 'boolean', 'list'] as const;
@@ -161,6 +161,16 @@ export function validateProtocol(file: VFile, parsed: Parsed): Protocol | undefi
   const sequence = typed(data, 'sequence', 'string', [], false) as string | undefined;
   if (sequence !== undefined && facts[sequence]?.kind !== 'set') {
     report(file, 'unknown-fact', { fact: sequence, expected: `a set fact: ${quoted(Object.keys(facts).filter((f) => facts[f]!.kind === 'set'))}` }, at(['sequence']));
+  }
+
+  // Registered codes without a code file: `reserved` (listed, no article) and `unused`.
+  for (const field of ['reserved', 'unused']) {
+    const list = (typed(data, field, 'list', [], false) as unknown[] | undefined) ?? [];
+    list.forEach((item, i) => {
+      if (!(Number.isInteger(item) && (item as number) >= 100 && (item as number) <= 699)) {
+        report(file, 'wrong-type', { field: `${field}[${i}]`, actual: describe(item), expected: 'a status code from 100 to 699' }, at([field, i]));
+      }
+    });
   }
 
   const receiver = typed(data, 'receiver', 'string', [], false) as string | undefined;
