@@ -141,6 +141,21 @@ describe('a second catalog of the project (data/<id>, its locales beside SIP\'s)
     expect(result.stdout).toContain('2 languages: en, de');
     expect(existsSync(join(project, 'out', 'de', 'smtp', '250-vs-550.html'))).toBe(true);
   }, 30_000);
+
+  it('stamps --all of that catalog into the shared sources.json without dropping SIP\'s records', () => {
+    const project = join(work, 'project');
+    const sources = join(project, 'locales/de/sources.json');
+    const before = JSON.parse(readFileSync(sources, 'utf8')) as Json;
+    const stamp = run('translations', 'stamp', '--catalog', 'project/data/smtp', '--root', 'project', '--lang', 'de', '--all');
+    expect(stamp.status, stamp.stderr).toBe(0);
+    const after = JSON.parse(readFileSync(sources, 'utf8')) as Json;
+    const sip = Object.keys(before).filter((id) => id.startsWith('sip:'));
+    expect(sip.length).toBeGreaterThan(100);
+    for (const id of sip) expect(after[id]).toEqual(before[id]);
+    expect(Object.keys(after).some((id) => id.startsWith('smtp:'))).toBe(true);
+    const check = run('check', '--catalog', 'project/data/smtp', '--root', 'project', '--strict');
+    expect(check.status, check.stderr).toBe(0);
+  }, 30_000);
 });
 
 describe('the shipped HTTP catalog (data/http, English so far)', () => {

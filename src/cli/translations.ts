@@ -151,7 +151,11 @@ async function stamp(options: TranslationsOptions): Promise<number> {
     const statuses = state.statuses.get(lang)!;
     const old = state.locales.translations.get(lang)!.records;
     const kept = ownNs ? Object.fromEntries(Object.entries(old).filter(([id]) => id.startsWith(`${ownNs}:`))) : old;
-    const records: Record<string, SourceRecord> = options.all ? {} : { ...kept };
+    // --all restamps the namespaces this run loaded; the records of another catalog that shares
+    // the file (SIP's, when --catalog data/http keeps its locales beside them) stay as they are.
+    const loaded = new Set(statuses.map((s) => s.unit.ns));
+    const others = Object.fromEntries(Object.entries(kept).filter(([id]) => !loaded.has(id.slice(0, id.indexOf(':')))));
+    const records: Record<string, SourceRecord> = options.all ? others : { ...kept };
     const stamped: string[] = [];
     const untranslated: string[] = [];
     for (const s of statuses) {
