@@ -16,12 +16,13 @@ import { loadLocales } from './load/locales.js';
 import { catalogLocales } from './load/catalog-locales.js';
 import { loadTemplates } from './load/templates.js';
 import { withEnglishFallbacks } from './translations/fallback.js';
-import { duplicatePaths, planJobs } from './plan/jobs.js';
+import { duplicatePaths, homeJob, isHome, planJobs, protocolOfPath } from './plan/jobs.js';
+import { CONFIG_FILE as CONFIG_PATH } from './cli/config.js';
 import { planShard } from './plan/shard.js';
-import { STYLESHEET_PATH, TemplateRenderError, headingKeyOf, renderArticle, renderRootPage, reversedPairPath, type RenderContext } from './render/article.js';
-import { createI18n } from './render/i18n.js';
+import { FALLBACK_LANG, STYLESHEET_PATH, TemplateRenderError, headingKeyOf, indexed, renderArticle, renderHomePage, renderRootPage, reversedPairPath, type RenderContext } from './render/article.js';
+import { createI18n, translator } from './render/i18n.js';
 import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
-import { REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
+import { HOME_TEMPLATE, REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
 import type { BuildOptions, Job, Language, RenderTimings, StageTimings } from './types.js';
 import type { WorkerInput, WorkerMessage } from './render/worker.js';
 import { SEARCH_DIR, SearchIndexError, writeSearchIndex } from './emit/search-index.js';
@@ -42,9 +43,13 @@ export interface Loaded {
 
 /** Stage 1: read and validate every input. Throws InputError with all problems at once. */
 /** What `load` reads of the build options; a render thread gets the same, so it loads what the main thread did. */
-export type LoadOptions = Pick<BuildOptions, 'root' | 'catalog' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard' | 'langs' | 'layout'>;
+export type LoadOptions = Pick<BuildOptions, 'root' | 'catalog' | 'catalogs' | 'baseUrl' | 'strict' | 'noindexBelow' | 'diagrams' | 'search' | 'shard' | 'langs' | 'layout'>;
 
-export async function load(options: LoadOptions): Promise<Loaded> {
+/**
+ * `nested`: the catalog is one of several in the build (see loadSite): its index goes into its
+ * folder, and a language of `langs` it has no resources for is left out rather than refused.
+ */
+export async function load(options: LoadOptions & { nested?: boolean }): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
   // A catalog brought with --catalog: its files are shown relative to the current folder.
@@ -81,7 +86,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   const search = options.search === true && !options.shard && layout === 'plain';
   // Only the languages this build writes: hreflang alternates, the language switcher and the
   // root page never point at a language whose pages are not there.
-  const languages = selectLanguages(locales.languages, options.langs);
+  const languages = selectLanguages(locales.languages, options.langs, options.nested);
   const ctx: RenderContext = {
     catalog,
     byCode: new Map(catalog.codes.map((c) => [c.code, c])),
@@ -99,20 +104,83 @@ export async function load(options: LoadOptions): Promise<Loaded> {
       baseUrl,
       // Build settings that change what pages say: the Markdown's diagrams, the search box, noindex.
       // A portal layout changes every page's file; `plain` is left out so its hashes stay as they were.
-      settings: { diagrams, search, noindexBelow: options.noindexBelow ?? null, ...(layout === 'plain' ? {} : { layout }) },
+      settings: { diagrams, search, noindexBelow: options.noindexBelow ?? null, ...(layout === 'plain' ? {} : { layout }), ...(options.nested ? { nested: true } : {}) },
       headingKey: (lang, code) => headingKeyOf(ctx, lang, code),
     }),
     fallbackIds,
     noindexBelow: options.noindexBelow,
     layout,
+    ...(options.nested ? { nested: true } : {}),
   };
   return { ctx, stylesheet: stylesheet!, files, warnings };
 }
 
+/** Every catalog of a build: one render context per protocol, in the order given. */
+export interface Site {
+  ctxs: RenderContext[];
+  /** Every language of the build, in the order of locales/languages.json as the catalogs give it. */
+  languages: Language[];
+  stylesheet: string;
+  warnings: VFile[];
+}
+
+/**
+ * Stage 1 for a build of one catalog or of several (`catalogs`, from codepairs.config.json):
+ * each catalog is loaded as `load` does, all problems of all catalogs reported at once.
+ */
+export async function loadSite(options: LoadOptions): Promise<Site> {
+  const dirs = options.catalogs ?? [];
+  if (dirs.length < 2) {
+    const { ctx, stylesheet, warnings } = await load(dirs.length === 1 ? { ...options, catalog: dirs[0], catalogs: undefined } : options);
+    return { ctxs: [ctx], languages: ctx.languages, stylesheet, warnings };
+  }
+  const loaded: Loaded[] = [];
+  const failed: VFile[] = [];
+  for (const catalog of dirs) {
+    try {
+      loaded.push(await load({ ...options, catalog, catalogs: undefined, nested: true }));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      failed.push(...error.files);
+    }
+  }
+  // The templates, the stylesheet and the common resources are read for every catalog: report each once.
+  if (failed.length) throw new InputError(oncePerPath(failed));
+  const ctxs = loaded.map((l) => l.ctx);
+  const problems = new VFile({ path: CONFIG_PATH });
+  const ids = ctxs.map((c) => c.catalog.protocol.id);
+  for (const [i, id] of ids.entries()) if (ids.indexOf(id) !== i) report(problems, 'duplicate-protocol', { id, first: dirs[ids.indexOf(id)]!, second: dirs[i]! });
+  if (!ctxs[0]!.templates.home) report(problems, 'missing-file', { what: 'the home page template (a build of several catalogs needs it)', path: `templates/${HOME_TEMPLATE}.hbs` });
+  const languages: Language[] = [];
+  for (const ctx of ctxs) for (const language of ctx.languages) if (!languages.some((l) => l.tag === language.tag)) languages.push(language);
+  if (problems.messages.length) throw new InputError([problems]);
+  const unknown = (options.langs ?? []).filter((tag) => !languages.some((l) => l.tag === tag));
+  if (unknown.length) selectLanguages(languages, unknown);
+  return { ctxs, languages, stylesheet: loaded[0]!.stylesheet, warnings: oncePerPath(loaded.flatMap((l) => l.warnings)) };
+}
+
+/** Files with the same path reported by several catalogs, kept once. */
+function oncePerPath(files: VFile[]): VFile[] {
+  const seen = new Map<string, VFile>();
+  for (const file of files) if (!seen.has(file.path)) seen.set(file.path, file);
+  return [...seen.values()];
+}
+
+/** The render context of a page of the site (the home pages of several catalogs have none). */
+export function contextOf(site: Pick<Site, 'ctxs'>): (job: Job) => RenderContext {
+  if (site.ctxs.length === 1) return () => site.ctxs[0]!;
+  const byProtocol = new Map(site.ctxs.map((c) => [c.catalog.protocol.id, c]));
+  return (job) => byProtocol.get(protocolOfPath(job.path) ?? '') ?? site.ctxs[0]!;
+}
+
 /** Stage 2: every page of the chosen languages. */
 export function plan(ctx: RenderContext, langs: string[] | undefined): Job[] {
-  const chosen = selectLanguages(ctx.languages, langs);
-  const jobs = planJobs(ctx.catalog, chosen);
+  return planSite({ ctxs: [ctx] }, langs);
+}
+
+/** Stage 2 for every catalog of the site. */
+export function planSite(site: Pick<Site, 'ctxs'>, langs: string[] | undefined): Job[] {
+  const jobs = site.ctxs.flatMap((ctx) => planJobs(ctx.catalog, selectLanguages(ctx.languages, langs, ctx.nested), { nested: ctx.nested }));
   const duplicates = duplicatePaths(jobs);
   if (duplicates.length) {
     const file = new VFile({ path: 'locales/languages.json' });
@@ -122,8 +190,10 @@ export function plan(ctx: RenderContext, langs: string[] | undefined): Job[] {
   return jobs;
 }
 
-function selectLanguages(languages: Language[], langs: string[] | undefined): Language[] {
+/** The languages of `langs` (all when none); an unknown one is an error, or left out when `lenient`. */
+function selectLanguages(languages: Language[], langs: string[] | undefined, lenient = false): Language[] {
   if (!langs || langs.length === 0) return languages;
+  if (lenient) return languages.filter((l) => langs.includes(l.tag));
   const file = new VFile({ path: 'locales/languages.json' });
   for (const tag of langs) {
     if (!languages.some((l) => l.tag === tag)) {
@@ -178,9 +248,13 @@ export function filesOfJob(ctx: Pick<RenderContext, 'byCode' | 'catalog' | 'lang
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  const { ctx, stylesheet, warnings } = await load(options);
+  const site = await loadSite(options);
+  const { stylesheet, warnings } = site;
+  const ctx = site.ctxs[0]!;
+  const ctxOf = contextOf(site);
+  const several = site.ctxs.length > 1;
   const loaded = performance.now();
-  const allJobs = plan(ctx, options.langs);
+  const allJobs = planSite(site, options.langs);
   const jobs = planShard(allJobs, options.shard);
   const planned = performance.now();
   const thread: RenderTimings & { workerLoad: number } = { render: 0, markdown: 0, write: 0, workerLoad: 0 };
@@ -210,17 +284,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       portal
         ? // A portal's navigation, i18n config and redirects; the portal makes its own site files.
           portalSiteFiles(portal, ctx, allJobs).map((file): [string, string] => [file.path, file.content])
-        : [
-            [STYLESHEET_PATH, stylesheet],
-            ['index.html', renderRootPage(ctx)],
-            // sitemap.xml, robots.txt, 404.html: made from every page of the build (all shards).
-            ...siteFiles(ctx, allJobs).map((file): [string, string] => [file.path, file.content]),
-          ],
+        : several
+          ? await siteOfSeveral(site, allJobs, stylesheet)
+          : [
+              [STYLESHEET_PATH, stylesheet],
+              ['index.html', renderRootPage(ctx)],
+              // sitemap.xml, robots.txt, 404.html: made from every page of the build (all shards).
+              ...siteFiles(ctx, allJobs).map((file): [string, string] => [file.path, file.content]),
+            ],
     );
     const hashes = new Map<string, string>();
     const pages = jobs.map((job) => {
-      const hash = ctx.hashes.page(job);
-      const files = filesOfJob(ctx, job);
+      const hash = ctxOf(job).hashes.page(job);
+      const files = filesOfJob(ctxOf(job), job);
       for (const file of files) hashes.set(file, hash);
       return { job, files, hash };
     });
@@ -248,11 +324,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     kept = output.kept;
     const keeping = performance.now();
     workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(toRender.length / 200)));
-    if (workers === 1) await renderJobs(ctx, toRender, output, options.onProgress, thread);
+    if (workers === 1) await renderJobs(site, toRender, output, options.onProgress, thread);
     else await renderInWorkers(options, toRender, workers, output, ctx, thread);
     rendered = performance.now();
     keepTime = keeping - opened;
-    if (ctx.i18n.misses.length) throw missingTranslations(ctx);
+    for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
     for (const [path, text] of extras) if (!keptExtras.includes(path) || missing.has(path)) await output.write(path, text);
     await output.flush();
     written = output.written;
@@ -296,6 +372,31 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 /**
+ * The site files of a build of several catalogs: the stylesheet, the root page (the language
+ * chooser), each language's home page listing the protocols, and sitemap.xml, robots.txt and
+ * 404.html over every catalog's pages. Home pages are made on every build (one per language)
+ * and, like the other files here, written only when their bytes change.
+ */
+async function siteOfSeveral(site: Site, allJobs: Job[], stylesheet: string): Promise<Array<[string, string]>> {
+  const ctxOf = contextOf(site);
+  const host: RenderContext = { ...site.ctxs[0]!, languages: site.languages };
+  const built = new Set(allJobs.map((j) => j.lang));
+  const languages = site.languages.filter((l) => built.has(l.tag));
+  const files: Array<[string, string]> = [
+    [STYLESHEET_PATH, stylesheet],
+    ['index.html', renderRootPage({ ...host, languages }, translator(host.i18n, FALLBACK_LANG, 'common').t('home.title'))],
+  ];
+  for (const { tag } of languages) {
+    const home = await renderHomePage(site.ctxs.filter((c) => allJobs.some((j) => j.lang === tag && ctxOf(j) === c)), tag, languages);
+    files.push([`${tag}/index.md`, home.markdown], [`${tag}/index.html`, home.html]);
+  }
+  const homes = languages.map((l) => homeJob(l.tag));
+  const indexedJob = (job: Job) => isHome(job) || indexed(ctxOf(job), job);
+  for (const file of siteFiles({ ...host, languages }, [...homes, ...allJobs], undefined, indexedJob)) files.push([file.path, file.content]);
+  return files;
+}
+
+/**
  * One render thread per idle core, at least one and at most 8; `--jobs` overrides. A thread only
  * pays off on a core nobody else is using: `npm run bench` on the 2-core development machine,
  * while other builds kept it busy (load average 9 to 15), measured a cold build (932 and 1,642
@@ -307,10 +408,12 @@ export function defaultJobs(cores = availableParallelism(), load = loadavg()[0] 
 }
 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker). */
-export async function renderJobs(ctx: RenderContext, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress'], timings?: RenderTimings) {
+export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress'], timings?: RenderTimings) {
   let done = 0;
-  const portal = portalOf(ctx.layout);
+  const ctxOf = contextOf(site);
+  const portal = portalOf(site.ctxs[0]!.layout);
   for (const job of jobs) {
+    const ctx = ctxOf(job);
     if (portal) {
       const files = renderPortalPage(ctx, portal, job, timings);
       const writing = timings ? performance.now() : 0;
@@ -346,8 +449,8 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
   const runs = shares.map(
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
-        const { root, catalog, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
-        const input: WorkerInput = { load: { root, catalog, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, staging: output.staging, jobs: share };
+        const { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
+        const input: WorkerInput = { load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, staging: output.staging, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {

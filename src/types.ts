@@ -157,6 +157,8 @@ export interface Catalog {
   codes: StatusCode[];
   /** Curated confusable pairs, in file order (empty when the catalog has no confusable.yaml). */
   confusable: ConfusablePair[];
+  /** The protocol's `reserved` codes with their registry names (the registry's remarks in parentheses left out). */
+  reserved: Array<{ code: number; reason: string }>;
 }
 
 export interface Language {
@@ -212,6 +214,12 @@ export interface BuildOptions {
    * locales/<lang>/<protocol>.json): absolute path. Only the languages it has locales for are built.
    */
   catalog?: string;
+  /**
+   * Several catalog folders built into one site (absolute paths; `catalogs` in
+   * codepairs.config.json): each protocol's pages under `<lang>/<protocol>/`, its index at
+   * `<lang>/<protocol>/index`, and a home page per language listing them. Overrides `catalog`.
+   */
+  catalogs?: string[];
   outDir: string;
   langs?: string[];
   baseUrl?: string;

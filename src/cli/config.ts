@@ -16,6 +16,12 @@ export interface Config {
   noindexBelow?: number;
   /** Output layout of `build` (plain or a portal's; the command line's --layout wins). */
   layout?: string;
+  /**
+   * The catalog folders the project builds, relative to it (default: ["data/sip"]). Several
+   * make one site: each protocol under `<lang>/<protocol>/` and a home page per language.
+   * `--catalog` builds one folder instead.
+   */
+  catalogs?: string[];
 }
 
 export const DEFAULT_MAX_SIMILARITY = 0.7;
@@ -37,11 +43,14 @@ export function readConfig(root: string): Config {
     throw new ConfigError(`${CONFIG_FILE}: ${(error as Error).message}`);
   }
   const config = (data ?? {}) as Record<string, unknown>;
-  const allowed = ['out', 'baseUrl', 'langs', 'lint', 'kbMaxChars', 'search', 'noindexBelow', 'layout'];
+  const allowed = ['out', 'baseUrl', 'langs', 'lint', 'kbMaxChars', 'search', 'noindexBelow', 'layout', 'catalogs'];
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) throw new ConfigError(`${CONFIG_FILE}: unexpected setting \`${key}\`, expected one of ${allowed.join(', ')}`);
   }
   if (config.out !== undefined && typeof config.out !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`out\` must be a string`);
+  if (config.catalogs !== undefined && !(Array.isArray(config.catalogs) && config.catalogs.length > 0 && config.catalogs.every((c) => typeof c === 'string' && c.length > 0))) {
+    throw new ConfigError(`${CONFIG_FILE}: \`catalogs\` must be a list of catalog folders such as ["data/sip", "data/http"]`);
+  }
   if (config.layout !== undefined && typeof config.layout !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`layout\` must be a string such as "hugo"`);
   if (config.baseUrl !== undefined && typeof config.baseUrl !== 'string') throw new ConfigError(`${CONFIG_FILE}: \`baseUrl\` must be a string`);
   if (config.langs !== undefined && !(Array.isArray(config.langs) && config.langs.every((l) => typeof l === 'string'))) {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VFile } from 'vfile';
 import { reporter } from 'vfile-reporter';
-import { build, defaultJobs, load } from '../build.js';
+import { build, defaultJobs, loadSite } from '../build.js';
 import { InputError } from '../diagnostics.js';
 import { lintOutput } from '../lint/lint-output.js';
 import { CONFIG_FILE, ConfigError, DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS, readConfig } from './config.js';
@@ -68,7 +68,8 @@ Options:
   --root <dir>       project folder holding data/, locales/, templates/ (default: ., or with
                      --catalog the codepairs package itself)
   --catalog <dir>    build, check, translations status|stamp: this catalog folder (protocol.yaml, codes/,
-                     locales/<lang>/<id>.json) instead of data/sip, in the languages it has
+                     locales/<lang>/<id>.json) instead of the project's catalogs (\`catalogs\` in
+                     codepairs.config.json, default data/sip), in the languages it has
                      locales for; templates, stylesheet, common.json and languages.json come
                      from --root. A folder without locales/ uses --root's locales/<lang>/<id>.json
                      (a second catalog of the project: --catalog data/http --root .). With
@@ -237,11 +238,20 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const printWarnings = (files: VFile[]) => {
       if (files.length) printError(reporter(files, { quiet: true }));
     };
+    // The project's catalogs (codepairs.config.json), unless --catalog names one.
+    const catalogs = catalog === undefined && config.catalogs ? config.catalogs.map((dir) => resolve(root, dir)) : undefined;
+    for (const [i, dir] of (catalogs ?? []).entries()) {
+      if (!existsSync(dir)) throw new UsageError(`no catalog folder \`${config.catalogs![i]}\` (catalogs in ${CONFIG_FILE})`);
+    }
     if (command === 'check') {
-      const { ctx, warnings } = await load({ root, catalog, baseUrl, strict: values.strict });
+      const site = await loadSite({ root, catalog, catalogs, baseUrl, strict: values.strict });
+      const { warnings } = site;
+      const ctx = site.ctxs[0]!;
       printWarnings(warnings);
       const verdict = warnings.length ? 'no errors' : 'no problems';
-      if (!values.quiet) print(`codepairs check: ${ctx.catalog.codes.length} ${ctx.catalog.protocol.name} codes, ${ctx.languages.length} languages (${ctx.languages.map((l) => l.tag).join(', ')}): ${verdict}`);
+      if (!values.quiet) {
+        for (const c of site.ctxs) print(`codepairs check: ${c.catalog.codes.length} ${c.catalog.protocol.name} codes, ${c.languages.length} language${c.languages.length === 1 ? '' : 's'} (${c.languages.map((l) => l.tag).join(', ')}): ${verdict}`);
+      }
       if (!values.output) return 0;
       const shown = values.out ?? config.out ?? 'out';
       const outDir = resolve(outBase, shown);
@@ -265,9 +275,13 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const outDir = resolve(outBase, values.out ?? config.out ?? 'out');
       const started = performance.now();
       const showProgress = !values.quiet && io.err.isTTY === true && !io.env.CI;
+      if (catalogs && catalogs.length > 1 && layout !== undefined && layout !== 'plain') {
+        throw new UsageError(`--layout ${layout} builds one catalog at a time: give --catalog <dir> (one portal section per catalog)`);
+      }
       const result = await build({
         root,
         catalog,
+        catalogs,
         outDir,
         langs: langs ?? config.langs,
         baseUrl,

@@ -84,7 +84,9 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
   }
   checkRelated(codes, files);
   const confusable = await loadConfusable(root, dir, codes, files);
-  return { protocol, codes, confusable };
+  // A reserved code's name as the registry gives it, without its remarks ("(TEMPORARY - …)").
+  const reserved = (protocol.reserved ?? []).map((code) => ({ code, reason: (registered.get(code) ?? '').replace(/\s*\(.*\)\s*$/, '') }));
+  return { protocol, codes, confusable, reserved };
 }
 
 function fileOf(files: VFile[], code: StatusCode): VFile {

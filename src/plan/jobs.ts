@@ -16,13 +16,18 @@ export function planPairs(codes: number[]): Array<[number, number]> {
   return pairs;
 }
 
-export function planJobs(catalog: Catalog, languages: Language[]): Job[] {
+/**
+ * `nested`: the build holds several catalogs, so the protocol's index goes into its folder
+ * (`<lang>/<protocol>/index`) and `<lang>/index` is the home page that lists the protocols.
+ */
+export function planJobs(catalog: Catalog, languages: Language[], options: { nested?: boolean } = {}): Job[] {
   const protocol = catalog.protocol.id;
   const codes = catalog.codes.map((c) => c.code);
   const pairs = planPairs(codes);
   const jobs: Job[] = [];
   for (const { tag: lang } of languages) {
-    jobs.push({ kind: 'index', lang, translationKey: 'index', path: `${lang}/index`, codes: [] });
+    if (options.nested) jobs.push({ kind: 'index', lang, translationKey: `${protocol}-index`, path: `${lang}/${protocol}/index`, codes: [] });
+    else jobs.push(homeJob(lang));
     for (const code of codes) {
       jobs.push({ kind: 'code', lang, translationKey: `${protocol}-${code}`, path: `${lang}/${protocol}/${code}`, codes: [code] });
     }
@@ -33,6 +38,15 @@ export function planJobs(catalog: Catalog, languages: Language[]): Job[] {
   }
   return jobs;
 }
+
+/** The home page of a language: the index of the only catalog, or the list of several. */
+export const homeJob = (lang: string): Job => ({ kind: 'index', lang, translationKey: 'index', path: `${lang}/index`, codes: [] });
+
+/** Whether a page is a language's home page (its x-default is the root page, the language chooser). */
+export const isHome = (job: Job): boolean => job.kind === 'index' && job.path === `${job.lang}/index`;
+
+/** The protocol a page of a build belongs to (undefined for the home pages of several catalogs). */
+export const protocolOfPath = (path: string): string | undefined => path.split('/')[2] === undefined ? undefined : path.split('/')[1];
 
 /**
  * Paths that two jobs would both write, compared without case as a case-insensitive file system

@@ -13,7 +13,8 @@ import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
 import { articleJsonLd } from '../site/json-ld.js';
-import { codeHeading, codeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
+import { codeHeading, codeView, homeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
+import { homeJob, isHome } from '../plan/jobs.js';
 import type { InputHashes } from '../plan/incremental.js';
 import type { LayoutName } from '../layouts/types.js';
 
@@ -101,9 +102,9 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
   const home = layoutLabel(labels.home);
   const languages = layoutLabel(labels.languages);
   const alternates = ctx.languages.map((l) => ({ hreflang: l.tag, href: urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`) }));
-  const xDefault = job.kind === 'index' ? `${ROOT_PAGE}.html` : `${otherLanguagePath(job, 'en')}.html`;
+  const xDefault = isHome(job) ? `${ROOT_PAGE}.html` : `${otherLanguagePath(job, 'en')}.html`;
   // Like the sitemap: no x-default to an English page the build does not write.
-  if (job.kind === 'index' || ctx.languages.some((l) => l.tag === 'en')) alternates.push({ hreflang: 'x-default', href: urlFor(ctx, from, xDefault) });
+  if (isHome(job) || ctx.languages.some((l) => l.tag === 'en')) alternates.push({ hreflang: 'x-default', href: urlFor(ctx, from, xDefault) });
   return fill('layout.html', ctx.templates.layout, {
     lang: job.lang,
     title: meta.title,
@@ -276,10 +277,46 @@ export function redirectStub(ctx: Pick<RenderContext, 'baseUrl'>, job: Job, titl
   return { path, html };
 }
 
-/** The language chooser at the root of the output, the x-default of every index page. */
-export function renderRootPage(ctx: RenderContext): string {
+/**
+ * The home page of a language in a build of several catalogs (`<lang>/index`): the protocols
+ * built in it, each with its index and its most confused pairs. `ctxs`: the catalogs that have
+ * the language; `languages`: every language of the build, for the switcher and alternates.
+ * Rendered on every build (a few pages); incremental builds compare its bytes.
+ */
+export async function renderHomePage(ctxs: RenderContext[], lang: string, languages: Language[]): Promise<{ markdown: string; html: string }> {
+  const ctx: RenderContext = { ...ctxs[0]!, languages };
+  if (!ctx.templates.home) throw new TemplateRenderError('home.md', 'the home.md template is missing: a build of several catalogs needs it - 1:0');
+  const job = homeJob(lang);
+  const typography = typographyOf(ctx, lang);
+  const built = homeView(ctxs, lang);
+  const meta: PageMeta = { title: typeset(stripFallbackMarks(built.meta.title), typography), description: typeset(stripFallbackMarks(built.meta.description), typography) };
+  const untranslated = ctx.fallbackIds.length ? fallbackUnitsIn(JSON.stringify([built, layoutLabels(ctx, lang)]), ctx.fallbackIds) : [];
+  const front = toYaml(
+    {
+      title: meta.title,
+      description: meta.description,
+      lang,
+      protocols: ctxs.map((c) => c.catalog.protocol.id),
+      slug: 'index',
+      translationKey: job.translationKey,
+      ...(untranslated.length ? { fallback: { lang: FALLBACK_LANG, keys: untranslated } } : {}),
+    },
+    { lineWidth: 0 },
+  ).trimEnd();
+  const notice = untranslated.length ? fallbackNotice(ctx, lang) : '';
+  const source = fill('home.md', ctx.templates.home, { ...built.view, notice, frontMatter: front });
+  const { markdown, body } = await processMarkdown(source, { lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) });
+  const html = layout(ctx, job, meta, body);
+  if (hasFallbackMarks(markdown) || hasFallbackMarks(html)) throw new Error(`A fallback mark was left in ${job.path}`);
+  return { markdown, html };
+}
+
+/**
+ * The language chooser at the root of the output, the x-default of every home page. Its title:
+ * the only catalog's index title, or `title` (the English home page's) for several.
+ */
+export function renderRootPage(ctx: RenderContext, title = translator(ctx.i18n, 'en', ctx.catalog.protocol.id).t('title.index')): string {
   const from = `${ROOT_PAGE}.html`;
-  const title = translator(ctx.i18n, 'en', ctx.catalog.protocol.id).t('title.index');
   const links = ctx.languages
     .map((l) => `<li><a href="${escapeHtml(l.tag)}/index.html" hreflang="${escapeHtml(l.tag)}" lang="${escapeHtml(l.tag)}">${escapeHtml(l.name)}</a></li>`)
     .join('\n');

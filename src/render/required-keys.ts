@@ -28,12 +28,15 @@ export const COMMON_KEYS = [
   'sections.fact',
   'sections.confused',
   'sections.mostConfused',
+  'sections.reserved',
   'sections.callFlow',
   'sections.callFlows',
   'sections.example',
   'sentencePair',
   'quote',
   'labelled',
+  'home.title',
+  'home.intro',
 ];
 
 const FIXED_PROTOCOL_KEYS = [
@@ -90,6 +93,7 @@ export function protocolKeys(protocol: Protocol): string[] {
   const keys = [...FIXED_PROTOCOL_KEYS];
   if (hasFinality(protocol)) keys.push('facts.finality.provisional', 'facts.finality.final', 'compare.finality');
   if (protocol.sequence !== undefined) keys.push('choose.sequence');
+  if (protocol.reserved?.length) keys.push('index.reserved');
   const receiver = protocol.receiver === undefined ? undefined : protocol.facts[protocol.receiver];
   if (receiver) keys.push(...(receiver.values ?? []).map((v) => `facts.${protocol.receiver}.both.${v}`));
   for (const fact of factOrder(protocol)) keys.push(`facts.${fact}.label`, `facts.${fact}.aspect`);

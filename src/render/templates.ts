@@ -13,9 +13,13 @@ export interface CompiledTemplates {
   code: Template;
   index: Template;
   layout: Template;
+  /** The home page of a language in a build of several catalogs (optional otherwise). */
+  home?: Template;
 }
 
 export const REQUIRED_TEMPLATES = ['pair.md', 'code.md', 'index.md', 'layout.html'] as const;
+/** Required when a build holds several catalogs. */
+export const HOME_TEMPLATE = 'home.md';
 
 export function compileTemplates(sources: TemplateSources): CompiledTemplates {
   const markdown = Handlebars.create();
@@ -29,5 +33,6 @@ export function compileTemplates(sources: TemplateSources): CompiledTemplates {
     code: md('code.md'),
     index: md('index.md'),
     layout: html.compile(sources.pages['layout.html']!, { strict: true }),
+    ...(sources.pages[HOME_TEMPLATE] !== undefined ? { home: md(HOME_TEMPLATE) } : {}),
   };
 }

@@ -17,6 +17,11 @@ export interface ViewContext {
   catalog: Catalog;
   byCode: Map<number, StatusCode>;
   i18n: I18nContext;
+  /**
+   * The build holds several catalogs: the protocol's index is `<lang>/<protocol>/index` and the
+   * language's home page (`<lang>/index`, see homeView) lists the protocols.
+   */
+  nested?: boolean;
   /** Per-language, per-code values that every page showing the code reuses. */
   cache?: Map<string, unknown>;
 }
@@ -294,7 +299,7 @@ export function pairView(ctx: ViewContext, job: Job) {
       href: `${pairSlug(low, high)}.md`,
     };
   });
-  const learnMore = [...pageLinks(t, job, a, b), ...related, { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' }];
+  const learnMore = [...pageLinks(t, job, a, b), ...related, { label: escapeMarkdown(t.proto.t('learnMore.index')), href: indexHref(ctx) }];
 
   // A curated pair: why readers mix the two up and how to tell them apart.
   const key = pairKey(a.code, b.code);
@@ -353,7 +358,7 @@ export function codeView(ctx: ViewContext, job: Job) {
   const related = byRelevance(ctx.catalog.protocol, code, code.related.map((c) => ctx.byCode.get(c)!), index).map(compareLink);
   const learnMore = [
     ...referenceLinks(t, code),
-    { label: escapeMarkdown(t.proto.t('learnMore.index')), href: '../index.md' },
+    { label: escapeMarkdown(t.proto.t('learnMore.index')), href: indexHref(ctx) },
   ];
   const meta: PageMeta = { title, description: stripEscapes(t.proto.t(`codes.${code.code}.description`)) };
   const view = {
@@ -380,23 +385,62 @@ export function indexView(ctx: ViewContext, job: Job) {
   const title = t.proto.t('title.index', { interpolation: { escapeValue: false } });
   const pairs = (codes.length * (codes.length - 1)) / 2;
   const intro = t.proto.t('index.intro', { count: codes.length, codes: formatNumber(job.lang, codes.length), pairs: formatNumber(job.lang, pairs) });
+  // Links from the index: it sits beside the protocol's pages when nested, one folder up otherwise.
+  const folder = ctx.nested ? '' : `${protocol.id}/`;
   const classes = protocol.classes
     .map((cls) => ({
       heading: escapeMarkdown(t.proto.t(`classTitles.${cls.id}`)),
-      codes: codes.filter((c) => c.classId === cls.id).map((c) => ({ label: escapeMarkdown(heading(t, c)), href: `${protocol.id}/${c.code}.md` })),
+      codes: codes.filter((c) => c.classId === cls.id).map((c) => ({ label: escapeMarkdown(heading(t, c)), href: `${folder}${c.code}.md` })),
     }))
     .filter((cls) => cls.codes.length > 0);
   // The curated pairs, most confused first, lead the page.
-  const confused = rankCurated(protocol, ctx.byCode, ctx.catalog.confusable).map(({ entry }) => {
+  const confused = confusedLinks(ctx, t, folder);
+  // Registered codes without an article (a temporary registration): named, not linked.
+  const reserved = ctx.catalog.reserved.map(({ code, reason }) => escapeMarkdown(t.proto.t('index.reserved', { code, reason, interpolation: { escapeValue: false } })));
+  const meta: PageMeta = { title, description: stripEscapes(intro) };
+  const view = { title: escapeMarkdown(title), intro, confused, confusedLabel: escapeMarkdown(t.common.t('sections.mostConfused')), classes, reserved, reservedLabel: reserved.length ? escapeMarkdown(t.common.t('sections.reserved')) : '' };
+  return { view, meta };
+}
+
+/** The curated pairs of a protocol, most confused first, as links from `folder` (relative to the page). */
+function confusedLinks(ctx: ViewContext, t: Tr, folder: string) {
+  return rankCurated(ctx.catalog.protocol, ctx.byCode, ctx.catalog.confusable).map(({ entry }) => {
     const [l, h] = entry.pair.map((c) => ctx.byCode.get(c)!) as [StatusCode, StatusCode];
     return {
       label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: reasonOf(t, l), b: h.code, reasonB: reasonOf(t, h), interpolation: { escapeValue: false } })),
-      href: `${protocol.id}/${pairSlug(l.code, h.code)}.md`,
+      href: `${folder}${pairSlug(l.code, h.code)}.md`,
+    };
+  });
+}
+
+/** The protocol's index as seen from one of its pages: beside them when nested, else the language's home. */
+const indexHref = (ctx: ViewContext) => (ctx.nested ? 'index.md' : '../index.md');
+
+/** How many of a protocol's most confused pairs the home page shows. */
+export const HOME_PAIRS = 5;
+
+/**
+ * The home page of a language in a build of several catalogs: each protocol built in the
+ * language, with a link to its index and its most confused pairs. `ctxs`: one per protocol.
+ */
+export function homeView(ctxs: ViewContext[], lang: string) {
+  // The protocols built in this language (the caller's choice), in the order of the build.
+  const here = ctxs;
+  const common = tr(here[0]!, lang).common;
+  const names = here.map((ctx) => ctx.catalog.protocol.name);
+  const title = common.t('home.title');
+  const intro = escapeMarkdown(common.t('home.intro', { protocols: formatList(lang, names, 'conjunction'), interpolation: { escapeValue: false } }));
+  const protocols = here.map((ctx) => {
+    const t = tr(ctx, lang);
+    const id = ctx.catalog.protocol.id;
+    return {
+      heading: escapeMarkdown(t.proto.t('title.index', { interpolation: { escapeValue: false } })),
+      index: [{ label: escapeMarkdown(t.proto.t('learnMore.index', { interpolation: { escapeValue: false } })), href: `${id}/index.md` }],
+      confused: confusedLinks(ctx, t, `${id}/`).slice(0, HOME_PAIRS),
     };
   });
   const meta: PageMeta = { title, description: stripEscapes(intro) };
-  const view = { title: escapeMarkdown(title), intro, confused, confusedLabel: escapeMarkdown(t.common.t('sections.mostConfused')), classes };
-  return { view, meta };
+  return { view: { title: escapeMarkdown(title), intro, protocols, confusedLabel: escapeMarkdown(common.t('sections.mostConfused')) }, meta };
 }
 
 /** Undo Markdown escapes for plain-text uses such as meta descriptions. */

@@ -3,7 +3,7 @@
  * writes them into the staging folder. It reports progress and any missing translation back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { load, renderJobs, type LoadOptions } from '../build.js';
+import { loadSite, renderJobs, type LoadOptions } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
 import type { Job, RenderTimings } from '../types.js';
 import { TemplateRenderError } from './article.js';
@@ -22,7 +22,7 @@ export type WorkerMessage =
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
-  const { ctx } = await load(input.load);
+  const site = await loadSite(input.load);
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   const output = StagedOutput.attach(input.staging);
   let sinceReport = 0;
@@ -31,7 +31,7 @@ async function run(input: WorkerInput): Promise<void> {
     sinceReport = 0;
   };
   await renderJobs(
-    ctx,
+    site,
     input.jobs,
     output,
     () => {
@@ -40,7 +40,7 @@ async function run(input: WorkerInput): Promise<void> {
     timings,
   );
   report();
-  parentPort!.postMessage({ type: 'done', misses: ctx.i18n.misses, written: output.written, timings } satisfies WorkerMessage);
+  parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, timings } satisfies WorkerMessage);
 }
 
 try {

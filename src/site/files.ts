@@ -17,9 +17,9 @@ export interface SiteFile {
  * bytes. The sitemap lists a page in a language only when this build writes that language, and
  * leaves out the pages marked `noindex` (see `noindexBelow`).
  */
-export function siteFiles(ctx: RenderContext, jobs: Job[], limits?: SitemapLimits): SiteFile[] {
+export function siteFiles(ctx: RenderContext, jobs: Job[], limits?: SitemapLimits, isIndexed: (job: Job) => boolean = (job) => indexed(ctx, job)): SiteFile[] {
   const files: SiteFile[] = [];
-  if (ctx.baseUrl) files.push(...sitemapFiles(sitemapEntries(jobs.filter((job) => indexed(ctx, job)), ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
+  if (ctx.baseUrl) files.push(...sitemapFiles(sitemapEntries(jobs.filter(isIndexed), ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
   files.push({ path: ROBOTS_PATH, content: robotsTxt(ctx.baseUrl) });
   files.push({ path: NOT_FOUND_PATH, content: renderNotFoundPage(ctx.i18n, ctx.languages, ctx.baseUrl) });
   return files;

@@ -6,6 +6,7 @@
  * Pure: takes the planned jobs, returns file contents; no timestamps (no lastmod).
  */
 import type { Job } from '../types.js';
+import { isHome } from '../plan/jobs.js';
 
 /** The protocol's limits for one sitemap file (sitemaps.org). */
 export const SITEMAP_MAX_URLS = 50_000;
@@ -45,10 +46,10 @@ export function sitemapEntries(jobs: Job[], baseUrl: string, rootPage: string, d
   for (const group of groups.values()) {
     const alternates = group.map((j) => ({ hreflang: j.lang, href: absolute(baseUrl, `${j.path}.html`) }));
     const english = group.find((j) => j.lang === defaultLang);
-    const fallback = group[0]!.kind === 'index' ? rootPage : english && `${english.path}.html`;
+    const fallback = isHome(group[0]!) ? rootPage : english && `${english.path}.html`;
     if (fallback) alternates.push({ hreflang: 'x-default', href: absolute(baseUrl, fallback) });
     for (const job of group) entries.push({ loc: absolute(baseUrl, `${job.path}.html`), alternates });
-    if (group[0]!.kind === 'index') entries.push({ loc: absolute(baseUrl, rootPage), alternates });
+    if (isHome(group[0]!)) entries.push({ loc: absolute(baseUrl, rootPage), alternates });
   }
   return entries.sort((a, b) => (a.loc < b.loc ? -1 : a.loc > b.loc ? 1 : 0));
 }

@@ -1,5 +1,5 @@
 /**
- * Build the shipped catalog once, with the real CLI, into a temporary folder that the output
+ * Build the shipped SIP catalog once, with the real CLI, into a temporary folder that the output
  * tests read. The build runs in the background: the tests on small projects of their own start
  * at once, and only the tests that read this output wait for it (see built-output.ts). The
  * folder is removed when the run ends.
@@ -23,7 +23,8 @@ export default function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'codepairs-out-'));
   const out = join(dir, 'out');
   const status = join(dir, 'status');
-  const child = spawn(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'build', '--out', out, '--quiet', '--jobs', '2', '--no-search'], {
+  // SIP alone, in every language: the HTTP catalog and the site of both are built by site-catalogs.test.ts.
+  const child = spawn(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'build', '--catalog', join(ROOT, 'data/sip'), '--root', ROOT, '--out', out, '--quiet', '--jobs', '2', '--no-search'], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -1,0 +1,97 @@
+/**
+ * The shipped project builds several catalogs into one site (codepairs.config.json `catalogs`):
+ * SIP and HTTP pages side by side under `<lang>/<protocol>/`, each protocol's index in its
+ * folder, and a home page per language that lists the protocols. Built here in English with
+ * the real CLI; every expectation is read from the catalogs and locales, not copied from output.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { CLI, ROOT } from './helpers/paths.js';
+
+type Json = Record<string, unknown>;
+const config = JSON.parse(readFileSync(join(ROOT, 'codepairs.config.json'), 'utf8')) as { catalogs: string[] };
+const protocolOf = (dir: string) => (parseYaml(readFileSync(join(ROOT, dir, 'protocol.yaml'), 'utf8')) as { id: string; name: string; reserved?: number[] });
+const codesOf = (dir: string) => readdirSync(join(ROOT, dir, 'codes')).map((name) => Number(name.slice(0, 3))).sort((a, b) => a - b);
+const locale = (lang: string, ns: string) => JSON.parse(readFileSync(join(ROOT, 'locales', lang, `${ns}.json`), 'utf8')) as Json;
+const get = (obj: unknown, path: string): string => path.split('.').reduce<unknown>((o, k) => (o as Json)?.[k], obj) as string;
+
+let dir: string;
+let out: string;
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+const read = (path: string) => readFileSync(join(out, path), 'utf8');
+/** The Markdown links of a page, resolved against the output folder. */
+const linksOf = (path: string) => [...read(path).matchAll(/\]\(([^)\s]+\.md)\)/g)].map((m) => posix.join(posix.dirname(path), m[1]!));
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'codepairs-site-'));
+  out = join(dir, 'out');
+  const result = run('build', '--out', out, '--lang', 'en', '--no-search', '--jobs', '2', '--quiet');
+  expect(result.status, result.stderr).toBe(0);
+}, 300_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a site of several catalogs (the shipped codepairs.config.json)', () => {
+  it('ships SIP and HTTP', () => {
+    expect(config.catalogs.map((c) => protocolOf(c).id)).toEqual(['sip', 'http']);
+  });
+
+  it('has a home page per language that links every protocol\'s index and its most confused pairs, all of which exist', () => {
+    const home = read('en/index.md');
+    expect(home).toContain(`# ${get(locale('en', 'common'), 'home.title')}`);
+    for (const catalog of config.catalogs) {
+      const { id } = protocolOf(catalog);
+      expect(home).toContain(`## ${get(locale('en', id), 'title.index')}`);
+      expect(home).toContain(`](${id}/index.md)`);
+    }
+    const links = linksOf('en/index.md');
+    expect(links.length).toBeGreaterThan(config.catalogs.length * 2);
+    for (const link of links) {
+      expect(existsSync(join(out, link)), link).toBe(true);
+      expect(existsSync(join(out, link.replace(/\.md$/, '.html'))), link).toBe(true);
+    }
+    // The language chooser at the root leads to the home pages.
+    expect(read('index.html')).toContain('href="en/index.html"');
+  });
+
+  it('writes every code and every pair of each protocol under its folder, the index beside them', () => {
+    for (const catalog of config.catalogs) {
+      const { id } = protocolOf(catalog);
+      const codes = codesOf(catalog);
+      expect(existsSync(join(out, 'en', id, 'index.md'))).toBe(true);
+      for (const [i, low] of codes.entries()) {
+        expect(existsSync(join(out, 'en', id, `${low}.md`))).toBe(true);
+        for (const high of codes.slice(i + 1)) {
+          expect(existsSync(join(out, 'en', id, `${low}-vs-${high}.md`)), `${id} ${low}-vs-${high}`).toBe(true);
+          expect(existsSync(join(out, 'en', id, `${high}-vs-${low}.html`)), `${id} ${high}-vs-${low}`).toBe(true);
+        }
+      }
+      // A page's "all codes" link leads to its protocol's index, not to the home page.
+      expect(linksOf(`en/${id}/${codes[0]}.md`)).toContain(`en/${id}/index.md`);
+      expect(linksOf(`en/${id}/${codes[0]}-vs-${codes[1]}.md`)).toContain(`en/${id}/index.md`);
+    }
+  });
+
+  it('lists a reserved code on its protocol\'s index by its registry name, with no article', () => {
+    const http = config.catalogs.find((c) => protocolOf(c).id === 'http')!;
+    const reserved = protocolOf(http).reserved ?? [];
+    expect(reserved).toContain(104);
+    const registry = readFileSync(join(ROOT, http, 'iana-registry.tsv'), 'utf8');
+    const index = read('en/http/index.md');
+    expect(index).toContain(`## ${get(locale('en', 'common'), 'sections.reserved')}`);
+    for (const code of reserved) {
+      const name = new RegExp(`^${code}\\t([^\\t(]+)`, 'm').exec(registry)![1]!.trim();
+      expect(index).toContain(`- ${code} ${name}`);
+      expect(existsSync(join(out, 'en', 'http', `${code}.md`))).toBe(false);
+    }
+  });
+
+  it('reads well by check --output over every page of both protocols', () => {
+    const result = run('check', '--output', '--out', out, '--lang', 'en', '--jobs', '1');
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/no findings/);
+  }, 300_000);
+});
