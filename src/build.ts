@@ -70,7 +70,7 @@ export async function load(options: LoadOptions & { nested?: boolean }): Promise
     files.push(file);
   }
   const locales = catalog
-    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, { strict: options.strict, ...(options.catalog ? await catalogLocales(options.catalog, catalog.protocol.id, catalogBase, root) : {}) })
+    ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol, catalog.codes) }, { strict: options.strict, ...(options.catalog ? await catalogLocales(options.catalog, catalog.protocol.id, catalogBase, root) : {}) })
     : undefined;
   if (!catalog || !locales || hasErrors(files)) throw new InputError(files.filter((f) => f.messages.length > 0));
   const warnings = files.filter((f) => f.messages.length > 0);

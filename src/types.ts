@@ -115,7 +115,8 @@ export type FactValue = string | string[] | boolean;
 export type CodeFacts = Record<string, FactValue>;
 
 export interface Lifecycle {
-  status: 'active' | 'deprecated';
+  /** `obsoleted`: the registry marks the code so (its specification moved to Historic, say). */
+  status: 'active' | 'deprecated' | 'obsoleted';
   by?: string;
   note?: string;
 }

@@ -55,7 +55,7 @@ async function loadState(root: string, catalogDir?: string): Promise<State> {
   const catalog = await loadCatalog(base, catalogDir ?? join(root, DEFAULT_CATALOG), files);
   const at = catalog && catalogDir ? await catalogLocales(catalogDir, catalog.protocol.id, base, root) : undefined;
   const localeOptions = at ? { namespaceDirs: at.namespaceDirs, only: at.only } : {};
-  const locales = catalog ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol) }, localeOptions) : undefined;
+  const locales = catalog ? await loadLocales(root, catalog, files, { common: COMMON_KEYS, [catalog.protocol.id]: protocolKeys(catalog.protocol, catalog.codes) }, localeOptions) : undefined;
   if (!catalog || !locales || hasErrors(files)) {
     // Stale and missing units are what these commands are for: show only the errors.
     for (const file of files) file.messages = file.messages.filter((m) => m.fatal);

@@ -51,6 +51,11 @@ export function overlap(schema: FactSchema | undefined, fact: string, a: StatusC
   return (any !== undefined && (va.includes(any) || vb.includes(any))) || va.some((v) => vb.includes(v));
 }
 
+/** Two codes out of use in the same way, by the same document: a fact they share. */
+export function sameLifecycle(a: StatusCode, b: StatusCode): boolean {
+  return a.lifecycle.status !== 'active' && a.lifecycle.status === b.lifecycle.status && a.lifecycle.by === b.lifecycle.by;
+}
+
 /** The facts on which two codes differ, in reading order. */
 export function differingFacts(protocol: Protocol, a: StatusCode, b: StatusCode): FactId[] {
   return factOrder(protocol).filter((fact) => {
@@ -60,7 +65,9 @@ export function differingFacts(protocol: Protocol, a: StatusCode, b: StatusCode)
       case 'finality':
         return isFinal(protocol, a) !== isFinal(protocol, b);
       case 'lifecycle':
-        return a.lifecycle.status !== b.lifecycle.status;
+        // In use against not: a difference. Two codes out of use for different reasons are neither
+        // a difference nor a shared fact (see sameLifecycle).
+        return (a.lifecycle.status === 'active') !== (b.lifecycle.status === 'active');
       default:
         return !sameFact(protocol.facts[fact]!, fact, a, b);
     }

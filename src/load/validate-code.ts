@@ -78,10 +78,10 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
   const lifecycleRaw = (need(data, 'lifecycle', 'mapping', []) as Record<string, unknown> | undefined) ?? {};
   expectKeys(lifecycleRaw, LIFECYCLE_FIELDS, ['lifecycle']);
   const status = lifecycleRaw.status;
-  if (status !== 'active' && status !== 'deprecated') {
-    report(file, 'unknown-value', { field: 'lifecycle.status', value: String(status), expected: '`active`, `deprecated`' }, at(['lifecycle', 'status']));
+  if (status !== 'active' && status !== 'deprecated' && status !== 'obsoleted') {
+    report(file, 'unknown-value', { field: 'lifecycle.status', value: String(status), expected: '`active`, `deprecated`, `obsoleted`' }, at(['lifecycle', 'status']));
   }
-  if (status === 'deprecated') {
+  if (status === 'deprecated' || status === 'obsoleted') {
     need(lifecycleRaw, 'by', 'string', ['lifecycle']);
     need(lifecycleRaw, 'note', 'string', ['lifecycle']);
   }

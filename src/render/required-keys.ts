@@ -3,7 +3,7 @@
  * lacks is reported when the inputs load rather than discovered halfway through a build.
  */
 import { factOrder, hasFinality } from '../compare/facts.js';
-import type { FactSchema, Protocol } from '../types.js';
+import type { FactSchema, Protocol, StatusCode } from '../types.js';
 
 export const COMMON_KEYS = [
   'site.home',
@@ -89,8 +89,10 @@ function declaredFactKeys(id: string, schema: FactSchema): string[] {
   return keys;
 }
 
-export function protocolKeys(protocol: Protocol): string[] {
+/** `codes`: the catalog's codes, when known; an obsoleted one needs the sentences that say so. */
+export function protocolKeys(protocol: Protocol, codes: readonly StatusCode[] = []): string[] {
   const keys = [...FIXED_PROTOCOL_KEYS];
+  if (codes.some((c) => c.lifecycle.status === 'obsoleted')) keys.push('facts.lifecycle.obsoleted', 'code.obsoleted', 'compare.lifecycle_obsoleted');
   if (hasFinality(protocol)) keys.push('facts.finality.provisional', 'facts.finality.final', 'compare.finality');
   if (protocol.sequence !== undefined) keys.push('choose.sequence');
   if (protocol.reserved?.length) keys.push('index.reserved');

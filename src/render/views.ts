@@ -2,7 +2,7 @@
  * Build the data each Markdown template renders: every sentence comes from a locale resource
  * with interpolation (never glued from fragments here), every value escaped for Markdown.
  */
-import { differingFacts, factOrder, hasFinality, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
+import { differingFacts, sameLifecycle, factOrder, hasFinality, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
 import type { Catalog, ConfusablePair, FactSchema, Job, StatusCode } from '../types.js';
@@ -61,10 +61,15 @@ const tr = (ctx: ViewContext, lang: string): Tr =>
     proto: translator(ctx.i18n, lang, ctx.catalog.protocol.id),
   }));
 
-const rfcName = (reference: string): string => reference.replace(/^RFC(\d+)$/, 'RFC $1');
+/**
+ * The document a code is defined in: the first of a registry reference that names several
+ * ("RFC2774; status-change-http-experiments-to-historic": the second moved it to Historic).
+ */
+const definingDocument = (reference: string): string => reference.split(/;\s*/)[0]!;
+const rfcName = (reference: string): string => definingDocument(reference).replace(/^RFC(\d+)$/, 'RFC $1');
 /** The section of an RFC on rfc-editor.org; undefined for a reference that is not an RFC (no link is guessed). */
 const rfcUrl = (reference: string, section?: string): string | undefined => {
-  const number = /^RFC(\d+)$/.exec(reference)?.[1];
+  const number = /^RFC(\d+)$/.exec(definingDocument(reference))?.[1];
   if (!number) return undefined;
   const base = `https://www.rfc-editor.org/rfc/rfc${number}`;
   return section ? `${base}#section-${section}` : base;
@@ -218,8 +223,8 @@ function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[
         return t.proto.t('compare.finality', { provisional: provisional.code, final: final.code, finalClass: factValues(t, final).class });
       }
       case 'lifecycle': {
-        const [deprecated, active] = a.lifecycle.status === 'deprecated' ? [a, b] : [b, a];
-        return t.proto.t('compare.lifecycle', { deprecated: deprecated.code, active: active.code, by: rfcName(deprecated.lifecycle.by ?? '') });
+        const [deprecated, active] = a.lifecycle.status !== 'active' ? [a, b] : [b, a];
+        return t.proto.t('compare.lifecycle', { context: deprecated.lifecycle.status === 'obsoleted' ? 'obsoleted' : undefined, deprecated: deprecated.code, active: active.code, by: rfcName(deprecated.lifecycle.by ?? '') });
       }
       default:
         return declaredDifference(t, fact, protocol.facts[fact]!, a, b);
@@ -256,7 +261,7 @@ function sharedSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]
     if (differing.includes(fact)) continue;
     if (fact === 'class' || fact === 'finality') continue;
     if (fact === 'lifecycle') {
-      if (a.lifecycle.status !== 'active') items.push(item(fact));
+      if (sameLifecycle(a, b)) items.push(item(fact));
       continue;
     }
     const schema = protocol.facts[fact]!;
@@ -344,7 +349,7 @@ export function codeView(ctx: ViewContext, job: Job) {
   const leadSentences = [
     t.proto.t('code.lead', { code: code.code, reason: code.reason, class: values.class, rfc: rfcName(code.reference), section: code.section }),
     code.aliases.length ? t.proto.t('code.aliases', { aliases: formatList(job.lang, code.aliases.map((a) => t.common.t('quote', { text: a, interpolation: { escapeValue: false } })), 'disjunction') }) : '',
-    code.lifecycle.status === 'deprecated' ? t.proto.t('code.deprecated', { code: code.code, by: rfcName(code.lifecycle.by ?? '') }) : '',
+    code.lifecycle.status !== 'active' ? t.proto.t(`code.${code.lifecycle.status}`, { code: code.code, by: rfcName(code.lifecycle.by ?? '') }) : '',
   ].filter(Boolean);
 
   const others = ctx.catalog.codes.filter((c) => c.code !== code.code);
