@@ -79,10 +79,12 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
     intro: proto.t('ladder.steps', params),
     table: {
       head: [column('step'), column('from'), column('to'), column('message')],
-      rows: example.exchange.map((s, i) => ({
-        label: String(i + 1),
-        cells: [escapeMarkdown(partyLabel(s.from)), escapeMarkdown(partyLabel(s.to)), i === highlighted ? `**${escapeMarkdown(s.message)}**` : escapeMarkdown(s.message)],
-      })),
+      rows: example.exchange.map((s, i) => {
+        // A request sent again (after a challenge, say) is marked so: "REGISTER (again)".
+        const again = example.exchange.slice(0, i).some((p) => p.from === s.from && p.to === s.to && p.message === s.message);
+        const message = again ? proto.t('ladder.message_repeat', { message: escapeMarkdown(s.message), interpolation: { escapeValue: false } }) : escapeMarkdown(s.message);
+        return { label: String(i + 1), cells: [escapeMarkdown(partyLabel(s.from)), escapeMarkdown(partyLabel(s.to)), i === highlighted ? `**${message}**` : message] };
+      }),
     },
     shown: [title, desc, ...parties.map(partyLabel)],
   };

@@ -108,7 +108,7 @@ export function protocolKeys(protocol: Protocol, codes: readonly StatusCode[] = 
   });
   for (const [id, schema] of Object.entries(protocol.facts)) keys.push(...declaredFactKeys(id, schema));
   if (protocol.example) {
-    keys.push('ladder.title', 'ladder.desc', 'ladder.steps', 'ladder.stepsPair', 'ladder.step', 'ladder.step_repeat', ...['step', 'from', 'to', 'message'].map((c) => `ladder.columns.${c}`));
+    keys.push('ladder.title', 'ladder.desc', 'ladder.steps', 'ladder.stepsPair', 'ladder.step', 'ladder.step_repeat', 'ladder.message_repeat', ...['step', 'from', 'to', 'message'].map((c) => `ladder.columns.${c}`));
     for (const party of protocol.example.parties) keys.push(`ladder.parties.${party}`);
   }
   return keys;
