@@ -154,9 +154,33 @@ export async function loadSite(options: LoadOptions): Promise<Site> {
   const languages: Language[] = [];
   for (const ctx of ctxs) for (const language of ctx.languages) if (!languages.some((l) => l.tag === language.tag)) languages.push(language);
   if (problems.messages.length) throw new InputError([problems]);
+  linkPeers(ctxs);
   const unknown = (options.langs ?? []).filter((tag) => !languages.some((l) => l.tag === tag));
   if (unknown.length) selectLanguages(languages, unknown);
   return { ctxs, languages, stylesheet: loaded[0]!.stylesheet, warnings: oncePerPath(loaded.flatMap((l) => l.warnings)) };
+}
+
+/**
+ * Give each catalog the others, for the codes its `seeAlso` entries name; an entry that names a
+ * protocol of the build but a code it does not have is an error at its place in the code file.
+ * (An entry for a protocol the build does not hold is not linked.)
+ */
+function linkPeers(ctxs: RenderContext[]): void {
+  const peers = new Map(ctxs.map((c) => [c.catalog.protocol.id, { name: c.catalog.protocol.name, byCode: c.byCode, languages: new Set(c.languages.map((l) => l.tag)) }]));
+  const files: VFile[] = [];
+  for (const ctx of ctxs) {
+    ctx.peers = new Map([...peers].filter(([id]) => id !== ctx.catalog.protocol.id));
+    for (const code of ctx.catalog.codes) {
+      for (const entry of code.seeAlso ?? []) {
+        const peer = ctx.peers.get(entry.protocol);
+        if (!peer || peer.byCode.has(entry.code)) continue;
+        const file = files.find((f) => f.path === code.file) ?? new VFile({ path: code.file });
+        if (!files.includes(file)) files.push(file);
+        report(file, 'unknown-see-also', { protocol: entry.protocol, code: entry.code, expected: `a code of the ${peer.name} catalog` }, entry.place);
+      }
+    }
+  }
+  if (files.length) throw new InputError(files);
 }
 
 /** Files with the same path reported by several catalogs, kept once. */

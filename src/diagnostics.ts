@@ -24,6 +24,7 @@ export const diagnostics = {
   'missing-fact': (p: Params) => `Missing fact \`${p.fact}\` that protocol.yaml declares (${p.kind})`,
   'empty-fact': (p: Params) => `Empty fact \`${p.fact}\`, expected at least one of ${p.expected}`,
   'relevance-weight': (p: Params) => `Unexpected relevance weight ${p.weight}: the weights of the rules are at least 0 and add up to at most ${p.max}`,
+  'unknown-see-also': (p: Params) => `Unknown code \`${p.code}\` of protocol \`${p.protocol}\` in \`seeAlso\`, expected ${p.expected}`,
   'duplicate-protocol': (p: Params) => `Two catalogs of the build declare protocol \`${p.id}\`: \`${p.first}\` and \`${p.second}\` (a protocol id names an output folder)`,
   'duplicate-code': (p: Params) => `Duplicate code \`${p.code}\`, first defined in \`${p.first}\``,
   'file-name-mismatch': (p: Params) => `Code \`${p.code}\` is in \`${p.file}\`, expected the file to be named \`${p.expected}\``,

@@ -137,10 +137,26 @@ export interface StatusCode {
   text: Record<TextField, string>;
   /** A typical exchange and an example response; present when the protocol declares examples. */
   example?: CodeExample;
+  /**
+   * Codes of other protocols the code page links, each with the document that relates them
+   * (never guessed: only what the code file says). Linked when the build holds that protocol.
+   */
+  seeAlso?: SeeAlso[];
   /** Class id derived from the first digit, e.g. "provisional". */
   classId: string;
   /** Source file, relative to the project root. */
   file: string;
+}
+
+/** A code of another protocol that corresponds to this one, and where that is stated. */
+export interface SeeAlso {
+  protocol: string;
+  code: number;
+  /** The document that states the correspondence ("RFC3261") and its section. */
+  source: string;
+  section: string;
+  /** Where the entry is in the code file, for messages about it. */
+  place: { line: number; column: number };
 }
 
 /** A curated pair of codes that readers often mix up (data/<protocol>/confusable.yaml). */

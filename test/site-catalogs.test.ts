@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseDocument } from 'yaml';
 import { ROOT } from './helpers/paths.js';
 import { SMALL_LANGS, SMALL_SET, makeProject, type Project } from './helpers/project.js';
 
@@ -28,6 +28,17 @@ const linksOf = (path: string) => [...read(path).matchAll(/\]\(([^)\s]+\.md)\)/g
 
 beforeAll(() => {
   project = makeProject(SMALL_SET, SMALL_LANGS);
+  // The copy keeps a few SIP codes: HTTP's seeAlso entries may name only those.
+  for (const name of readdirSync(project.path('data/http/codes'))) {
+    const path = `data/http/codes/${name}`;
+    const doc = parseDocument(project.read(path));
+    const entries = (doc.toJS() as { seeAlso?: Array<{ protocol: string; code: number }> }).seeAlso;
+    if (!entries) continue;
+    const kept = entries.filter((e) => e.protocol !== 'sip' || SMALL_SET.includes(e.code));
+    if (kept.length) doc.set('seeAlso', kept);
+    else doc.delete('seeAlso');
+    project.write(path, String(doc));
+  }
   project.write('codepairs.config.json', `${JSON.stringify({ search: false, catalogs: config.catalogs })}\n`);
   out = project.path('out');
   const result = project.run('build', '--jobs', '2', '--quiet');
@@ -87,6 +98,44 @@ describe('a site of several catalogs (the shipped codepairs.config.json)', () =>
       const name = new RegExp(`^${code}\\t([^\\t(]+)`, 'm').exec(registry)![1]!.trim();
       expect(index).toContain(`- ${code} ${name}`);
       expect(existsSync(join(out, 'en', 'http', `${code}.md`))).toBe(false);
+    }
+  });
+
+  it('links a code of the other protocol only where the code file\'s seeAlso names it, with the source', () => {
+    const http = locale('en', 'http');
+    const sip = locale('en', 'sip');
+    let linked = 0;
+    for (const code of codesOf('data/sip')) {
+      const data = parseYaml(readFileSync(project.path('data/sip/codes', `${code}.yaml`), 'utf8')) as { seeAlso?: Array<{ protocol: string; code: number; source: string; section: string }> };
+      const page = read(`en/sip/${code}.md`);
+      const links = linksOf(`en/sip/${code}.md`).filter((link) => link.startsWith('en/http/'));
+      expect(links).toEqual((data.seeAlso ?? []).map((entry) => `en/${entry.protocol}/${entry.code}.md`));
+      for (const entry of data.seeAlso ?? []) {
+        expect(existsSync(join(out, 'en', entry.protocol, `${entry.code}.html`))).toBe(true);
+        const source = get(sip, 'facts.reference.value').replace('{{rfc}}', entry.source.replace(/^RFC(\d+)$/, 'RFC $1')).replace('{{section}}', entry.section);
+        expect(page).toContain(source);
+        // And back: the HTTP code names the SIP one.
+        expect(linksOf(`en/http/${entry.code}.md`)).toContain(`en/sip/${code}.md`);
+        linked++;
+      }
+    }
+    expect(linked).toBeGreaterThan(0);
+    expect(get(http, 'facts.reference.value')).toContain('{{rfc}}');
+  });
+
+  it('refuses a seeAlso entry that names a code the other catalog does not have, at its place, and writes nothing', () => {
+    const file = 'data/sip/codes/404.yaml';
+    const before = project.read(file);
+    project.edit(file, (text) => text.replace('code: 404, source: RFC3261', 'code: 306, source: RFC3261'));
+    try {
+      const result = project.run('build', '--out', 'broken', '--lang', 'en');
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(file);
+      const line = project.read(file).split('\n').findIndex((l) => l.includes('code: 306')) + 1;
+      expect(result.stderr).toMatch(new RegExp(`${line}:\\d+\\s+error Unknown code \`306\` of protocol \`http\` in \`seeAlso\`.*unknown-see-also`));
+      expect(existsSync(project.path('broken'))).toBe(false);
+    } finally {
+      project.write(file, before);
     }
   });
 

@@ -4,12 +4,13 @@
  */
 import type { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
-import { TEXT_FIELDS, type CodeFacts, type FactValue, type Protocol, type StatusCode } from '../types.js';
+import { TEXT_FIELDS, type CodeFacts, type FactValue, type Protocol, type SeeAlso, type StatusCode } from '../types.js';
 import { checkSafeText } from './safe-text.js';
 import { validateExample } from './validate-example.js';
 import type { KeyPath, Parsed } from './source.js';
 
-const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'lifecycle', 'aliases', 'facts', 'related', 'text', 'example'];
+const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'lifecycle', 'aliases', 'facts', 'related', 'seeAlso', 'text', 'example'];
+const SEE_ALSO_FIELDS = ['protocol', 'code', 'source', 'section'];
 const LIFECYCLE_FIELDS = ['status', 'by', 'note'];
 const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
@@ -111,6 +112,29 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
     report(file, 'unknown-field', { field: 'example', expected: TOP_FIELDS.filter((f) => f !== 'example').map((k) => `\`${k}\``).join(', ') }, at(['example'], true));
   }
 
+  // Codes of other protocols (checked against those catalogs when a build holds them, see loadSite).
+  const seeAlso: SeeAlso[] = [];
+  if (data.seeAlso !== undefined) {
+    const list = need(data, 'seeAlso', 'list', []) as unknown[] | undefined;
+    for (const [i, item] of (list ?? []).entries()) {
+      if (describe(item) !== 'mapping') {
+        report(file, 'wrong-type', { field: `seeAlso[${i}]`, actual: describe(item), expected: 'a mapping with protocol, code, source and section' }, at(['seeAlso', i]));
+        continue;
+      }
+      const entry = item as Record<string, unknown>;
+      expectKeys(entry, SEE_ALSO_FIELDS, ['seeAlso', i]);
+      const other = need(entry, 'protocol', 'string', ['seeAlso', i]);
+      const number = need(entry, 'code', 'number', ['seeAlso', i]);
+      const source = need(entry, 'source', 'string', ['seeAlso', i]);
+      const where = need(entry, 'section', 'string', ['seeAlso', i]);
+      if (other === protocol.id) report(file, 'unknown-value', { field: `seeAlso[${i}].protocol`, value: String(other), expected: 'the id of another protocol (a code of this one is a `related` code)' }, at(['seeAlso', i, 'protocol']));
+      if (typeof other === 'string' && typeof number === 'number' && typeof source === 'string' && typeof where === 'string') {
+        const place = at(['seeAlso', i]);
+        seeAlso.push({ protocol: other, code: number, source, section: where, place: { line: place?.line ?? 1, column: place?.column ?? 1 } });
+      }
+    }
+  }
+
   if (file.messages.length > before) return undefined;
   return {
     code: code!,
@@ -118,13 +142,14 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
     reference: reference!,
     section: section!,
     lifecycle: {
-      status: status as 'active' | 'deprecated',
+      status: status as StatusCode['lifecycle']['status'],
       ...(typeof lifecycleRaw.by === 'string' ? { by: lifecycleRaw.by } : {}),
       ...(typeof lifecycleRaw.note === 'string' ? { note: lifecycleRaw.note.trim() } : {}),
     },
     aliases,
     facts,
     related,
+    ...(seeAlso.length ? { seeAlso } : {}),
     text,
     ...(example ? { example } : {}),
     classId,

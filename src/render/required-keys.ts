@@ -37,6 +37,7 @@ export const COMMON_KEYS = [
   'labelled',
   'home.title',
   'home.intro',
+  'counterpart',
 ];
 
 const FIXED_PROTOCOL_KEYS = [

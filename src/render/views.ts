@@ -22,8 +22,18 @@ export interface ViewContext {
    * language's home page (`<lang>/index`, see homeView) lists the protocols.
    */
   nested?: boolean;
+  /** The other protocols of the build, for the codes a code file's `seeAlso` names. */
+  peers?: Map<string, Peer>;
   /** Per-language, per-code values that every page showing the code reuses. */
   cache?: Map<string, unknown>;
+}
+
+/** Another protocol of the build, as a code page that links one of its codes sees it. */
+export interface Peer {
+  name: string;
+  byCode: ReadonlyMap<number, StatusCode>;
+  /** The languages it is built in. */
+  languages: ReadonlySet<string>;
 }
 
 /** Memoize a per-language, per-code computation for the length of a build. */
@@ -368,6 +378,7 @@ export function codeView(ctx: ViewContext, job: Job) {
   const meta: PageMeta = { title, description: stripEscapes(t.proto.t(`codes.${code.code}.description`)) };
   const view = {
     title: escapeMarkdown(title),
+    seeAlso: counterparts(ctx, t, code),
     lead: joinSentences(t, leadSentences),
     labels: labels(t),
     code: codeSections(t, code),
@@ -415,6 +426,21 @@ function confusedLinks(ctx: ViewContext, t: Tr, folder: string) {
       label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: reasonOf(t, l), b: h.code, reasonB: reasonOf(t, h), interpolation: { escapeValue: false } })),
       href: `${folder}${pairSlug(l.code, h.code)}.md`,
     };
+  });
+}
+
+/**
+ * The codes of other protocols of the build that the code file's `seeAlso` names, as list items
+ * of Learn more: the link and the document that relates the two (`counterpart`).
+ */
+function counterparts(ctx: ViewContext, t: Tr, code: StatusCode): string[] {
+  return (code.seeAlso ?? []).flatMap((entry) => {
+    const peer = ctx.peers?.get(entry.protocol);
+    const target = peer?.byCode.get(entry.code);
+    if (!peer || !target || !peer.languages.has(t.proto.lang)) return [];
+    const link = `[${escapeMarkdown(`${peer.name} ${target.code} ${target.reason}`)}](../${entry.protocol}/${target.code}.md)`;
+    const source = t.proto.t('facts.reference.value', { rfc: rfcName(entry.source), section: entry.section, ...raw });
+    return [t.common.t('counterpart', { link, protocol: peer.name, source, interpolation: { escapeValue: false } })];
   });
 }
 
