@@ -73,6 +73,11 @@ export interface Protocol {
    */
   sequence?: string;
   /**
+   * Provisional codes after which no final code of this protocol follows in the exchange, so
+   * `sequence` never pairs them (HTTP's 101: the connection then speaks another protocol).
+   */
+  sequenceExcept?: number[];
+  /**
    * The fact that says what a receiver of a code does (an enum fact with a sentence per value):
    * pair pages say it under "Which to use when", for each code where the two differ, else once
    * for both (locale keys `facts.<fact>.sentences.<value>` and `facts.<fact>.both.<value>`). Optional.

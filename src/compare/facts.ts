@@ -80,6 +80,7 @@ export function differingFacts(protocol: Protocol, a: StatusCode, b: StatusCode)
  */
 export function mayFollow(protocol: Protocol, a: StatusCode, b: StatusCode): boolean {
   if (isFinal(protocol, a) === isFinal(protocol, b) || protocol.sequence === undefined) return false;
+  if (protocol.sequenceExcept?.some((code) => code === a.code || code === b.code)) return false;
   return overlap(protocol.facts[protocol.sequence], protocol.sequence, a, b);
 }
 

@@ -12,7 +12,7 @@ const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
 const quoted = (items: readonly string[]) => items.map((v) => `\`${v}\``).join(', ');
 
-const TOP_FIELDS = ['id', 'name', 'title', 'registry', 'classes', 'facts', 'relevance', 'sequence', 'receiver', 'reserved', 'unused', 'example'];
+const TOP_FIELDS = ['id', 'name', 'title', 'registry', 'classes', 'facts', 'relevance', 'sequence', 'sequenceExcept', 'receiver', 'reserved', 'unused', 'example'];
 const CLASS_FIELDS = ['digit', 'id', 'name', 'provisional', 'failure'];
 const FACT_FIELDS = ['kind', 'values', 'any', 'labels', 'join', 'wrap', 'sentence', 'shared'];
 const KINDS = ['enum', 'set', 'boolean', 'list'] as const;
@@ -164,7 +164,8 @@ export function validateProtocol(file: VFile, parsed: Parsed): Protocol | undefi
   }
 
   // Registered codes without a code file: `reserved` (listed, no article) and `unused`.
-  for (const field of ['reserved', 'unused']) {
+  // Also codes: the provisional codes that `sequence` does not apply to (`sequenceExcept`).
+  for (const field of ['reserved', 'unused', 'sequenceExcept']) {
     const list = (typed(data, field, 'list', [], false) as unknown[] | undefined) ?? [];
     list.forEach((item, i) => {
       if (!(Number.isInteger(item) && (item as number) >= 100 && (item as number) <= 699)) {
