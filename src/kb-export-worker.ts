@@ -3,7 +3,7 @@
  * knowledge-base records and sends them back with any missing translation; writes nothing.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { load } from './build.js';
+import { loadSite } from './build.js';
 import { exportRecords } from './kb-export.js';
 import type { KbRecord } from './export/records.js';
 import { TemplateRenderError } from './render/article.js';
@@ -11,6 +11,8 @@ import type { Job } from './types.js';
 
 export interface KbWorkerInput {
   root: string;
+  catalogs?: string[];
+  langs?: string[];
   maxChars: number;
   jobs: Job[];
 }
@@ -21,18 +23,18 @@ export type KbWorkerMessage =
   | { type: 'template-error'; template: string; message: string };
 
 async function run(input: KbWorkerInput): Promise<void> {
-  const { ctx } = await load({ root: input.root, baseUrl: undefined });
+  const site = await loadSite({ root: input.root, catalogs: input.catalogs, baseUrl: undefined, langs: input.langs });
   const records: KbRecord[] = [];
   let sinceReport = 0;
   const report = () => {
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies KbWorkerMessage);
     sinceReport = 0;
   };
-  exportRecords(ctx, input.jobs, input.maxChars, (page) => records.push(...page), () => {
+  exportRecords(site, input.jobs, input.maxChars, (page) => records.push(...page), () => {
     if (++sinceReport === 25) report();
   });
   report();
-  parentPort!.postMessage({ type: 'done', records, misses: ctx.i18n.misses } satisfies KbWorkerMessage);
+  parentPort!.postMessage({ type: 'done', records, misses: site.ctxs.flatMap((c) => c.i18n.misses) } satisfies KbWorkerMessage);
 }
 
 try {

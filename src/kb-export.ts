@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { VFile } from 'vfile';
-import { defaultJobs, load, missingTranslations, plan, toInputError } from './build.js';
+import { contextOf, defaultJobs, loadSite, missingTranslations, planSite, toInputError, type Site } from './build.js';
 import { InputError } from './diagnostics.js';
 import { KB_DIR, StagedOutput } from './emit/output.js';
 import { ChangeSet, makeManifest, type Change, type Manifest } from './export/manifest.js';
@@ -33,6 +33,8 @@ export const CHANGES_FILE = 'changes.jsonl';
 
 export interface ExportOptions {
   root: string;
+  /** The project's catalogs (codepairs.config.json), as a build takes them; default data/sip. */
+  catalogs?: string[];
   outDir: string;
   langs?: string[];
   maxChars: number;
@@ -76,13 +78,14 @@ export function kbPage(ctx: RenderContext, job: Job): KbPage {
 }
 
 /**
- * The records of `jobs` (code pages and pair articles), in job order, passed to `onRecords` page
- * by page. A pair needs the text of its language's code pages, which are composed here when
- * they are not among the jobs (a render thread may get pairs only).
+ * The records of `jobs` (code pages and pair articles of the site's catalogs), in job order,
+ * passed to `onRecords` page by page. A pair needs the text of its language's code pages, which
+ * are composed here when they are not among the jobs (a render thread may get pairs only).
  */
-export function exportRecords(ctx: RenderContext, jobs: Job[], maxChars: number, onRecords: (records: KbRecord[]) => void, onProgress?: () => void): void {
+export function exportRecords(site: Pick<Site, 'ctxs'>, jobs: Job[], maxChars: number, onRecords: (records: KbRecord[]) => void, onProgress?: () => void): void {
+  const ctxOf = contextOf(site);
   const codePages = new Map<string, ReturnType<typeof codeRecords>>();
-  const codePage = (job: Job) => {
+  const codePage = (ctx: RenderContext, job: Job) => {
     let made = codePages.get(job.path);
     if (!made) {
       made = codeRecords(kbPage(ctx, job), maxChars);
@@ -91,28 +94,32 @@ export function exportRecords(ctx: RenderContext, jobs: Job[], maxChars: number,
     return made;
   };
   const texts = new Map<string, CodeTexts>();
-  const textsOf = (lang: string): CodeTexts => {
-    let made = texts.get(lang);
+  const textsOf = (ctx: RenderContext, lang: string): CodeTexts => {
+    const key = `${ctx.catalog.protocol.id} ${lang}`;
+    let made = texts.get(key);
     if (!made) {
       made = new Map();
       const language = ctx.languages.filter((l) => l.tag === lang);
-      for (const job of planJobs(ctx.catalog, language).filter((j) => j.kind === 'code')) {
-        for (const [id, units] of codePage(job).texts) made.set(id, units);
+      for (const job of planJobs(ctx.catalog, language, { nested: ctx.nested }).filter((j) => j.kind === 'code')) {
+        for (const [id, units] of codePage(ctx, job).texts) made.set(id, units);
       }
-      texts.set(lang, made);
+      texts.set(key, made);
     }
     return made;
   };
   for (const job of jobs) {
-    if (job.kind === 'code') onRecords(codePage(job).records);
-    else if (job.kind === 'pair') onRecords(pairRecords(kbPage(ctx, job), textsOf(job.lang), maxChars));
+    const ctx = ctxOf(job);
+    if (job.kind === 'code') onRecords(codePage(ctx, job).records);
+    else if (job.kind === 'pair') onRecords(pairRecords(kbPage(ctx, job), textsOf(ctx, job.lang), maxChars));
     onProgress?.();
   }
 }
 
 export async function exportKb(options: ExportOptions): Promise<ExportResult> {
-  const { ctx, warnings } = await load({ root: options.root, baseUrl: undefined });
-  const jobs = plan(ctx, options.langs).filter((job) => job.kind === 'code' || job.kind === 'pair');
+  const site = await loadSite({ root: options.root, catalogs: options.catalogs, baseUrl: undefined, langs: options.langs });
+  const { warnings } = site;
+  const ctx = site.ctxs[0]!;
+  const jobs = planSite(site, options.langs).filter((job) => job.kind === 'code' || job.kind === 'pair');
   const langs = [...new Set(jobs.map((j) => j.lang))];
 
   let old: Manifest | undefined;
@@ -137,14 +144,14 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
   try {
     if (threads === 1) {
       let done = 0;
-      exportRecords(ctx, jobs, options.maxChars, take, () => options.onProgress?.(++done, jobs.length));
+      exportRecords(site, jobs, options.maxChars, take, () => options.onProgress?.(++done, jobs.length));
     } else {
       for (const share of await recordsInWorkers(options, jobs, threads, ctx)) take(share);
     }
   } catch (error) {
     throw toInputError(error);
   }
-  if (ctx.i18n.misses.length) throw missingTranslations(ctx);
+  for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
   const changes: Change[] | undefined = changeSet?.finish();
 
   let output: StagedOutput;
@@ -178,7 +185,7 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
  */
 async function recordsInWorkers(options: ExportOptions, jobs: Job[], count: number, ctx: RenderContext): Promise<KbRecord[][]> {
   let done = 0;
-  const inputs: KbWorkerInput[] = Array.from({ length: count }, (_, k) => ({ root: options.root, maxChars: options.maxChars, jobs: planShard(jobs, { index: k + 1, count }) }));
+  const inputs: KbWorkerInput[] = Array.from({ length: count }, (_, k) => ({ root: options.root, ...(options.catalogs ? { catalogs: options.catalogs } : {}), langs: options.langs, maxChars: options.maxChars, jobs: planShard(jobs, { index: k + 1, count }) }));
   const records: KbRecord[][] = inputs.map(() => []);
   await runWorkers<KbWorkerInput, KbWorkerMessage>(new URL('./kb-export-worker.js', import.meta.url), inputs, (message, index) => {
     if (message.type === 'progress') {

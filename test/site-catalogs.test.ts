@@ -139,6 +139,20 @@ describe('a site of several catalogs (the shipped codepairs.config.json)', () =>
     }
   });
 
+  it('exports the knowledge base of both protocols', () => {
+    const result = project.run('export', '--lang', 'en', '--jobs', '1');
+    expect(result.status, result.stderr).toBe(0);
+    const records = project.read('out/kb/en.jsonl').trim().split('\n').map((line) => JSON.parse(line) as { id: string; protocol: string; codes: number[] });
+    for (const catalog of config.catalogs) {
+      const { id } = protocolOf(catalog);
+      const codes = codesOf(catalog);
+      const pairs = (codes.length * (codes.length - 1)) / 2;
+      const articles = new Set(records.filter((r) => r.protocol === id).map((r) => r.codes.join('-')));
+      expect(articles.size).toBe(codes.length + pairs);
+    }
+    expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
+  }, 120_000);
+
   it('reads well by check --output over every page of both protocols, in both languages', () => {
     const result = project.run('check', '--output', '--jobs', '2');
     expect(result.status, result.stdout + result.stderr).toBe(0);

@@ -350,6 +350,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const showProgress = !values.quiet && io.err.isTTY === true && !io.env.CI;
       const result = await exportKb({
         root,
+        catalogs,
         outDir: resolve(root, outName),
         langs: langs ?? config.langs,
         maxChars,
