@@ -192,6 +192,8 @@ export interface Language {
   cjkLatinSpacing?: boolean;
   /** Non-breaking spaces before « : ; ! ? » and inside « » (French style). */
   frenchSpacing?: boolean;
+  /** Joins a list of two items in running text ("AとB") where Intl.ListFormat gives "A、B". */
+  pairConjunction?: string;
 }
 
 /** i18next resources: language → namespace → nested keys. */

@@ -25,6 +25,8 @@ export const SOURCE_LANG = 'en';
 const OPTIONAL_KEY = /^codes\.\d{3}\.gloss$/;
 /** Per-language typography switches a languages.json entry may set. */
 const TYPOGRAPHY_OPTIONS = ['cjkLatinSpacing', 'frenchSpacing'];
+/** The word that joins a list of two in running text, where the language wants one ("と"). */
+const PAIR_CONJUNCTION = 'pairConjunction';
 const TAG = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|\d{3}))?$/;
 
 /** Top-level output folders that are not languages: a language folder of that name would mix with them. */
@@ -182,8 +184,12 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
   list.forEach((entry: unknown, i) => {
     const { tag, name, ...options } = (entry ?? {}) as Record<string, unknown>;
     for (const [key, value] of Object.entries(options)) {
-      if (!TYPOGRAPHY_OPTIONS.includes(key)) {
-        report(file, 'unknown-field', { field: `[${i}].${key}`, expected: ['tag', 'name', ...TYPOGRAPHY_OPTIONS].map((k) => `\`${k}\``).join(', ') }, parsed.placeOf([i, key], true));
+      if (key === PAIR_CONJUNCTION) {
+        if (typeof value !== 'string' || !/^[^\\`*_[\]<>|~&#\r\n]{1,12}$/.test(value)) {
+          report(file, 'wrong-type', { field: `[${i}].${key}`, actual: typeof value === 'string' ? 'text with markup or line breaks, or empty' : typeof value, expected: 'a short word such as "と"' }, parsed.placeOf([i, key]));
+        }
+      } else if (!TYPOGRAPHY_OPTIONS.includes(key)) {
+        report(file, 'unknown-field', { field: `[${i}].${key}`, expected: ['tag', 'name', ...TYPOGRAPHY_OPTIONS, PAIR_CONJUNCTION].map((k) => `\`${k}\``).join(', ') }, parsed.placeOf([i, key], true));
       } else if (typeof value !== 'boolean') {
         report(file, 'wrong-type', { field: `[${i}].${key}`, actual: typeof value, expected: 'a boolean' }, parsed.placeOf([i, key]));
       }
@@ -205,7 +211,8 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
       return;
     }
     const flags = Object.fromEntries(Object.entries(options).filter(([key, value]) => TYPOGRAPHY_OPTIONS.includes(key) && value === true));
-    languages.push({ tag, name, ...flags });
+    const pair = typeof options[PAIR_CONJUNCTION] === 'string' ? { [PAIR_CONJUNCTION]: options[PAIR_CONJUNCTION] as string } : {};
+    languages.push({ tag, name, ...flags, ...pair });
   });
   return languages;
 }

@@ -16,8 +16,19 @@ export function escapeMarkdown(value: unknown): string {
     .replace(/^[ \t]*(\d+)([.)])/, '$1\\$2');
 }
 
-/** Lists joined the way each language joins them ("A, B, and C" / "A、B和C"). */
+/**
+ * Languages whose running text joins two items with a word where Intl.ListFormat puts a comma
+ * (Japanese: "AとB", not "A、B"): `pairConjunction` in locales/languages.json, set by the loader.
+ */
+const pairConjunctions = new Map<string, string>();
+export function usePairConjunction(lang: string, word: string): void {
+  pairConjunctions.set(lang, word);
+}
+
+/** Lists joined the way each language joins them ("A, B, and C" / "A、B和C" / "AとB"). */
 export function formatList(lang: string, items: string[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
+  const pair = type === 'conjunction' && items.length === 2 ? pairConjunctions.get(lang) : undefined;
+  if (pair !== undefined) return `${items[0]}${pair}${items[1]}`;
   return listFormat(lang, type).format(items);
 }
 
