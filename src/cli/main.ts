@@ -305,7 +305,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       const part = shard ? ` (shard ${shard.index}/${shard.count})` : '';
       if (!values.quiet) {
         const files = `${result.files} files written, ${result.kept} kept, ${result.removed} removed`;
-        print(`codepairs: built ${result.pages} pages${part}, ${result.rendered} rendered (${files}; ${result.languages.length} language${result.languages.length === 1 ? "" : "s"}: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
+        print(`codepairs: built ${result.pages} pages${part}, ${result.rendered} rendered (${files}; ${result.languages.length} language${result.languages.length === 1 ? '' : 's'}: ${result.languages.join(', ')}) to ${values.out ?? config.out ?? 'out'} in ${seconds} s`);
         if (result.searchPages !== undefined) print(`  search index: ${result.searchPages} pages in ${(result.timings.search / 1000).toFixed(2)} s`);
         if (layout !== undefined && layout !== 'plain') print(`  ${layout} layout: Markdown articles, navigation and config snippet for the portal; no HTML, sitemap or search index`);
         else if (!result.sitemap) print('  no sitemap.xml: it needs absolute URLs, give --base-url (or baseUrl in codepairs.config.json)');
@@ -366,7 +366,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       printWarnings(result.warnings);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       const changes = result.changes ? `; changes since ${values.since}: ${result.changes.upserts} upserts, ${result.changes.deletes} deletes` : '';
-      if (!values.quiet) print(`codepairs: exported ${result.records} records from ${result.pages} pages (${result.languages.length} language${result.languages.length === 1 ? "" : "s"}: ${result.languages.join(', ')}) to ${outName}/kb in ${seconds} s${changes}`);
+      if (!values.quiet) print(`codepairs: exported ${result.records} records from ${result.pages} pages (${result.languages.length} language${result.languages.length === 1 ? '' : 's'}: ${result.languages.join(', ')}) to ${outName}/kb in ${seconds} s${changes}`);
       return 0;
     }
     throw new UsageError(`unknown command \`${command}\`: expected \`build\`, \`check\`, \`preview\`, \`export\`, \`init\` or \`translations\``);
