@@ -159,7 +159,7 @@ describe('languages.json', () => {
     project.edit('locales/languages.json', (t) => t.replace('"cjkLatinSpacing":true', '"cjkLatinSpacing":true,"fallback":"en"'));
     const result = project.run('check');
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/3:\d+\s+error Unexpected field `\[1\]\.fallback`, expected one of `tag`, `name`, `cjkLatinSpacing`, `frenchSpacing`\s+unknown-field/);
+    expect(result.stderr).toMatch(/3:\d+\s+error Unexpected field `\[1\]\.fallback`, expected one of `tag`, `name`, `cjkLatinSpacing`, `frenchSpacing`, `pairConjunction`\s+unknown-field/);
   });
 });
 
