@@ -413,7 +413,8 @@ async function siteOfSeveral(site: Site, allJobs: Job[], stylesheet: string): Pr
     ['index.html', renderRootPage({ ...host, languages }, translator(host.i18n, FALLBACK_LANG, 'common').t('home.title'))],
   ];
   for (const { tag } of languages) {
-    const home = await renderHomePage(site.ctxs.filter((c) => allJobs.some((j) => j.lang === tag && ctxOf(j) === c)), tag, languages);
+    // A catalog's languages are the ones this build writes for it (see load and planSite).
+    const home = await renderHomePage(site.ctxs.filter((c) => c.languages.some((l) => l.tag === tag)), tag, languages);
     files.push([`${tag}/index.md`, home.markdown], [`${tag}/index.html`, home.html]);
   }
   const homes = languages.map((l) => homeJob(l.tag));
