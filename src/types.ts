@@ -172,6 +172,11 @@ export interface ConfusablePair {
   why: string;
   /** Two to four English sentences: the deciding test, what a receiver does differently. */
   guidance: string;
+  /**
+   * Optional: two to four English sentences on a concrete case, what a reader sees in a trace, a
+   * log or a browser when one of the two turns up, and how to tell which one it is.
+   */
+  practice?: string;
 }
 
 export interface Catalog {

@@ -66,7 +66,7 @@ describe('the curated list', () => {
   });
 
   it('reports every kind of bad entry at its line and column, with its rule id', () => {
-    const bad = makeProject([404, 480, 486, 600], ['en']);
+    const bad = makeProject([180, 183, 404, 480, 486, 600], ['en']);
     try {
       bad.write(
         'data/sip/confusable.yaml',
@@ -86,6 +86,10 @@ describe('the curated list', () => {
           '  why: Has <b>markup</b>.',
           '  guidance: Fine.',
           '  colour: red',
+          '- pair: [180, 183]',
+          '  why: Both ring.',
+          '  guidance: Look at the body.',
+          '  practice: [a list]',
           '',
         ].join('\n'),
       );
@@ -98,6 +102,7 @@ describe('the curated list', () => {
       expect(result.stderr).toMatch(/10:3\s+error Missing required field `\[3\]\.guidance`\s+missing-field/);
       expect(result.stderr).toMatch(/13:8\s+error Unexpected angle bracket \(HTML\) in text.*unsafe-text/);
       expect(result.stderr).toMatch(/15:3\s+error Unexpected field `\[4\]\.colour`.*unknown-field/);
+      expect(result.stderr).toMatch(/19:13\s+error .*`\[5\]\.practice`.*wrong-type/);
       expect(result.stderr).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
     } finally {
       bad.remove();

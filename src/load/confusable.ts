@@ -15,7 +15,8 @@ import { checkSafeText } from './safe-text.js';
 import { parseYaml, type Parsed } from './source.js';
 
 export const CONFUSABLE_FILE = 'confusable.yaml';
-const FIELDS = ['pair', 'why', 'guidance'] as const;
+const FIELDS = ['pair', 'why', 'guidance', 'practice'] as const;
+const REQUIRED = ['pair', 'why', 'guidance'] as const;
 
 const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
@@ -50,7 +51,7 @@ export function validateConfusable(file: VFile, parsed: Parsed, known: ReadonlyS
         report(file, 'unknown-field', { field: `[${i}].${key}`, expected: FIELDS.map((f) => `\`${f}\``).join(', ') }, parsed.placeOf([i, key], true));
       }
     }
-    for (const field of FIELDS) {
+    for (const field of REQUIRED) {
       if (data[field] === undefined) report(file, 'missing-field', { field: `[${i}].${field}` }, parsed.placeOf([i]));
     }
     const pair = data.pair;
@@ -69,7 +70,7 @@ export function validateConfusable(file: VFile, parsed: Parsed, known: ReadonlyS
         else firstLine.set(id, parsed.placeOf([i, 'pair']).line);
       }
     }
-    for (const field of ['why', 'guidance'] as const) {
+    for (const field of ['why', 'guidance', 'practice'] as const) {
       const text = data[field];
       if (text === undefined) continue;
       if (typeof text !== 'string' || text.trim() === '') {
@@ -79,7 +80,12 @@ export function validateConfusable(file: VFile, parsed: Parsed, known: ReadonlyS
       }
     }
     if (file.messages.length > before) return;
-    pairs.push({ pair: pair as [number, number], why: (data.why as string).trim(), guidance: (data.guidance as string).trim() });
+    pairs.push({
+      pair: pair as [number, number],
+      why: (data.why as string).trim(),
+      guidance: (data.guidance as string).trim(),
+      ...(typeof data.practice === 'string' ? { practice: data.practice.trim() } : {}),
+    });
   });
   return pairs;
 }

@@ -133,7 +133,7 @@ export async function loadLocales(
     // The curated confusable pairs' English text comes from confusable.yaml the same way.
     if (catalog.confusable.length) {
       (protocolResources as Record<string, unknown>).confusable = Object.fromEntries(
-        catalog.confusable.map((entry) => [pairKey(entry.pair[0], entry.pair[1]), { why: entry.why, guidance: entry.guidance }]),
+        catalog.confusable.map((entry) => [pairKey(entry.pair[0], entry.pair[1]), { why: entry.why, guidance: entry.guidance, ...(entry.practice ? { practice: entry.practice } : {}) }]),
       );
     }
   }

@@ -318,8 +318,13 @@ export function pairView(ctx: ViewContext, job: Job) {
 
   // A curated pair: why readers mix the two up and how to tell them apart.
   const key = pairKey(a.code, b.code);
-  const confused = curated(ctx).has(key)
-    ? { why: escapeMarkdown(t.proto.t(`confusable.${key}.why`)), guidance: escapeMarkdown(t.proto.t(`confusable.${key}.guidance`)) }
+  const entry = curated(ctx).get(key);
+  const confused = entry
+    ? {
+        why: escapeMarkdown(t.proto.t(`confusable.${key}.why`)),
+        guidance: escapeMarkdown(t.proto.t(`confusable.${key}.guidance`)),
+        ...(entry.practice ? { practice: escapeMarkdown(t.proto.t(`confusable.${key}.practice`)) } : {}),
+      }
     : undefined;
 
   const meta: PageMeta = { title, description: stripEscapes(joinSentences(t, [intro, contrast])) };

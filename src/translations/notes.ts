@@ -21,10 +21,10 @@ export function contextNote(unit: Unit, catalog: Catalog): string {
     const where = FIELD_PLACES[unit.field]?.(unit.code, catalog.codes.length - 1) ?? `the code page of ${unit.code}`;
     return `${catalog.protocol.name} ${unit.code} ${code?.reason ?? ''}, field "${unit.field}": ${where}.${placeholders}`;
   }
-  const confusable = /^confusable\.(\d{3})-(\d{3})\.(why|guidance)$/.exec(unit.key);
+  const confusable = /^confusable\.(\d{3})-(\d{3})\.(why|guidance|practice)$/.exec(unit.key);
   if (confusable) {
     const [, low, high, field] = confusable;
-    const role = field === 'why' ? 'why readers confuse the two codes' : 'how to tell them apart';
+    const role = field === 'why' ? 'why readers confuse the two codes' : field === 'guidance' ? 'how to tell them apart' : 'a concrete case in a trace, log or browser';
     return `${catalog.protocol.name} ${low} vs ${high}, ${role}: the "Why these two are confused" section of that comparison article.`;
   }
   const what = unit.ns === 'common' ? 'page furniture shared by every page' : `a label or sentence of the ${catalog.protocol.name} pages`;
