@@ -113,6 +113,34 @@ describe('a third catalog built with --catalog (SMTP fixture)', () => {
     }
   }, 30_000);
 
+  it('imports a German translation into the catalog\'s own locale and sources.json (translations export/import --catalog)', () => {
+    const packageSources = readFileSync(join(ROOT, 'locales/de/sources.json'), 'utf8');
+    const localePath = join(work, 'smtp/locales/de/smtp.json');
+    const de = JSON.parse(readFileSync(localePath, 'utf8')) as { codes: Record<string, Record<string, string>> };
+    const german = de.codes['550']!.fix!;
+    delete de.codes['550']!.fix;
+    writeFileSync(localePath, `${JSON.stringify(de, null, 2)}\n`);
+    try {
+      const exported = run('translations', 'export', '--catalog', 'smtp', '--lang', 'de', '--format', 'json');
+      expect(exported.status, exported.stderr).toBe(0);
+      const file = JSON.parse(exported.stdout) as { units: Array<{ id: string; target?: string; state?: string }> };
+      const unit = file.units.find((u) => u.id === 'smtp:codes.550.fix');
+      expect(unit, 'the missing unit is exported').toBeDefined();
+      Object.assign(unit!, { target: german, state: 'translated' });
+      writeFileSync(join(work, 'de.json'), JSON.stringify(file));
+      const imported = run('translations', 'import', 'de.json', '--catalog', 'smtp');
+      expect(imported.status, imported.stderr).toBe(0);
+      expect((JSON.parse(read('smtp/locales/de/smtp.json')) as typeof de).codes['550']!.fix).toBe(german);
+      const records = JSON.parse(read('smtp/locales/de/sources.json')) as Record<string, unknown>;
+      expect(records['smtp:codes.550.fix']).toBeDefined();
+      expect(Object.keys(records).every((id) => id.startsWith('smtp:'))).toBe(true);
+      expect(run('check', '--catalog', 'smtp', '--strict').status).toBe(0);
+      expect(readFileSync(join(ROOT, 'locales/de/sources.json'), 'utf8')).toBe(packageSources);
+    } finally {
+      for (const file of ['locales/de/smtp.json', 'locales/de/sources.json']) cpSync(join(FIXTURE, file), join(work, 'smtp', file));
+    }
+  }, 30_000);
+
   it('reports a fact value outside the declared vocabulary with its place and rule id, and writes nothing', () => {
     writeFileSync(join(work, 'smtp/codes/550.yaml'), read('smtp/codes/550.yaml').replace('next: give-up', 'next: despair'));
     try {

@@ -234,6 +234,26 @@ describe('translations import', () => {
     expect(status('--lang', 'de').languages[0]!.units).toEqual([]);
   });
 
+  it('round-trips a second catalog of the project with --catalog, keeping the other catalog\'s records', () => {
+    const http = ['--catalog', project.path('data/http')];
+    editJson('locales/de/http.json', (d) => delete d.codes['404'].fix);
+    const sipRecords = Object.entries(JSON.parse(project.read('locales/de/sources.json')) as Record<string, unknown>).filter(([id]) => id.startsWith('sip:'));
+    const doc = parseXml(exportFile('de', ...http));
+    const fix = unitElement(doc, 'http:codes.404.fix');
+    expect(fix, 'the missing HTTP unit is exported').toBeDefined();
+    const target = doc.createElementNS(fix.namespaceURI, 'target');
+    target.appendChild(doc.createTextNode('Die Adresse prüfen; fehlt die Ressource weiterhin, den Link entfernen.'));
+    fix.insertBefore(target, fix.getElementsByTagNameNS('*', 'note')[0]!);
+    const result = importFile(new XMLSerializer().serializeToString(doc), ...http);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/de: updated 1 unit: http:codes\.404\.fix/);
+    expect((JSON.parse(project.read('locales/de/http.json')) as { codes: Record<string, Record<string, string>> }).codes['404']!.fix).toBe('Die Adresse prüfen; fehlt die Ressource weiterhin, den Link entfernen.');
+    const records = JSON.parse(project.read('locales/de/sources.json')) as Record<string, unknown>;
+    expect(records['http:codes.404.fix']).toBeDefined();
+    expect(Object.entries(records).filter(([id]) => id.startsWith('sip:'))).toEqual(sipRecords);
+    expect(status('--lang', 'de', ...http).languages[0]!.units).toEqual([]);
+  });
+
   it('reads a file shaped like Weblate or Crowdin output: other attributes, whitespace, states', () => {
     const text = exportFile('de');
     const doc = parseXml(text);

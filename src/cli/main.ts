@@ -38,13 +38,14 @@ Usage:
                               record that translations match the current English (after a
                               typo-only English edit, or a hand-made translation); with
                               --catalog, the catalog's units, in its own sources.json
-  codepairs translations export --lang <tag> [--format xliff12|xliff2|json] [--all]
+  codepairs translations export --lang <tag> [--format xliff12|xliff2|json] [--all] [--catalog <dir>]
                               write the stale and missing units (--all: every unit) to
                               standard output for a translation tool (default: XLIFF 1.2)
-  codepairs translations import <file> [--force]
+  codepairs translations import <file> [--force] [--catalog <dir>]
                               check and write back translations from an exported file
                               (path from the current folder); --force also takes units
-                              translated from an older English
+                              translated from an older English; with --catalog, a file
+                              exported with the same --catalog
   codepairs init <dir> --protocol <id>
                               scaffold a new catalog folder: protocol.yaml, two example codes,
                               English locale resources and a README for catalog authors; it
@@ -67,7 +68,7 @@ Options:
                      the home pages; faster. --shard builds never write the index
   --root <dir>       project folder holding data/, locales/, templates/ (default: ., or with
                      --catalog the codepairs package itself)
-  --catalog <dir>    build, check, translations status|stamp: this catalog folder (protocol.yaml, codes/,
+  --catalog <dir>    build, check, translations: this catalog folder (protocol.yaml, codes/,
                      locales/<lang>/<id>.json) instead of the project's catalogs (\`catalogs\` in
                      codepairs.config.json, default data/sip), in the languages it has
                      locales for; templates, stylesheet, common.json and languages.json come
@@ -129,8 +130,8 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   export: ['format', 'lang', 'out', 'max-chars', 'since', 'jobs', 'root', 'quiet'],
   'translations status': ['lang', 'json', 'root', 'catalog'],
   'translations stamp': ['lang', 'unit', 'all', 'root', 'quiet', 'catalog'],
-  'translations export': ['lang', 'format', 'all', 'root'],
-  'translations import': ['force', 'root', 'quiet'],
+  'translations export': ['lang', 'format', 'all', 'root', 'catalog'],
+  'translations import': ['force', 'root', 'quiet', 'catalog'],
 };
 
 function version(): string {

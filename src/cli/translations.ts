@@ -24,7 +24,7 @@ import { UsageError } from './usage-error.js';
 
 export interface TranslationsOptions {
   root: string;
-  /** status and stamp: a catalog folder brought with --catalog (absolute), instead of data/sip. */
+  /** A catalog folder brought with --catalog (absolute), instead of data/sip. */
   catalog?: string;
   langs?: string[];
   json?: boolean;
@@ -184,7 +184,7 @@ async function exportUnits(options: TranslationsOptions): Promise<number> {
   if (options.langs?.length !== 1) throw new UsageError('`translations export` needs exactly one `--lang <tag>`');
   const format = (options.format ?? 'xliff12') as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`invalid --format \`${options.format}\`: expected ${EXPORT_FORMATS.map((f) => `\`${f}\``).join(', ')}`);
-  const state = await loadState(options.root);
+  const state = await loadState(options.root, options.catalog);
   const [lang] = chooseLanguages(state, options.langs) as [string];
   const units = state.statuses
     .get(lang)!
@@ -204,7 +204,7 @@ async function importFile(options: TranslationsOptions): Promise<number> {
     report(file, 'missing-file', { what: 'the file to import', path });
     throw new InputError([file]);
   }
-  const state = await loadState(options.root);
+  const state = await loadState(options.root, options.catalog);
   const parsed = readImport(text);
   if ('rule' in parsed) {
     report(file, parsed.rule, parsed.params, parsed.place);
@@ -229,15 +229,22 @@ async function importFile(options: TranslationsOptions): Promise<number> {
     const keys = node && typeof node === 'object' ? Object.keys(node) : [];
     return [...new Set(keys.flatMap((k) => expectedKeys(k, lang)))];
   };
+  // A catalog with its own locales keeps its namespace and its records there; the rest is --root's.
+  const ownNs = state.ownLocales ? state.catalog.protocol.id : undefined;
+  const localesOf = (ns: string) => (ns === ownNs ? state.ownLocales! : join(options.root, 'locales'));
   const writes: Array<{ path: string; text: string }> = [];
   for (const [ns, edits] of byNs) {
-    const locale = state.locales.parsedFiles.get(`${lang}/${ns}`)!;
-    writes.push({ path: join(options.root, 'locales', lang, `${ns}.json`), text: editLocaleText(String(locale.file.value), edits, englishOrder(ns)) });
+    const locale = state.locales.parsedFiles.get(`${lang}/${ns}`);
+    const path = locale ? resolve(locale.file.cwd, locale.file.path) : join(localesOf(ns), lang, `${ns}.json`);
+    writes.push({ path, text: editLocaleText(locale ? String(locale.file.value) : '{}\n', edits, englishOrder(ns)) });
   }
   if (plan.changes.length) {
     const records = { ...state.locales.translations.get(lang)!.records };
     for (const change of plan.changes) records[change.status.unit.id] = change.record;
-    writes.push({ path: join(options.root, sourcesPath(lang)), text: formatSourceRecords(records) });
+    const own = (id: string) => ownNs !== undefined && id.startsWith(`${ownNs}:`);
+    const pick = (mine: boolean) => Object.fromEntries(Object.entries(records).filter(([id]) => own(id) === mine));
+    if (plan.changes.some((c) => !own(c.status.unit.id))) writes.push({ path: join(options.root, sourcesPath(lang)), text: formatSourceRecords(pick(false)) });
+    if (ownNs && plan.changes.some((c) => own(c.status.unit.id))) writes.push({ path: join(state.ownLocales!, lang, SOURCES_FILE), text: formatSourceRecords(pick(true)) });
   }
   for (const { path: target, text: content } of writes) await writeFileAtomic(target, content);
 
