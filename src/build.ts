@@ -21,7 +21,6 @@ import { CONFIG_FILE as CONFIG_PATH } from './cli/config.js';
 import { planShard } from './plan/shard.js';
 import { FALLBACK_LANG, STYLESHEET_PATH, TemplateRenderError, headingKeyOf, indexed, renderArticle, renderHomePage, renderRootPage, reversedPairPath, type RenderContext } from './render/article.js';
 import { createI18n, translator } from './render/i18n.js';
-import { usePairConjunction } from './render/markdown-text.js';
 import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
 import { HOME_TEMPLATE, REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
 import type { BuildOptions, Job, Language, RenderTimings, StageTimings } from './types.js';
@@ -88,7 +87,6 @@ export async function load(options: LoadOptions & { nested?: boolean }): Promise
   // Only the languages this build writes: hreflang alternates, the language switcher and the
   // root page never point at a language whose pages are not there.
   const languages = selectLanguages(locales.languages, options.langs, options.nested);
-  for (const language of locales.languages) if (language.pairConjunction) usePairConjunction(language.tag, language.pairConjunction);
   const ctx: RenderContext = {
     catalog,
     byCode: new Map(catalog.codes.map((c) => [c.code, c])),

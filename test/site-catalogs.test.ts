@@ -87,6 +87,15 @@ describe('a site of several catalogs (the shipped codepairs.config.json)', () =>
     }
   });
 
+  it('opens each code page with its class and the article English needs before it ("an informational")', () => {
+    const http = locale('en', 'http');
+    for (const [code, classId] of [[100, 'informational'], [404, 'client-error']] as const) {
+      const lead = read(`en/http/${code}.md`).split('\n').find((line) => line.startsWith(`HTTP ${code} `))!;
+      const article = /^[aeiou]/.test(get(http, `classes.${classId}`)) ? 'an' : 'a';
+      expect(lead).toContain(` is ${article} ${get(http, `classes.${classId}`)} response`);
+    }
+  });
+
   it('lists a reserved code on its protocol\'s index by its registry name, with no article', () => {
     const http = config.catalogs.find((c) => protocolOf(c).id === 'http')!;
     const reserved = protocolOf(http).reserved ?? [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { differingFacts, relatedPairs } from '../src/compare/facts.js';
 import { duplicatePaths, planPairs } from '../src/plan/jobs.js';
 import { urlFor } from '../src/render/article.js';
-import { escapeMarkdown, formatList, usePairConjunction } from '../src/render/markdown-text.js';
+import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
 import { frenchSpacing, spaceCjkLatin } from '../src/render/plugins/remark-typography.js';
 import { isSafeLanguageTag } from '../src/load/locales.js';
 import { readFileSync } from 'node:fs';
@@ -94,18 +94,18 @@ describe('escapeMarkdown', () => {
 describe('formatList', () => {
   it('joins two items with the language\'s pairConjunction, and leaves longer lists and other languages to Intl', () => {
     const languages = JSON.parse(readFileSync(join(ROOT, 'locales/languages.json'), 'utf8')) as Array<{ tag: string; pairConjunction?: string }>;
-    const ja = languages.find((l) => l.tag === 'ja')!.pairConjunction!;
-    usePairConjunction('ja', ja);
-    expect(formatList('ja', ['送信元', '再試行'])).toBe(`送信元${ja}再試行`);
-    expect(formatList('ja', ['A', 'B', 'C'])).toBe(new Intl.ListFormat('ja', { type: 'conjunction' }).format(['A', 'B', 'C']));
-    expect(formatList('ja', ['A', 'B'], 'disjunction')).toBe(new Intl.ListFormat('ja', { type: 'disjunction' }).format(['A', 'B']));
-    expect(formatList('en', ['A', 'B'])).toBe('A and B');
+    const japanese = languages.find((l) => l.tag === 'ja')!;
+    const ja = japanese.pairConjunction!;
+    expect(formatList(japanese, ['送信元', '再試行'])).toBe(`送信元${ja}再試行`);
+    expect(formatList(japanese, ['A', 'B', 'C'])).toBe(new Intl.ListFormat('ja', { type: 'conjunction' }).format(['A', 'B', 'C']));
+    expect(formatList(japanese, ['A', 'B'], 'disjunction')).toBe(new Intl.ListFormat('ja', { type: 'disjunction' }).format(['A', 'B']));
+    expect(formatList({ tag: 'en' }, ['A', 'B'])).toBe('A and B');
   });
 
   it('should join lists the way each language does', () => {
-    expect(formatList('en', ['Require', 'RSeq', 'Contact'])).toBe('Require, RSeq, and Contact');
-    expect(formatList('en', ['a proxy', 'the UAS'], 'disjunction')).toBe('a proxy or the UAS');
-    expect(formatList('zh-CN', ['代理服务器', 'UAS'], 'disjunction')).toBe('代理服务器或UAS');
+    expect(formatList({ tag: 'en' }, ['Require', 'RSeq', 'Contact'])).toBe('Require, RSeq, and Contact');
+    expect(formatList({ tag: 'en' }, ['a proxy', 'the UAS'], 'disjunction')).toBe('a proxy or the UAS');
+    expect(formatList({ tag: 'zh-CN' }, ['代理服务器', 'UAS'], 'disjunction')).toBe('代理服务器或UAS');
   });
 });
 

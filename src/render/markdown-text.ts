@@ -17,19 +17,19 @@ export function escapeMarkdown(value: unknown): string {
 }
 
 /**
- * Languages whose running text joins two items with a word where Intl.ListFormat puts a comma
- * (Japanese: "AとB", not "A、B"): `pairConjunction` in locales/languages.json, set by the loader.
+ * How a language joins lists: its tag, and the word that joins two items in running text where
+ * Intl.ListFormat puts a comma (Japanese: "AとB", not "A、B"; `pairConjunction` in
+ * locales/languages.json). A Language is one.
  */
-const pairConjunctions = new Map<string, string>();
-export function usePairConjunction(lang: string, word: string): void {
-  pairConjunctions.set(lang, word);
+export interface ListStyle {
+  tag: string;
+  pairConjunction?: string;
 }
 
 /** Lists joined the way each language joins them ("A, B, and C" / "A、B和C" / "AとB"). */
-export function formatList(lang: string, items: string[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
-  const pair = type === 'conjunction' && items.length === 2 ? pairConjunctions.get(lang) : undefined;
-  if (pair !== undefined) return `${items[0]}${pair}${items[1]}`;
-  return listFormat(lang, type).format(items);
+export function formatList(style: ListStyle, items: string[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
+  if (style.pairConjunction !== undefined && type === 'conjunction' && items.length === 2) return `${items[0]}${style.pairConjunction}${items[1]}`;
+  return listFormat(style.tag, type).format(items);
 }
 
 // Making an Intl formatter costs far more than using one: one per language and list type.

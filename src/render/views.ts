@@ -5,16 +5,18 @@
 import { differingFacts, sameLifecycle, factOrder, hasFinality, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
-import type { Catalog, ConfusablePair, FactSchema, Job, StatusCode } from '../types.js';
+import type { Catalog, ConfusablePair, FactSchema, Job, Language, StatusCode } from '../types.js';
 import { callFlow, diagramFile, pairSteps, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
-import { escapeMarkdown, formatList, formatNumber } from './markdown-text.js';
+import { escapeMarkdown, formatList, formatNumber, type ListStyle } from './markdown-text.js';
 
 /** Values interpolated as they are: the result is raw text, escaped where it is used. */
 const raw = { interpolation: { escapeValue: false } };
 
 export interface ViewContext {
   catalog: Catalog;
+  /** The languages of the build (how each joins lists, among others). */
+  languages: Language[];
   byCode: Map<number, StatusCode>;
   i18n: I18nContext;
   /**
@@ -60,6 +62,7 @@ export interface PageMeta {
 
 interface Tr {
   ctx: ViewContext;
+  language: ListStyle;
   common: Translator;
   proto: Translator;
 }
@@ -67,6 +70,7 @@ interface Tr {
 const tr = (ctx: ViewContext, lang: string): Tr =>
   cached(ctx, `tr:${lang}`, () => ({
     ctx,
+    language: ctx.languages.find((l) => l.tag === lang) ?? { tag: lang },
     common: translator(ctx.i18n, lang, 'common'),
     proto: translator(ctx.i18n, lang, ctx.catalog.protocol.id),
   }));
@@ -152,12 +156,12 @@ function declaredValue(t: Tr, fact: string, schema: FactSchema, code: StatusCode
       return t.proto.t(`facts.${fact}.${value === true ? 'yes' : 'no'}`);
     case 'list': {
       const items = valuesOf(code, fact);
-      return items.length ? formatList(t.proto.lang, items, join) : t.proto.t(`facts.${fact}.none`);
+      return items.length ? formatList(t.language, items, join) : t.proto.t(`facts.${fact}.none`);
     }
     case 'set': {
       const items = valuesOf(code, fact);
       if (schema.any !== undefined && items.includes(schema.any)) return t.proto.t(`facts.${fact}.any`);
-      const listed = formatList(t.proto.lang, schema.labels ? items.map((v) => t.proto.t(`facts.${fact}.values.${v}`)) : items, join);
+      const listed = formatList(t.language, schema.labels ? items.map((v) => t.proto.t(`facts.${fact}.values.${v}`)) : items, join);
       return schema.wrap ? t.proto.t(`facts.${fact}.${schema.wrap}`, { [schema.wrap]: listed, ...raw }) : listed;
     }
   }
@@ -280,7 +284,7 @@ function sharedSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]
     items.push(schema.kind === 'boolean' ? t.proto.t(`shared.${fact}`, { context: a.facts[fact] === true ? 'yes' : 'no' }) : item(fact));
   }
   if (!items.length) return undefined;
-  return t.proto.t('shared.sentence', { items: formatList(t.proto.lang, items, 'conjunction'), interpolation: { escapeValue: false } });
+  return t.proto.t('shared.sentence', { items: formatList(t.language, items, 'conjunction'), interpolation: { escapeValue: false } });
 }
 
 function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
@@ -295,7 +299,7 @@ export function pairView(ctx: ViewContext, job: Job) {
   const t = tr(ctx, job.lang);
   const [a, b] = job.codes.map((c) => ctx.byCode.get(c)!) as [StatusCode, StatusCode];
   const facts = differingFacts(ctx.catalog.protocol, a, b);
-  const aspectList = formatList(job.lang, facts.map((f) => t.proto.t(`facts.${f}.aspect`)));
+  const aspectList = formatList(t.language, facts.map((f) => t.proto.t(`facts.${f}.aspect`)));
   const intro = t.proto.t('lead.intro', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason });
   const contrast = facts.length === 0
     ? t.proto.t('lead.differences', { context: 'none', class: factValues(t, a).class })
@@ -362,8 +366,9 @@ export function codeView(ctx: ViewContext, job: Job) {
   const flow = callFlow(ctx, job.lang, code);
   const title = t.proto.t('title.code', { code: code.code, reason: code.reason, interpolation: { escapeValue: false } });
   const leadSentences = [
-    t.proto.t('code.lead', { code: code.code, reason: code.reason, class: values.class, rfc: rfcName(code.reference), section: code.section }),
-    code.aliases.length ? t.proto.t('code.aliases', { aliases: formatList(job.lang, code.aliases.map((a) => t.common.t('quote', { text: a, interpolation: { escapeValue: false } })), 'disjunction') }) : '',
+    // The class as context: English says "an informational response" (code.lead_informational).
+    t.proto.t('code.lead', { context: code.classId, code: code.code, reason: code.reason, class: values.class, rfc: rfcName(code.reference), section: code.section }),
+    code.aliases.length ? t.proto.t('code.aliases', { aliases: formatList(t.language, code.aliases.map((a) => t.common.t('quote', { text: a, interpolation: { escapeValue: false } })), 'disjunction') }) : '',
     code.lifecycle.status !== 'active' ? t.proto.t(`code.${code.lifecycle.status}`, { code: code.code, by: rfcName(code.lifecycle.by ?? '') }) : '',
   ].filter(Boolean);
 
@@ -462,10 +467,10 @@ export const HOME_PAIRS = 5;
 export function homeView(ctxs: ViewContext[], lang: string) {
   // The protocols built in this language (the caller's choice), in the order of the build.
   const here = ctxs;
-  const common = tr(here[0]!, lang).common;
+  const { common, language } = tr(here[0]!, lang);
   const names = here.map((ctx) => ctx.catalog.protocol.name);
   const title = common.t('home.title');
-  const intro = escapeMarkdown(common.t('home.intro', { protocols: formatList(lang, names, 'conjunction'), interpolation: { escapeValue: false } }));
+  const intro = escapeMarkdown(common.t('home.intro', { protocols: formatList(language, names, 'conjunction'), interpolation: { escapeValue: false } }));
   const protocols = here.map((ctx) => {
     const t = tr(ctx, lang);
     const id = ctx.catalog.protocol.id;
