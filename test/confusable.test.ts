@@ -6,12 +6,14 @@
  * Every expectation comes from the project's own data and locale files, not from copied output.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { load } from '../src/build.js';
 import { differingFacts, isFinal, type FactId } from '../src/compare/facts.js';
 import { curatedIndex, relevance } from '../src/compare/relevance.js';
 import type { Protocol, StatusCode } from '../src/types.js';
+import { ROOT } from './helpers/paths.js';
 import { makeProject, type Project } from './helpers/project.js';
 
 const CODES = [180, 183, 200, 404, 439, 480, 486, 487, 600];
@@ -65,6 +67,14 @@ describe('the curated list', () => {
     expect(pairs).toContainEqual([404, 480]);
   });
 
+  it('gives every shipped curated pair of every protocol a concrete case (practice) besides why and guidance', () => {
+    for (const protocol of ['sip', 'http']) {
+      const entries = parseYaml(readFileSync(join(ROOT, 'data', protocol, 'confusable.yaml'), 'utf8')) as Array<{ pair: number[]; practice?: string }>;
+      expect(entries.length).toBeGreaterThan(0);
+      for (const entry of entries) expect(entry.practice?.trim(), `${protocol} ${entry.pair.join('-')}`).toBeTruthy();
+    }
+  });
+
   it('reports every kind of bad entry at its line and column, with its rule id', () => {
     const bad = makeProject([180, 183, 404, 480, 486, 600], ['en']);
     try {
@@ -115,17 +125,19 @@ describe('curated pair pages', () => {
     it(`show why the codes are confused and how to tell them apart (${lang})`, () => {
       const label = get(locale(lang, 'common'), 'sections.confused');
       const english = new Map(
-        (parseYaml(project.read('data/sip/confusable.yaml')) as Array<{ pair: number[]; why: string; guidance: string }>).map((e) => [e.pair.join('-'), e]),
+        (parseYaml(project.read('data/sip/confusable.yaml')) as Array<{ pair: number[]; why: string; guidance: string; practice?: string }>).map((e) => [e.pair.join('-'), e]),
       );
       for (const pair of [[486, 600], [404, 480]] as Array<[number, number]>) {
         const key = pair.join('-');
-        const text = (field: 'why' | 'guidance') =>
-          lang === 'en' ? english.get(key)![field] : get(locale(lang, 'sip'), `confusable.${key}.${field}`);
+        const text = (field: 'why' | 'guidance' | 'practice') =>
+          lang === 'en' ? english.get(key)![field]! : get(locale(lang, 'sip'), `confusable.${key}.${field}`);
         const page = pairPage(lang, pair);
         const body = section(page, label);
         expect(body, `${lang} ${key}`).toBeDefined();
         expect(squash(body!)).toContain(squash(text('why')));
         expect(squash(body!)).toContain(squash(text('guidance')));
+        // The concrete case, after the guidance, when the entry has one (every shipped entry does).
+        if (english.get(key)!.practice !== undefined) expect(squash(body!).indexOf(squash(text('practice')))).toBeGreaterThan(squash(body!).indexOf(squash(text('guidance'))));
         // Right after the lead, before the first code's section.
         const sections = page.split(/^## /m).slice(1).map((part) => squash(part.split('\n')[0]!));
         expect(sections[0]).toBe(squash(label));
