@@ -65,6 +65,17 @@ async function loadState(root: string, catalogDir?: string): Promise<State> {
   return { catalog, locales, statuses, ...(at?.ownDir ? { ownLocales: at.ownDir } : {}) };
 }
 
+/**
+ * The units export and import deal in: all of them, or, for a catalog with its own locales, only
+ * the catalog's namespace (as stamp records only those): the shared labels belong to the project
+ * in --root, which translates them there.
+ */
+function exchangedStatuses(state: State): Map<string, UnitStatus[]> {
+  if (!state.ownLocales) return state.statuses;
+  const ns = state.catalog.protocol.id;
+  return new Map([...state.statuses].map(([lang, statuses]) => [lang, statuses.filter((s) => s.unit.ns === ns)]));
+}
+
 function chooseLanguages(state: State, langs: string[] | undefined): string[] {
   const known = [...state.statuses.keys()];
   if (!langs?.length) return known;
@@ -186,7 +197,7 @@ async function exportUnits(options: TranslationsOptions): Promise<number> {
   if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`invalid --format \`${options.format}\`: expected ${EXPORT_FORMATS.map((f) => `\`${f}\``).join(', ')}`);
   const state = await loadState(options.root, options.catalog);
   const [lang] = chooseLanguages(state, options.langs) as [string];
-  const units = state.statuses
+  const units = exchangedStatuses(state)
     .get(lang)!
     .filter((s) => options.all || s.state !== 'translated')
     .map((status) => ({ status, note: contextNote(status.unit, state.catalog) }));
@@ -210,7 +221,7 @@ async function importFile(options: TranslationsOptions): Promise<number> {
     report(file, parsed.rule, parsed.params, parsed.place);
     throw new InputError([file]);
   }
-  const plan = planImport(parsed, state.statuses, options.force === true);
+  const plan = planImport(parsed, exchangedStatuses(state), options.force === true);
   for (const p of plan.problems) report(file, p.rule, p.params, p.place, p.severity);
   if (hasErrors([file])) throw new InputError([file]);
   if (file.messages.length) options.writeError(reporter([file], { quiet: true }));
@@ -229,22 +240,20 @@ async function importFile(options: TranslationsOptions): Promise<number> {
     const keys = node && typeof node === 'object' ? Object.keys(node) : [];
     return [...new Set(keys.flatMap((k) => expectedKeys(k, lang)))];
   };
-  // A catalog with its own locales keeps its namespace and its records there; the rest is --root's.
-  const ownNs = state.ownLocales ? state.catalog.protocol.id : undefined;
-  const localesOf = (ns: string) => (ns === ownNs ? state.ownLocales! : join(options.root, 'locales'));
+  // A catalog with its own locales (only its own units are exchanged) keeps its namespace and its
+  // records there; otherwise everything is --root's.
+  const localesDir = state.ownLocales ?? join(options.root, 'locales');
   const writes: Array<{ path: string; text: string }> = [];
   for (const [ns, edits] of byNs) {
     const locale = state.locales.parsedFiles.get(`${lang}/${ns}`);
-    const path = locale ? resolve(locale.file.cwd, locale.file.path) : join(localesOf(ns), lang, `${ns}.json`);
+    const path = locale ? resolve(locale.file.cwd, locale.file.path) : join(localesDir, lang, `${ns}.json`);
     writes.push({ path, text: editLocaleText(locale ? String(locale.file.value) : '{}\n', edits, englishOrder(ns)) });
   }
   if (plan.changes.length) {
-    const records = { ...state.locales.translations.get(lang)!.records };
+    const ownNs = state.ownLocales ? `${state.catalog.protocol.id}:` : undefined;
+    const records = Object.fromEntries(Object.entries(state.locales.translations.get(lang)!.records).filter(([id]) => !ownNs || id.startsWith(ownNs)));
     for (const change of plan.changes) records[change.status.unit.id] = change.record;
-    const own = (id: string) => ownNs !== undefined && id.startsWith(`${ownNs}:`);
-    const pick = (mine: boolean) => Object.fromEntries(Object.entries(records).filter(([id]) => own(id) === mine));
-    if (plan.changes.some((c) => !own(c.status.unit.id))) writes.push({ path: join(options.root, sourcesPath(lang)), text: formatSourceRecords(pick(false)) });
-    if (ownNs && plan.changes.some((c) => own(c.status.unit.id))) writes.push({ path: join(state.ownLocales!, lang, SOURCES_FILE), text: formatSourceRecords(pick(true)) });
+    writes.push({ path: state.ownLocales ? join(state.ownLocales, lang, SOURCES_FILE) : join(options.root, sourcesPath(lang)), text: formatSourceRecords(records) });
   }
   for (const { path: target, text: content } of writes) await writeFileAtomic(target, content);
 
