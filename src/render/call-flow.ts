@@ -10,7 +10,7 @@ import { stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
 import { ladderMermaid } from './ladder-mermaid.js';
 import { ladderSvg, type Ladder } from './ladder-svg.js';
-import { escapeMarkdown, formatList } from './markdown-text.js';
+import { escapeMarkdown, formatList, listStyleOf } from './markdown-text.js';
 import type { ViewContext } from './views.js';
 
 /** Where a code's diagram goes, relative to the folder of the language's protocol pages. */
@@ -62,7 +62,7 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
   const params = { code: code.code, reason: code.reason };
   // Unescaped text for the SVG (which escapes it as XML) and the table cells (escaped below).
   const title = proto.t('ladder.title', { ...params, ...raw });
-  const desc = proto.t('ladder.desc', { ...params, parties: formatList(ctx.languages.find((l) => l.tag === lang) ?? { tag: lang }, parties.map(partyLabel)), ...raw });
+  const desc = proto.t('ladder.desc', { ...params, parties: formatList(listStyleOf(ctx.languages, lang), parties.map(partyLabel)), ...raw });
   const plain = (text: string) => stripFallbackMarks(text);
   const ladder: Ladder = {
     id: `ladder-${ctx.catalog.protocol.id}-${code.code}-${lang}`.replace(/[^A-Za-z0-9-]/g, '-'),

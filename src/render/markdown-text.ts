@@ -26,6 +26,11 @@ export interface ListStyle {
   pairConjunction?: string;
 }
 
+/** The list style of `lang` among the build's languages (Intl's alone for one it does not know). */
+export function listStyleOf(languages: readonly ListStyle[], lang: string): ListStyle {
+  return languages.find((l) => l.tag === lang) ?? { tag: lang };
+}
+
 /** Lists joined the way each language joins them ("A, B, and C" / "A、B和C" / "AとB"). */
 export function formatList(style: ListStyle, items: string[], type: 'conjunction' | 'disjunction' = 'conjunction'): string {
   if (style.pairConjunction !== undefined && type === 'conjunction' && items.length === 2) return `${items[0]}${style.pairConjunction}${items[1]}`;

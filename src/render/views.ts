@@ -8,7 +8,7 @@ import { pairSlug } from '../plan/jobs.js';
 import type { Catalog, ConfusablePair, FactSchema, Job, Language, StatusCode } from '../types.js';
 import { callFlow, diagramFile, pairSteps, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
-import { escapeMarkdown, formatList, formatNumber, type ListStyle } from './markdown-text.js';
+import { escapeMarkdown, formatList, formatNumber, listStyleOf, type ListStyle } from './markdown-text.js';
 
 /** Values interpolated as they are: the result is raw text, escaped where it is used. */
 const raw = { interpolation: { escapeValue: false } };
@@ -70,7 +70,7 @@ interface Tr {
 const tr = (ctx: ViewContext, lang: string): Tr =>
   cached(ctx, `tr:${lang}`, () => ({
     ctx,
-    language: ctx.languages.find((l) => l.tag === lang) ?? { tag: lang },
+    language: listStyleOf(ctx.languages, lang),
     common: translator(ctx.i18n, lang, 'common'),
     proto: translator(ctx.i18n, lang, ctx.catalog.protocol.id),
   }));
