@@ -299,10 +299,25 @@ describe('codepairs check --output on the shipped catalog', () => {
   // Intl.Segmenter for Chinese and for Japanese, Hangul, Cyrillic): all ten would take five
   // minutes of a CI run that has twenty; the other tests of this file read every language.
   const CHECKED = ['en', 'zh-CN', 'ja', 'ko', 'ru'];
+  // The shipped project's limits (issue 12: under 0.7 similarity, at least 120 words of a pair
+  // page's own), which the build above and this check both read from codepairs.config.json.
+  const config = JSON.parse(readFileSync(join(ROOT, 'codepairs.config.json'), 'utf8')) as { noindexBelow?: number; lint?: { maxSimilarity?: number; minOwnWords?: number } };
+
+  it('has the limits of the issue in the shipped config', () => {
+    expect(config.lint?.maxSimilarity).toBeLessThanOrEqual(0.7);
+    expect(config.lint?.minOwnWords).toBeGreaterThanOrEqual(120);
+    // Only the curated pairs, which carry hand-written text, are for search engines.
+    expect(config.noindexBelow).toBeGreaterThan(0.5);
+    const indexed = readdirSync(join(out, 'en/sip')).filter((f) => /^\d{3}-vs-\d{3}\.md$/.test(f) && !/^noindex: true$/m.test(read(`en/sip/${f}`)));
+    expect(indexed.length).toBe((parseYaml(readFileSync(join(ROOT, 'data/sip/confusable.yaml'), 'utf8')) as unknown[]).length);
+  });
+
   it('finds nothing in a language of each script, and no two pair pages above the similarity limit', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'bin/codepairs.js'), 'check', '--output', '--out', out, '--jobs', '2', '--lang', CHECKED.join(',')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
     expect(result.status, result.stderr.slice(0, 4000)).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`codepairs check --output: ${2851 * CHECKED.length} pages in .*: no findings`));
-    for (const lang of CHECKED) expect(result.stdout).toMatch(new RegExp(`  ${lang}: 2851 pages; most similar pair pages .*: 0\\.[0-6]\\d \\(limit 0\\.7\\)`));
+    for (const lang of CHECKED) {
+      expect(result.stdout).toMatch(new RegExp(`  ${lang}: 2851 pages; most similar pair pages .*: 0\\.[0-6]\\d \\(limit 0\\.7\\); fewest words of its own \\d+ .* \\(limit ${config.lint!.minOwnWords}\\)`));
+    }
   }, 900_000);
 });
