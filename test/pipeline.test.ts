@@ -2,22 +2,44 @@
  * The build processes pages in sections and reuses a section it has met before (the section
  * cache of src/render/processors.ts). That is an optimisation only: every page must have the
  * same bytes as when its Markdown is processed whole, the straightforward pipeline. Checked on
- * a sample of the shipped catalog in every language: the index, some code pages, and runs of
- * pair articles that share a code, so their code sections come from the cache.
+ * a sample of the shipped SIP catalog in every language: the index, some code pages, and runs of
+ * pair articles that share a code, so their code sections, list items and table cells come from
+ * the cache; and on HTTP pairs in three languages.
  */
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, plan } from '../src/build.js';
 import { renderArticle, type RenderContext } from '../src/render/article.js';
+import { processMarkdown, processMarkdownWhole } from '../src/render/processors.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 
 let ctx: RenderContext;
 let jobs: Job[];
+let http: RenderContext;
+let httpJobs: Job[];
 
 beforeAll(async () => {
   ({ ctx } = await load({ root: ROOT }));
   jobs = plan(ctx, undefined);
+  ({ ctx: http } = await load({ root: ROOT, catalog: join(ROOT, 'data/http') }));
+  httpJobs = plan(http, undefined);
 });
+
+/** Each page of `pages` rendered with the cache and whole gives the same bytes. */
+async function expectSameBytes(context: RenderContext, pages: Job[]) {
+  for (const job of pages) {
+    const cached = await renderArticle(context, job);
+    const whole = await renderArticle(context, job, undefined, { sectionCache: false });
+    expect(cached.markdown, job.path).toBe(whole.markdown);
+    expect(cached.html, job.path).toBe(whole.html);
+    expect(cached.redirect, job.path).toEqual(whole.redirect);
+    // A value is escaped for Markdown once: twice, and the reader sees the backslash
+    // ("section 21\.4.24"). The catalog's own text has no backslash.
+    const text = cached.html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]*>/g, '');
+    expect(text, job.path).not.toContain('\\');
+  }
+}
 
 /**
  * The sample of a language, in plan order: the index, every 25th code page, 20 pairs of 183 (its
@@ -43,16 +65,41 @@ describe('the section cache', () => {
   it.each(['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'es', 'de', 'fr', 'pt-BR', 'ru'])('gives the bytes of the whole-page pipeline on a sample of %s pages', async (lang) => {
     const pages = sample(lang);
     expect(pages.length).toBeGreaterThan(30);
-    for (const job of pages) {
-      const cached = await renderArticle(ctx, job);
-      const whole = await renderArticle(ctx, job, undefined, { sectionCache: false });
-      expect(cached.markdown, job.path).toBe(whole.markdown);
-      expect(cached.html, job.path).toBe(whole.html);
-      expect(cached.redirect, job.path).toEqual(whole.redirect);
-      // A value is escaped for Markdown once: twice, and the reader sees the backslash
-      // ("section 21\.4.24"). The catalog's own text has no backslash.
-      const text = cached.html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]*>/g, '');
-      expect(text, job.path).not.toContain('\\');
-    }
+    await expectSameBytes(ctx, pages);
+  });
+});
+
+describe('the section cache on the HTTP catalog', () => {
+  // Other tables, lists and links than SIP's: the pairs of 404 and every 150th pair.
+  it.each(['en', 'ja', 'de'])('gives the bytes of the whole-page pipeline on a sample of %s pages', async (lang) => {
+    const pairs = httpJobs.filter((job) => job.lang === lang && job.kind === 'pair');
+    const pages = [...pairs.filter((job) => job.codes.includes(404)).slice(0, 12), ...pairs.filter((_, i) => i % 150 === 0)];
+    expect(pages.length).toBeGreaterThan(20);
+    await expectSameBytes(http, pages);
+  });
+});
+
+describe('lists and tables taken apart', () => {
+  // A language tag of its own: the cache knows a section by its text and language, and the
+  // pages above were processed with their language's heading keys, which these have not.
+  const options = { lang: 'en-x-test', typography: { cjkLatinSpacing: false, frenchSpacing: false } };
+  // Each is processed three times, so its list items and table cells are met again and come
+  // from the cache; every time, the bytes must be those of the page processed whole.
+  const sources = {
+    'a list after a heading': '## Learn more\n\n- [RFC 3261, section 21](https://www.rfc-editor.org/rfc/rfc3261#section-21)\n- [All codes](index.md)\n- **486 Busy Here**: busy _here_.\n',
+    'a list after a paragraph, then a paragraph': '## Which to use when\n\nFirst.\n\n- **486**: one.\n- **600**: two.\n\nAfter that, nothing.\n',
+    'a loose list': '## Loose\n\n- one\n\n- two\n- three\n',
+    'a loose list after a lazy line': '## Loose\n\n- one\nlazy\n\n- two\n- three\n',
+    'a table, then a list whose items start with numbers': '## Facts\n\n| Fact | A |\n| --- | --- |\n| Kind | final |\n\n- 486 is final.\n- 600 is final too.\n\n183 and 486 differ.\n\n1. one\n\n2. two\n',
+    'items that are not one paragraph': '## Odd\n\n- one\n- - nested\n- two\n',
+    'a thematic break among items': '## Odd\n\n- one\n- * * *\n',
+    'a table with alignments and escaped pipes': '| Fact | A | B |\n| :--- | :---: | ---: |\n| Pipe | a \\| b | `x` |\n| Empty |  | **strong** |\n',
+    'a table with a cell that is a list marker': '| Fact | A |\n| --- | --- |\n| - | 1. one |\n',
+    'a table with a short row': '| Fact | A | B |\n| --- | --- | --- |\n| only |\n',
+    'a table with an escaped backslash before a pipe': '| Fact | A |\n| --- | --- |\n| a \\\\| b |\n',
+  };
+  it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', async (_, source) => {
+    const whole = await processMarkdownWhole(source, options);
+    for (let i = 0; i < 3; i++) expect(await processMarkdown(source, options)).toEqual(whole);
   });
 });

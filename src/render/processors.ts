@@ -10,10 +10,15 @@
  * always begins a new block; pages with code fences or link reference definitions, where it
  * would not be, are processed whole.
  *
+ * Below that, what is unique to a pair is mostly made of parts that recur: a list's items (a
+ * link to a code's RFC section) and a table's cells (a fact's value, a call-flow step). A list
+ * is processed item by item and a table is assembled from its cells' parsed text, each part
+ * taken from the cache when met before, so only the words a pair does not share are parsed.
+ *
  * The knowledge-base export asks for the same sections as Markdown trees (`markdownSections`),
  * cached the same way; it never changes the trees it gets.
  */
-import type { PhrasingContent, Root as MdastRoot, RootContent } from 'mdast';
+import type { AlignType, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -85,6 +90,11 @@ function withoutFallbackMarks(tree: MdastRoot): MdastRoot {
 
 async function processWhole(source: string, options: ProcessOptions): Promise<Rendered> {
   const { tree, file } = parseSection(source, options);
+  return outputsOf(tree, file, options);
+}
+
+/** The normalized Markdown and the HTML fragment of a parsed piece. */
+async function outputsOf(tree: MdastRoot, file: VFile, options: ProcessOptions): Promise<Rendered> {
   // Front matter is metadata for portals, not content of the HTML page.
   const content: MdastRoot = { ...tree, children: tree.children.filter((node) => node.type !== 'yaml') };
   const hast = (await html.run(content, file)) as HastRoot;
@@ -108,22 +118,55 @@ const SECTION_START = /\n(?=## )/;
 /**
  * In a section without level-3 headings (whose ids depend on the section they are in), a blank
  * line before a line that can only begin a new top-level block: a table, an image or a paragraph
- * that starts with a letter. Never inside a list (whose items start with a marker or are
- * indented), a block quote or, in pages without fences and HTML, anything else.
+ * that starts with a letter, or with a number that is not an ordered list's (`1.`, `2)`). Never
+ * inside a list (whose items start with a marker or are indented), a block quote or, in pages
+ * without fences and HTML, anything else.
  */
-const BLOCK_START = /\n\n(?=[|!\p{L}])/u;
+const BLOCK_START = /\n\n(?=[|!\p{L}]|\p{N}(?!\p{N}*[.)]))/u;
 const FRONT_MATTER = /^---\n[\s\S]*?\n---\n/;
+
+/** A piece of a page, or a tight list whose items are pieces of their own. */
+type Piece = string | { items: string[] };
 
 /**
  * The pieces of a page that are processed and cached apart: the front matter, then each
  * level-2 section, itself in blocks where it has no level-3 headings. A piece shown on many
  * pages (a code's section, a code's call-flow steps, a label) is then parsed once per language.
+ * A list at the end of a block is cut into its items, which recur far more often than the list
+ * (a link to a code's RFC section, a code's "which to use when" entry).
  */
-function piecesOf(source: string): string[] {
+function piecesOf(source: string): Piece[] {
   const front = FRONT_MATTER.exec(source)?.[0];
   const body = front ? source.slice(front.length).replace(/^\n+/, '') : source;
-  const sections = body.split(SECTION_START).flatMap((section) => (section.includes('\n### ') ? [section] : section.split(BLOCK_START)));
+  const sections = body.split(SECTION_START).flatMap((section) => (section.includes('\n### ') ? [section] : section.split(BLOCK_START).flatMap(listApart)));
   return front ? [front, ...sections] : sections;
+}
+
+/**
+ * A tight list of one-line items, each beginning with a letter, a number (not an ordered list's),
+ * a link or strong text, so that it holds nothing but its own paragraph (never a nested list, a
+ * thematic break or a heading).
+ */
+const SIMPLE_LIST = /^(?:- (?:\[|\*\*\S|\p{L}|\p{N}(?!\p{N}*[.)]))[^\n]*(?:\n|$))+$/u;
+
+/**
+ * A block that ends in a list: the blocks before it, and the list, as its items when it is a
+ * simple list. The list stays with the block before it when that block has a list line (the
+ * two would be one loose list), and whole when it has fallback marks (one mark may span several
+ * items).
+ */
+/** A line of a list: an item's marker, or an indented continuation. */
+const LIST_LINE = /(?:^|\n)(?:[-*+][ \t]|\d{1,9}[.)][ \t]|[ \t])/;
+
+function listApart(block: string): Piece[] {
+  const at = block.lastIndexOf('\n\n');
+  const before = at === -1 ? '' : block.slice(0, at);
+  const list = at === -1 ? block : block.slice(at + 2);
+  const gap = before.lastIndexOf('\n\n');
+  const last = gap === -1 ? before : before.slice(gap + 2);
+  if (!list.startsWith('- ') || LIST_LINE.test(last)) return [block];
+  const items = SIMPLE_LIST.test(list) && !hasFallbackMarks(list) ? [{ items: list.replace(/\n$/, '').split('\n') }] : [list];
+  return before ? [before, ...items] : items;
 }
 
 /**
@@ -141,21 +184,38 @@ class SectionCache<T> {
   private readonly seen = new Set<string>();
   private readonly results = new Map<string, T>();
 
+  private static key(section: string, options: ProcessOptions): string {
+    return createHash('sha1').update(options.lang).update('\n').update(JSON.stringify(options.typography)).update(section).digest('base64');
+  }
+
   get(section: string, options: ProcessOptions, make: () => T): T {
-    const key = createHash('sha1').update(options.lang).update('\n').update(JSON.stringify(options.typography)).update(section).digest('base64');
+    const key = SectionCache.key(section, options);
     const cached = this.results.get(key);
     if (cached !== undefined) return cached;
     const made = make();
     if (this.seen.has(key)) {
       if (this.results.size >= SectionCache.LIMIT) this.results.clear();
       this.results.set(key, made);
-    } else {
-      // Most pieces are one page's own and never recur: forget them now and then, so memory
-      // does not grow with the number of pages (a recurring piece is soon seen twice again).
-      if (this.seen.size >= SectionCache.LIMIT) this.seen.clear();
-      this.seen.add(key);
-    }
+    } else this.remember(key);
     return made;
+  }
+
+  /**
+   * Whether any of the sections was met before; if none was, they are remembered as met, so
+   * that the next `get` of one of them keeps what it makes.
+   */
+  metBefore(sections: string[], options: ProcessOptions): boolean {
+    const keys = sections.map((section) => SectionCache.key(section, options));
+    if (keys.some((key) => this.seen.has(key) || this.results.has(key))) return true;
+    for (const key of keys) this.remember(key);
+    return false;
+  }
+
+  private remember(key: string): void {
+    // Most pieces are one page's own and never recur: forget them now and then, so memory
+    // does not grow with the number of pages (a recurring piece is soon seen twice again).
+    if (this.seen.size >= SectionCache.LIMIT) this.seen.clear();
+    this.seen.add(key);
   }
 
   /** Entries each of the two sets keeps at most: far more than recurring pieces of a catalog. */
@@ -176,10 +236,81 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): P
 /** A page's Markdown, normalized, and its HTML fragment (without the front matter). */
 export async function processMarkdown(source: string, options: ProcessOptions): Promise<Rendered> {
   if (UNSPLITTABLE.test(source)) return processWhole(source, options);
-  const parts = await Promise.all(piecesOf(source).map((piece) => (isFrontMatter(piece) ? { markdown: piece, body: '' } : rendered.get(piece, options, () => processWhole(piece, options)))));
+  const process = (piece: string) => rendered.get(piece, options, () => processWhole(piece, options));
+  const parts = await Promise.all(
+    piecesOf(source).map((piece) =>
+      typeof piece !== 'string' ? processList(piece.items, options, process) : isFrontMatter(piece) ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : process(piece),
+    ),
+  );
   return {
     markdown: parts.map((p) => p.markdown).join('\n'),
     body: parts.map((p) => p.body).filter(Boolean).join('\n'),
+  };
+}
+
+/** A GFM table and nothing else: a header row, a delimiter row, body rows. */
+const TABLE = /^\|[^\n]*\|\n\|[ :|-]+\|(?:\n\|[^\n]*\|)*\n?$/;
+/** A cell that, read alone as a document, would not be one paragraph of its text. */
+const NOT_INLINE = /^(?:[#>]|[-+*](?:\s|$)|[-*_](?:\s*[-*_]){2,}\s*$|\d{1,9}[.)](?:\s|$)|=+\s*$|`{3}|~{3}|<)/;
+
+/** The cells of a table row: its text between unescaped pipes, trimmed as GFM trims it. */
+const cellsOf = (row: string): string[] => row.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim());
+
+function alignOf(delimiter: string): AlignType {
+  const left = delimiter.startsWith(':');
+  const right = delimiter.endsWith(':');
+  return left && right ? 'center' : left ? 'left' : right ? 'right' : null;
+}
+
+/**
+ * A table piece built from its cells: each distinct cell text is parsed once (the same step
+ * names, fact values and code names fill the tables of many pairs) and the table's trees are
+ * assembled from them, as the GFM table parser would. A table this cannot read exactly as the
+ * parser does (a backslash before a pipe, rows of other widths, a cell that is not plain inline
+ * text, fallback marks) is processed whole.
+ */
+async function processTable(source: string, options: ProcessOptions): Promise<Rendered> {
+  const lines = source.replace(/\n$/, '').split('\n');
+  const rows = lines.map(cellsOf);
+  const width = rows[0]!.length;
+  const plain = !source.includes('\\\\') && !lines.some((line) => line.endsWith('\\|')) && !hasFallbackMarks(source);
+  const texts = rows.filter((_, i) => i !== 1);
+  if (!plain || rows.some((cells) => cells.length !== width) || texts.some((cells) => cells.some((cell) => NOT_INLINE.test(cell)))) return processWhole(source, options);
+  const contents = texts.map((cells) => cells.map((cell) => inlineOf(cell, options)));
+  if (contents.some((cells) => cells.some((cell) => cell === undefined))) return processWhole(source, options);
+  const table: Table = {
+    type: 'table',
+    align: rows[1]!.map(alignOf),
+    children: contents.map((cells) => ({ type: 'tableRow', children: cells.map((children) => ({ type: 'tableCell', children: children! })) })),
+  };
+  const file = new VFile({ value: source, data: { typography: options.typography, ...(options.sectionKeys ? { sectionKeys: options.sectionKeys } : {}) } });
+  return outputsOf({ type: 'root', children: [table] }, file, options);
+}
+
+/** The inline content of a cell's text, parsed as a paragraph (shared: do not change it). */
+function inlineOf(text: string, options: ProcessOptions): PhrasingContent[] | undefined {
+  if (text === '') return [];
+  const tree = trees.get(text, options, () => parseSection(text, options).tree);
+  const only = tree.children.length === 1 ? tree.children[0] : undefined;
+  return only?.type === 'paragraph' ? only.children : undefined;
+}
+
+const LIST_OPEN = '<ul>\n';
+const LIST_CLOSE = '\n</ul>';
+
+/**
+ * A tight list from its items, each processed as a list of one: the Markdown of a tight list is
+ * its items' lines, its HTML their `<li>` elements between `<ul>` and `</ul>`, one per line.
+ */
+async function processList(items: string[], options: ProcessOptions, process: (piece: string) => Promise<Rendered>): Promise<Rendered> {
+  // A list none of whose items was met before (a pair's own comparison sentences) is one piece:
+  // parsing it item by item would only add the cost of a parse per item.
+  if (!rendered.metBefore(items, options)) return process(items.join('\n'));
+  const parts = await Promise.all(items.map(process));
+  if (!parts.every((p) => p.body.startsWith(LIST_OPEN) && p.body.endsWith(LIST_CLOSE))) return process(items.join('\n'));
+  return {
+    markdown: parts.map((p) => p.markdown).join(''),
+    body: `${LIST_OPEN}${parts.map((p) => p.body.slice(LIST_OPEN.length, -LIST_CLOSE.length)).join('\n')}${LIST_CLOSE}`,
   };
 }
 
