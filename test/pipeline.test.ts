@@ -93,6 +93,8 @@ describe('lists and tables taken apart', () => {
     'a table, then a list whose items start with numbers': '## Facts\n\n| Fact | A |\n| --- | --- |\n| Kind | final |\n\n- 486 is final.\n- 600 is final too.\n\n183 and 486 differ.\n\n1. one\n\n2. two\n',
     'items that are not one paragraph': '## Odd\n\n- one\n- - nested\n- two\n',
     'a thematic break among items': '## Odd\n\n- one\n- * * *\n',
+    'plain paragraphs and items, built without parsing': 'Version 2.0 costs $5 (about 10%)! Really? “Yes” — it’s fine: a=b, c+d, #1, 183 vs 486.\n\n183 is provisional; 486 is final.\n\n- 100 typically comes from a proxy, whereas 180 comes from the UAS.\n- Both: « oui » ; non !\n\nEnds with a space \n\nEnds with a no-break space\u00a0\n\n3. not plain\n\n- 3) not plain either\n',
+    'text that is almost plain': 'A line\nand another.\n\nSee <https://example.com> and &amp; and `code` and *em* and [link](x.md) and a\\b.\n',
     'a table with alignments and escaped pipes': '| Fact | A | B |\n| :--- | :---: | ---: |\n| Pipe | a \\| b | `x` |\n| Empty |  | **strong** |\n',
     'a table with a cell that is a list marker': '| Fact | A |\n| --- | --- |\n| - | 1. one |\n',
     'a table with a short row': '| Fact | A | B |\n| --- | --- | --- |\n| only |\n',

@@ -18,7 +18,7 @@
  * The knowledge-base export asks for the same sections as Markdown trees (`markdownSections`),
  * cached the same way; it never changes the trees it gets.
  */
-import type { AlignType, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
+import type { AlignType, List, Paragraph, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -75,12 +75,55 @@ export interface Rendered {
 
 /** Parse a piece of Markdown and apply the typography: the tree both outputs come from. */
 function parseSection(source: string, options: ProcessOptions): { tree: MdastRoot; file: VFile } {
-  const file = new VFile({ value: source, data: { typography: options.typography, ...(options.sectionKeys ? { sectionKeys: options.sectionKeys } : {}) } });
+  const file = fileOf(source, options);
   const tree = markdown.runSync(markdown.parse(file), file) as MdastRoot;
   return { tree, file };
 }
 
-/** Parse a piece of Markdown; return it normalized and as an HTML fragment. */
+/** The file a piece is processed as: its text, the language's typography and heading keys. */
+function fileOf(source: string, options: ProcessOptions): VFile {
+  return new VFile({ value: source, data: { typography: options.typography, ...(options.sectionKeys ? { sectionKeys: options.sectionKeys } : {}) } });
+}
+
+/**
+ * A piece of the cached path: its tree built at once when it is plain text (see plainTree),
+ * parsed otherwise; then normalized and as an HTML fragment.
+ */
+async function processPiece(source: string, options: ProcessOptions): Promise<Rendered> {
+  const plain = plainTree(source);
+  if (!plain) return processWhole(source, options);
+  const file = fileOf(source, options);
+  return outputsOf(markdown.runSync(plain, file) as MdastRoot, file, options);
+}
+
+/**
+ * Text in which Markdown sees no syntax: it begins with a letter or a number (not an ordered
+ * list's), and has no backslash, code, emphasis, link, HTML, entity, table or line break. Most
+ * sentences of a pair (its lead, its comparisons) are such text.
+ */
+const PLAIN_TEXT = /^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^\\`*_[\]<>&|~\n\r\t\f\v]*(?<![ \u00a0])$/u;
+
+/**
+ * The tree remark-parse makes of a plain paragraph, or of a tight list of plain one-line items
+ * ("- text"), without parsing it; undefined for anything else. A test holds the result to the
+ * parser's, byte for byte.
+ */
+function plainTree(source: string): MdastRoot | undefined {
+  const text = source.endsWith('\n') ? source.slice(0, -1) : source;
+  const paragraph = (value: string): Paragraph => ({ type: 'paragraph', children: [{ type: 'text', value }] });
+  if (PLAIN_TEXT.test(text)) return { type: 'root', children: [paragraph(text)] };
+  const items = text.split('\n');
+  if (!items.every((item) => item.startsWith('- ') && PLAIN_TEXT.test(item.slice(2)))) return undefined;
+  const list: List = {
+    type: 'list',
+    ordered: false,
+    start: null,
+    spread: false,
+    children: items.map((item) => ({ type: 'listItem', spread: false, checked: null, children: [paragraph(item.slice(2))] })),
+  };
+  return { type: 'root', children: [list] };
+}
+
 function withoutFallbackMarks(tree: MdastRoot): MdastRoot {
   visit(tree, (node) => {
     if ('value' in node && typeof node.value === 'string') node.value = stripFallbackMarks(node.value);
@@ -236,7 +279,7 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): P
 /** A page's Markdown, normalized, and its HTML fragment (without the front matter). */
 export async function processMarkdown(source: string, options: ProcessOptions): Promise<Rendered> {
   if (UNSPLITTABLE.test(source)) return processWhole(source, options);
-  const process = (piece: string) => rendered.get(piece, options, () => processWhole(piece, options));
+  const process = (piece: string) => rendered.get(piece, options, () => processPiece(piece, options));
   const parts = await Promise.all(
     piecesOf(source).map((piece) =>
       typeof piece !== 'string' ? processList(piece.items, options, process) : isFrontMatter(piece) ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : process(piece),
@@ -283,8 +326,7 @@ async function processTable(source: string, options: ProcessOptions): Promise<Re
     align: rows[1]!.map(alignOf),
     children: contents.map((cells) => ({ type: 'tableRow', children: cells.map((children) => ({ type: 'tableCell', children: children! })) })),
   };
-  const file = new VFile({ value: source, data: { typography: options.typography, ...(options.sectionKeys ? { sectionKeys: options.sectionKeys } : {}) } });
-  return outputsOf({ type: 'root', children: [table] }, file, options);
+  return outputsOf({ type: 'root', children: [table] }, fileOf(source, options), options);
 }
 
 /** The inline content of a cell's text, parsed as a paragraph (shared: do not change it). */
