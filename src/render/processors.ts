@@ -141,9 +141,10 @@ async function outputsOf(tree: MdastRoot, file: VFile, options: ProcessOptions):
   // Front matter is metadata for portals, not content of the HTML page.
   const content: MdastRoot = { ...tree, children: tree.children.filter((node) => node.type !== 'yaml') };
   const hast = (await html.run(content, file)) as HastRoot;
-  // Markdown cannot say which language a phrase is in: the fallback marks just go.
   const out = options.mermaid ? withMermaid(tree, options.mermaid) : tree;
-  return { markdown: markdown.stringify(withoutFallbackMarks(out)), body: html.stringify(hast) };
+  // Markdown cannot say which language a phrase is in: the fallback marks just go.
+  const marked = hasFallbackMarks(String(file.value));
+  return { markdown: markdown.stringify(marked ? withoutFallbackMarks(out) : out), body: html.stringify(hast) };
 }
 
 /** A copy of the tree's top level in which paragraphs of diagram images are Mermaid blocks. */

@@ -5,7 +5,8 @@
  * and removes every mark.
  */
 import type { Element, ElementContent, Root, RootContent, Text } from 'hast';
-import { FALLBACK_END, isFallbackStart, stripFallbackMarks } from '../../translations/fallback.js';
+import type { VFile } from 'vfile';
+import { FALLBACK_END, hasFallbackMarks, isFallbackStart, stripFallbackMarks } from '../../translations/fallback.js';
 
 type Parent = Root | Element;
 type Child = RootContent;
@@ -90,5 +91,8 @@ function mark(parent: Parent) {
 }
 
 export default function rehypeFallbackLang() {
-  return (tree: Root) => mark(tree);
+  // The marks come from the Markdown the tree was made of: without any there, nothing to do.
+  return (tree: Root, file: VFile) => {
+    if (hasFallbackMarks(String(file.value))) mark(tree);
+  };
 }
