@@ -25,7 +25,12 @@ export interface I18nContext {
   misses: Miss[];
   /** See existsIn. */
   known?: Map<string, boolean>;
+  /** See translated. */
+  said?: Map<string, string>;
 }
+
+/** Translations remembered at most: the sentences of a code recur on all its pairs. */
+const SAID_LIMIT = 50_000;
 
 export function createI18n(resources: Resources, namespaces: readonly string[]): I18nContext {
   const misses: Miss[] = [];
@@ -81,7 +86,25 @@ export function translator(context: I18nContext, lang: string, ns: string): Tran
         context.misses.push({ lang, key: `${ns}:${key}` });
         return `[${key}]`;
       }
-      return String(instance.t(key, { ...options, lng: lang, ns } as never));
+      return translated(context, lang, ns, key, options);
     },
   };
+}
+
+/**
+ * i18next's answer for a key and its options, remembered: a sentence about one code (its retry
+ * rule, its "after 486 …") is asked with the same values on every pair of that code, and
+ * i18next resolves and interpolates it anew each time. The memory is bounded like the section
+ * cache's: it is emptied when full.
+ */
+function translated(context: I18nContext, lang: string, ns: string, key: string, options?: Record<string, unknown>): string {
+  const said = (context.said ??= new Map());
+  const id = `${lang}\u0000${ns}\u0000${key}\u0000${options ? JSON.stringify(options) : ''}`;
+  let text = said.get(id);
+  if (text === undefined) {
+    text = String(context.instance.t(key, { ...options, lng: lang, ns } as never));
+    if (said.size >= SAID_LIMIT) said.clear();
+    said.set(id, text);
+  }
+  return text;
 }
