@@ -1,14 +1,60 @@
 /**
  * GFM tables, and nothing else of GFM: pages only need tables, and leaving out the other GFM
  * syntax (autolink literals above all) makes parsing markedly faster across thousands of pages.
+ *
+ * Tables are written as mdast-util-gfm-table writes them, with one difference in how, not in
+ * what: a cell's Markdown depends only on its content and on the constructs the table is in, so
+ * a cell whose content is the very array of a cell met before (processors.ts shares the parsed
+ * text of recurring cells between the tables of a build) is written once and reused.
  */
+import { markdownTable } from 'markdown-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTableFromMarkdown, gfmTableToMarkdown } from 'mdast-util-gfm-table';
+import type { Table, TableCell } from 'mdast';
+import type { Handle, Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
 import type { Processor } from 'unified';
 
 export default function remarkTable(this: Processor) {
   const data = this.data() as Record<string, unknown[] | undefined>;
+  const toMarkdown = gfmTableToMarkdown();
   (data.micromarkExtensions ??= []).push(gfmTable());
   (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown());
-  (data.toMarkdownExtensions ??= []).push(gfmTableToMarkdown());
+  (data.toMarkdownExtensions ??= []).push(toMarkdown, { handlers: { table: tableWithReusedCells(toMarkdown.handlers!.tableCell!) } } satisfies ToMarkdownOptions);
+}
+
+/**
+ * mdast-util-gfm-table's table handler (with its default options: padded cells, aligned pipes),
+ * taking each cell's Markdown from what was written for the same content in the same constructs.
+ */
+function tableWithReusedCells(cellHandle: Handle): Handle {
+  const written = new WeakMap<object, Map<string, string>>();
+  const cellOf = (...[cell, row, state, info]: Parameters<Handle>): string => {
+    const content = (cell as TableCell).children;
+    const stack = state.stack.join('\u0000');
+    let byStack = written.get(content);
+    let value = byStack?.get(stack);
+    if (value === undefined) {
+      value = cellHandle(cell, row, state, info);
+      if (!byStack) written.set(content, (byStack = new Map()));
+      byStack.set(stack, value);
+    }
+    return value;
+  };
+  return (node, _, state, info) => {
+    const table = node as Table;
+    const exitTable = state.enter('table');
+    const matrix = table.children.map((row) => {
+      const exitRow = state.enter('tableRow');
+      const cells = row.children.map((cell) => cellOf(cell, row, state, info));
+      exitRow();
+      return cells;
+    });
+    exitTable();
+    const head = matrix[0];
+    if (head) {
+      const columns = table.align?.length || Math.max(...matrix.map((cells) => cells.length));
+      while (head.length < columns) head.push('');
+    }
+    return markdownTable(matrix, { align: table.align, fillRows: false });
+  };
 }
