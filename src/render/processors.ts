@@ -18,7 +18,7 @@
  * The knowledge-base export asks for the same sections as Markdown trees (`markdownSections`),
  * cached the same way; it never changes the trees it gets.
  */
-import type { AlignType, List, Paragraph, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
+import type { AlignType, Heading, List, Paragraph, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -104,24 +104,39 @@ async function processPiece(source: string, options: ProcessOptions): Promise<Re
 const PLAIN_TEXT = /^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^\\`*_[\]<>&|~\n\r\t\f\v]*(?<![ \u00a0])$/u;
 
 /**
- * The tree remark-parse makes of a plain paragraph, or of a tight list of plain one-line items
- * ("- text"), without parsing it; undefined for anything else. A test holds the result to the
- * parser's, byte for byte.
+ * The tree remark-parse makes of plain blocks separated by blank lines, without parsing them:
+ * paragraphs, ATX headings and tight lists of one-line items ("- text") of plain text (never two
+ * lists in a row, which would be one loose list); undefined for anything else. A test holds the
+ * result to the parser's, byte for byte.
  */
 function plainTree(source: string): MdastRoot | undefined {
   const text = source.endsWith('\n') ? source.slice(0, -1) : source;
-  const paragraph = (value: string): Paragraph => ({ type: 'paragraph', children: [{ type: 'text', value }] });
-  if (PLAIN_TEXT.test(text)) return { type: 'root', children: [paragraph(text)] };
-  const items = text.split('\n');
+  const children: RootContent[] = [];
+  for (const block of text.split('\n\n')) {
+    const node = plainBlock(block);
+    if (!node || (node.type === 'list' && children.at(-1)?.type === 'list')) return undefined;
+    children.push(node);
+  }
+  return { type: 'root', children };
+}
+
+/** An ATX heading: its level, and its text (a closing sequence of `#` is not read as plain). */
+const ATX_HEADING = /^(#{1,6}) (.*[^#])$/;
+
+function plainBlock(block: string): Paragraph | Heading | List | undefined {
+  const phrasing = (value: string): PhrasingContent[] => [{ type: 'text', value }];
+  if (PLAIN_TEXT.test(block)) return { type: 'paragraph', children: phrasing(block) };
+  const heading = ATX_HEADING.exec(block);
+  if (heading) return PLAIN_TEXT.test(heading[2]!) ? { type: 'heading', depth: heading[1]!.length as Heading['depth'], children: phrasing(heading[2]!) } : undefined;
+  const items = block.split('\n');
   if (!items.every((item) => item.startsWith('- ') && PLAIN_TEXT.test(item.slice(2)))) return undefined;
-  const list: List = {
+  return {
     type: 'list',
     ordered: false,
     start: null,
     spread: false,
-    children: items.map((item) => ({ type: 'listItem', spread: false, checked: null, children: [paragraph(item.slice(2))] })),
+    children: items.map((item) => ({ type: 'listItem', spread: false, checked: null, children: [{ type: 'paragraph', children: phrasing(item.slice(2)) }] })),
   };
-  return { type: 'root', children: [list] };
 }
 
 function withoutFallbackMarks(tree: MdastRoot): MdastRoot {
