@@ -49,6 +49,19 @@ interface State {
   statuses: Map<string, UnitStatus[]>;
 }
 
+/** The namespace a catalog with its own locales keeps its units in; undefined when --root's locales hold them. */
+const ownNamespace = (state: State): string | undefined => (state.ownLocales ? state.catalog.protocol.id : undefined);
+
+/**
+ * The source records of a language that this run writes back: all of them, or, for a catalog with
+ * its own locales, only those of its own units (its sources.json holds nothing else).
+ */
+function ownRecords(state: State, lang: string): Record<string, SourceRecord> {
+  const records = state.locales.translations.get(lang)!.records;
+  const ns = ownNamespace(state);
+  return ns ? Object.fromEntries(Object.entries(records).filter(([id]) => id.startsWith(`${ns}:`))) : records;
+}
+
 async function loadState(root: string, catalogDir?: string): Promise<State> {
   const files: VFile[] = [];
   const base = catalogDir ? process.cwd() : root;
@@ -152,7 +165,7 @@ async function stamp(options: TranslationsOptions): Promise<number> {
   const state = await loadState(options.root, options.catalog);
   const langs = chooseLanguages(state, options.langs);
   // A catalog with its own locales records its own units, in its own sources.json; the rest belongs to --root.
-  const ownNs = state.ownLocales ? state.catalog.protocol.id : undefined;
+  const ownNs = ownNamespace(state);
   for (const id of options.units ?? []) {
     if (!langs.some((lang) => state.statuses.get(lang)!.some((s) => s.unit.id === id))) throw new UsageError(`unknown unit \`${id}\``);
   }
@@ -161,7 +174,7 @@ async function stamp(options: TranslationsOptions): Promise<number> {
   for (const lang of langs) {
     const statuses = state.statuses.get(lang)!;
     const old = state.locales.translations.get(lang)!.records;
-    const kept = ownNs ? Object.fromEntries(Object.entries(old).filter(([id]) => id.startsWith(`${ownNs}:`))) : old;
+    const kept = ownRecords(state, lang);
     // --all restamps the namespaces this run loaded; the records of another catalog that shares
     // the file (SIP's, when --catalog data/http keeps its locales beside them) stay as they are.
     const loaded = new Set(statuses.map((s) => s.unit.ns));
@@ -250,8 +263,7 @@ async function importFile(options: TranslationsOptions): Promise<number> {
     writes.push({ path, text: editLocaleText(locale ? String(locale.file.value) : '{}\n', edits, englishOrder(ns)) });
   }
   if (plan.changes.length) {
-    const ownNs = state.ownLocales ? `${state.catalog.protocol.id}:` : undefined;
-    const records = Object.fromEntries(Object.entries(state.locales.translations.get(lang)!.records).filter(([id]) => !ownNs || id.startsWith(ownNs)));
+    const records = { ...ownRecords(state, lang) };
     for (const change of plan.changes) records[change.status.unit.id] = change.record;
     writes.push({ path: state.ownLocales ? join(state.ownLocales, lang, SOURCES_FILE) : join(options.root, sourcesPath(lang)), text: formatSourceRecords(records) });
   }
