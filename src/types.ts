@@ -164,6 +164,17 @@ export interface SeeAlso {
   place: { line: number; column: number };
 }
 
+/**
+ * The English text fields of a curated pair, in the order pages show them; each is a translation
+ * unit `confusable.<low>-<high>.<field>`. `why` and `guidance` are required, `practice` optional.
+ */
+export const CONFUSABLE_TEXT_FIELDS = ['why', 'guidance', 'practice'] as const;
+export type ConfusableTextField = (typeof CONFUSABLE_TEXT_FIELDS)[number];
+
+/** The text fields a curated pair has, in CONFUSABLE_TEXT_FIELDS order (its English resources). */
+export const confusableTexts = (entry: ConfusablePair): Partial<Record<ConfusableTextField, string>> =>
+  Object.fromEntries(CONFUSABLE_TEXT_FIELDS.flatMap((field) => (entry[field] !== undefined ? [[field, entry[field]]] : [])));
+
 /** A curated pair of codes that readers often mix up (data/<protocol>/confusable.yaml). */
 export interface ConfusablePair {
   /** The two codes, lowest first. */

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import type { VFile } from 'vfile';
 import { pairKey } from '../compare/relevance.js';
 import { report } from '../diagnostics.js';
-import type { ConfusablePair, StatusCode } from '../types.js';
+import { CONFUSABLE_TEXT_FIELDS, type ConfusablePair, type StatusCode } from '../types.js';
 import { readVFile } from './catalog.js';
 import { checkSafeText } from './safe-text.js';
 import { parseYaml, type Parsed } from './source.js';
 
 export const CONFUSABLE_FILE = 'confusable.yaml';
-const FIELDS = ['pair', 'why', 'guidance', 'practice'] as const;
+const FIELDS = ['pair', ...CONFUSABLE_TEXT_FIELDS] as const;
 const REQUIRED = ['pair', 'why', 'guidance'] as const;
 
 const describe = (value: unknown): string =>
@@ -70,7 +70,7 @@ export function validateConfusable(file: VFile, parsed: Parsed, known: ReadonlyS
         else firstLine.set(id, parsed.placeOf([i, 'pair']).line);
       }
     }
-    for (const field of ['why', 'guidance', 'practice'] as const) {
+    for (const field of CONFUSABLE_TEXT_FIELDS) {
       const text = data[field];
       if (text === undefined) continue;
       if (typeof text !== 'string' || text.trim() === '') {
@@ -80,12 +80,8 @@ export function validateConfusable(file: VFile, parsed: Parsed, known: ReadonlyS
       }
     }
     if (file.messages.length > before) return;
-    pairs.push({
-      pair: pair as [number, number],
-      why: (data.why as string).trim(),
-      guidance: (data.guidance as string).trim(),
-      ...(typeof data.practice === 'string' ? { practice: data.practice.trim() } : {}),
-    });
+    const texts = CONFUSABLE_TEXT_FIELDS.flatMap((field) => (typeof data[field] === 'string' ? [[field, data[field].trim()]] : []));
+    pairs.push({ pair: pair as [number, number], ...Object.fromEntries(texts) } as ConfusablePair);
   });
   return pairs;
 }

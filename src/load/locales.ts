@@ -11,7 +11,7 @@ import { VFile } from 'vfile';
 import { pairKey } from '../compare/relevance.js';
 import { report } from '../diagnostics.js';
 import type { Catalog, Language, Resources } from '../types.js';
-import { TEXT_FIELDS } from '../types.js';
+import { confusableTexts, TEXT_FIELDS } from '../types.js';
 import { expectedKeys, flatten, PLURAL_SUFFIX, statusOf, unitsOf, variablesOf, type SourceRecord, type UnitStatus } from '../translations/units.js';
 import { readVFile } from './catalog.js';
 import { parseJson, type Parsed } from './source.js';
@@ -133,7 +133,7 @@ export async function loadLocales(
     // The curated confusable pairs' English text comes from confusable.yaml the same way.
     if (catalog.confusable.length) {
       (protocolResources as Record<string, unknown>).confusable = Object.fromEntries(
-        catalog.confusable.map((entry) => [pairKey(entry.pair[0], entry.pair[1]), { why: entry.why, guidance: entry.guidance, ...(entry.practice ? { practice: entry.practice } : {}) }]),
+        catalog.confusable.map((entry) => [pairKey(entry.pair[0], entry.pair[1]), confusableTexts(entry)]),
       );
     }
   }

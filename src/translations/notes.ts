@@ -3,7 +3,7 @@
  * where it appears. These notes are for translation tools, not pages, so they are in English.
  * Pure: no I/O.
  */
-import type { Catalog } from '../types.js';
+import { CONFUSABLE_TEXT_FIELDS, type Catalog } from '../types.js';
 import type { Unit } from './units.js';
 
 const FIELD_PLACES: Record<string, (code: number, pairs: number) => string> = {
@@ -13,6 +13,9 @@ const FIELD_PLACES: Record<string, (code: number, pairs: number) => string> = {
   use: (code, pairs) => `the "When to send it" section of ${code} on its code page and "Which to use when" in ${pairs} comparison articles`,
 };
 
+/** The unit key of a curated pair's text: `confusable.<low>-<high>.<field>`. */
+const CONFUSABLE_UNIT = new RegExp(`^confusable\\.(\\d{3})-(\\d{3})\\.(${CONFUSABLE_TEXT_FIELDS.join('|')})$`);
+
 export function contextNote(unit: Unit, catalog: Catalog): string {
   const plural = unit.key !== unit.sourceKey ? ` Plural form "${unit.key.split('_').at(-1)}", translated from the English "${unit.sourceKey.split('_').at(-1)}" form.` : '';
   const placeholders = /\{\{/.test(unit.source) ? ' Keep every placeholder; codepairs fills them in.' : '';
@@ -21,7 +24,7 @@ export function contextNote(unit: Unit, catalog: Catalog): string {
     const where = FIELD_PLACES[unit.field]?.(unit.code, catalog.codes.length - 1) ?? `the code page of ${unit.code}`;
     return `${catalog.protocol.name} ${unit.code} ${code?.reason ?? ''}, field "${unit.field}": ${where}.${placeholders}`;
   }
-  const confusable = /^confusable\.(\d{3})-(\d{3})\.(why|guidance|practice)$/.exec(unit.key);
+  const confusable = CONFUSABLE_UNIT.exec(unit.key);
   if (confusable) {
     const [, low, high, field] = confusable;
     const role = field === 'why' ? 'why readers confuse the two codes' : field === 'guidance' ? 'how to tell them apart' : 'a concrete case in a trace, log or browser';
