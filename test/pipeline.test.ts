@@ -96,6 +96,8 @@ describe('lists and tables taken apart', () => {
     'plain paragraphs and items, built without parsing': 'Version 2.0 costs $5 (about 10%)! Really? “Yes” — it’s fine: a=b, c+d, #1, 183 vs 486.\n\n183 is provisional; 486 is final.\n\n- 100 typically comes from a proxy, whereas 180 comes from the UAS.\n- Both: « oui » ; non !\n\nEnds with a space \n\nEnds with a no-break space\u00a0\n\n3. not plain\n\n- 3) not plain either\n',
     'plain headings and sections': '# SIP 183 Session Progress vs 439 First Hop\n\n## 183 Session Progress\n\n### Description\n\nThe UAS reports progress.\n\n### When it occurs\n\nBefore the call is answered.\n\n- One item.\n- Two items.\n\n###### Six\n',
     'headings that are almost plain': '## Closed ##\n\n## C#\n\n####### Seven\n\n# Heading with *emphasis*\n\n#Not a heading\n\n##  Two spaces\n',
+    'paragraphs of images': '![Call flow for 100 Trying](diagrams/100.svg) ![Call flow for 180 Ringing](diagrams/180.svg)\n\n![100 Tryingのコールフロー (A → B)](diagrams/100.svg)\n\n![](a.svg) ![x](b.svg) ![y](c-d_e.svg)\n',
+    'images that are almost plain': '![ spaced ](a.svg)\n\n![a](b.svg "title")\n\n![a](b.svg)  ![c](d.svg)\n\n![a](b.svg?x=1)\n\n![*em*](a.svg)\n\n![a](<b c.svg>)\n',
     'text that is almost plain': 'A line\nand another.\n\nSee <https://example.com> and &amp; and `code` and *em* and [link](x.md) and a\\b.\n',
     'a table with alignments and escaped pipes': '| Fact | A | B |\n| :--- | :---: | ---: |\n| Pipe | a \\| b | `x` |\n| Empty |  | **strong** |\n',
     'a table with a cell that is a list marker': '| Fact | A |\n| --- | --- |\n| - | 1. one |\n',

@@ -123,9 +123,21 @@ function plainTree(source: string): MdastRoot | undefined {
 /** An ATX heading: its level, and its text (a closing sequence of `#` is not read as plain). */
 const ATX_HEADING = /^(#{1,6}) (.*[^#])$/;
 
+/** An image with plain alternative text and a plain relative URL: `![alt](diagrams/183.svg)`. */
+const IMAGE = /!\[([^\\`*_[\]<>&|~\n\r\t\f\v]*)\]\(([\w./-]+)\)/u;
+/** A paragraph of nothing but such images, one space apart (the call flows of a pair). */
+const PLAIN_IMAGES = new RegExp(`^${IMAGE.source}(?: ${IMAGE.source})*$`, 'u');
+
 function plainBlock(block: string): Paragraph | Heading | List | undefined {
   const phrasing = (value: string): PhrasingContent[] => [{ type: 'text', value }];
   if (PLAIN_TEXT.test(block)) return { type: 'paragraph', children: phrasing(block) };
+  if (PLAIN_IMAGES.test(block)) {
+    const images = [...block.matchAll(new RegExp(IMAGE.source, 'gu'))];
+    if (images.every(([, alt]) => alt === alt!.trim())) {
+      const children = images.flatMap(([, alt, url], i): PhrasingContent[] => [...(i ? phrasing(' ') : []), { type: 'image', title: null, url: url!, alt: alt! }]);
+      return { type: 'paragraph', children };
+    }
+  }
   const heading = ATX_HEADING.exec(block);
   if (heading) return PLAIN_TEXT.test(heading[2]!) ? { type: 'heading', depth: heading[1]!.length as Heading['depth'], children: phrasing(heading[2]!) } : undefined;
   const items = block.split('\n');
