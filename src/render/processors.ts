@@ -18,7 +18,7 @@
  * The knowledge-base export asks for the same sections as Markdown trees (`markdownSections`),
  * cached the same way; it never changes the trees it gets.
  */
-import type { AlignType, Heading, List, Paragraph, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
+import type { AlignType, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -36,6 +36,7 @@ import { createHash } from 'node:crypto';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import type { SectionKeys } from './section-keys.js';
+import { plainTree } from './plain-tree.js';
 
 /** How a page's Markdown is processed: its language's typography and heading keys. */
 export interface ProcessOptions {
@@ -94,61 +95,6 @@ async function processPiece(source: string, options: ProcessOptions): Promise<Re
   if (!plain) return processWhole(source, options);
   const file = fileOf(source, options);
   return outputsOf(markdown.runSync(plain, file) as MdastRoot, file, options);
-}
-
-/**
- * Text in which Markdown sees no syntax: it begins with a letter or a number (not an ordered
- * list's), and has no backslash, code, emphasis, link, HTML, entity, table or line break. Most
- * sentences of a pair (its lead, its comparisons) are such text.
- */
-const PLAIN_TEXT = /^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^\\`*_[\]<>&|~\n\r\t\f\v]*(?<![ \u00a0])$/u;
-
-/**
- * The tree remark-parse makes of plain blocks separated by blank lines, without parsing them:
- * paragraphs, ATX headings and tight lists of one-line items ("- text") of plain text (never two
- * lists in a row, which would be one loose list); undefined for anything else. A test holds the
- * result to the parser's, byte for byte.
- */
-function plainTree(source: string): MdastRoot | undefined {
-  const text = source.endsWith('\n') ? source.slice(0, -1) : source;
-  const children: RootContent[] = [];
-  for (const block of text.split('\n\n')) {
-    const node = plainBlock(block);
-    if (!node || (node.type === 'list' && children.at(-1)?.type === 'list')) return undefined;
-    children.push(node);
-  }
-  return { type: 'root', children };
-}
-
-/** An ATX heading: its level, and its text (a closing sequence of `#` is not read as plain). */
-const ATX_HEADING = /^(#{1,6}) (.*[^#])$/;
-
-/** An image with plain alternative text and a plain relative URL: `![alt](diagrams/183.svg)`. */
-const IMAGE = /!\[([^\\`*_[\]<>&|~\n\r\t\f\v]*)\]\(([\w./-]+)\)/u;
-/** A paragraph of nothing but such images, one space apart (the call flows of a pair). */
-const PLAIN_IMAGES = new RegExp(`^${IMAGE.source}(?: ${IMAGE.source})*$`, 'u');
-
-function plainBlock(block: string): Paragraph | Heading | List | undefined {
-  const phrasing = (value: string): PhrasingContent[] => [{ type: 'text', value }];
-  if (PLAIN_TEXT.test(block)) return { type: 'paragraph', children: phrasing(block) };
-  if (PLAIN_IMAGES.test(block)) {
-    const images = [...block.matchAll(new RegExp(IMAGE.source, 'gu'))];
-    if (images.every(([, alt]) => alt === alt!.trim())) {
-      const children = images.flatMap(([, alt, url], i): PhrasingContent[] => [...(i ? phrasing(' ') : []), { type: 'image', title: null, url: url!, alt: alt! }]);
-      return { type: 'paragraph', children };
-    }
-  }
-  const heading = ATX_HEADING.exec(block);
-  if (heading) return PLAIN_TEXT.test(heading[2]!) ? { type: 'heading', depth: heading[1]!.length as Heading['depth'], children: phrasing(heading[2]!) } : undefined;
-  const items = block.split('\n');
-  if (!items.every((item) => item.startsWith('- ') && PLAIN_TEXT.test(item.slice(2)))) return undefined;
-  return {
-    type: 'list',
-    ordered: false,
-    start: null,
-    spread: false,
-    children: items.map((item) => ({ type: 'listItem', spread: false, checked: null, children: [{ type: 'paragraph', children: phrasing(item.slice(2)) }] })),
-  };
 }
 
 function withoutFallbackMarks(tree: MdastRoot): MdastRoot {
