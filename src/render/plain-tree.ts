@@ -12,7 +12,12 @@ import type { Heading, List, Paragraph, PhrasingContent, Root, RootContent } fro
  * list's), and has no backslash, code, emphasis, link, HTML, entity, table or line break. Most
  * sentences of a pair (its lead, its comparisons) are such text.
  */
-const PLAIN_TEXT = /^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^\\`*_[\]<>&|~\n\r\t\f\v]*(?<![ \u00a0])$/u;
+/**
+ * The characters Markdown may read as syntax or as a break (escapes, code, emphasis, links, HTML,
+ * entities, tables, line breaks), as the inside of a regular expression's character class.
+ */
+const SYNTAX = '\\\\`*_[\\]<>&|~\\n\\r\\t\\f\\v';
+const PLAIN_TEXT = new RegExp(String.raw`^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^${SYNTAX}]*(?<![ \u00a0])$`, 'u');
 
 /**
  * The tree remark-parse makes of plain blocks separated by blank lines, without parsing them:
@@ -35,7 +40,7 @@ export function plainTree(source: string): Root | undefined {
 const ATX_HEADING = /^(#{1,6}) (.*[^#])$/;
 
 /** An image with plain alternative text and a plain relative URL: `![alt](diagrams/183.svg)`. */
-const IMAGE = /!\[([^\\`*_[\]<>&|~\n\r\t\f\v]*)\]\(([\w./-]+)\)/u;
+const IMAGE = new RegExp(String.raw`!\[([^${SYNTAX}]*)\]\(([\w./-]+)\)`, 'u');
 /** A paragraph of nothing but such images, one space apart (the call flows of a pair). */
 const PLAIN_IMAGES = new RegExp(`^${IMAGE.source}(?: ${IMAGE.source})*$`, 'u');
 

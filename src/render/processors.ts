@@ -166,15 +166,15 @@ function piecesOf(source: string): Piece[] {
  */
 const SIMPLE_LIST = /^(?:- (?:\[|\*\*\S|\p{L}|\p{N}(?!\p{N}*[.)]))[^\n]*(?:\n|$))+$/u;
 
+/** A line of a list: an item's marker, or an indented continuation. */
+const LIST_LINE = /(?:^|\n)(?:[-*+][ \t]|\d{1,9}[.)][ \t]|[ \t])/;
+
 /**
  * A block that ends in a list: the blocks before it, and the list, as its items when it is a
  * simple list. The list stays with the block before it when that block has a list line (the
  * two would be one loose list), and whole when it has fallback marks (one mark may span several
  * items).
  */
-/** A line of a list: an item's marker, or an indented continuation. */
-const LIST_LINE = /(?:^|\n)(?:[-*+][ \t]|\d{1,9}[.)][ \t]|[ \t])/;
-
 function listApart(block: string): Piece[] {
   const at = block.lastIndexOf('\n\n');
   const before = at === -1 ? '' : block.slice(0, at);
