@@ -103,9 +103,33 @@ describe('lists and tables taken apart', () => {
     'a table with a cell that is a list marker': '| Fact | A |\n| --- | --- |\n| - | 1. one |\n',
     'a table with a short row': '| Fact | A | B |\n| --- | --- | --- |\n| only |\n',
     'a table with an escaped backslash before a pipe': '| Fact | A |\n| --- | --- |\n| a \\\\| b |\n',
+    'a table written from its cells': '| Fact | A | B |\n| --- | --- | --- |\n| [RFC 3261](a.md) | **183** | `x` |\n| Empty |  | _em_ & <b>bold</b> |\n| Long cell that sets the width | a | b |\n',
+    'a table of a header row only': '| Fact | A |\n| --- | --- |\n',
+    'lists of plain links': '## Learn more\n\n- [RFC 3261, section 21.1.5 (183)](https://www.rfc-editor.org/rfc/rfc3261#section-21.1.5)\n- [SIP 183: the reference page](183.md)\n- [202 Accepted (Deprecated)](199-vs-202.md)\n- [481 Call/Transaction Does Not Exist](199-vs-481.md)\n- [Page](../index.md#top)\n',
+    'links that are almost plain': '- [ spaced ](a.md)\n- [a](b.md "t")\n- [a](<b c.md>)\n- [a](b(c).md)\n- [a](b.md) tail\n- [*em*](a.md)\n- [a](b%20c.md)\n- [a]( b.md)\n- [a](javascript:alert)\n',
   };
   it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', async (_, source) => {
     const whole = await processMarkdownWhole(source, options);
     for (let i = 0; i < 3; i++) expect(await processMarkdown(source, options)).toEqual(whole);
+  });
+});
+
+describe('pages with fenced code, split outside the code', () => {
+  const options = { lang: 'en-x-fence', typography: { cjkLatinSpacing: false, frenchSpacing: false } };
+  // A line that starts with `## ` inside fenced code is code, not a section; splitting there
+  // would make it a heading. Each page is processed twice, the second time from the cache.
+  const sources = {
+    'a heading line inside code': '## Example\n\n```\n## not a heading\n\nText after a blank line\n```\n\n## After\n\nText.\n',
+    'a tilde fence closed by a longer one': '## A\n\n~~~\n## in\n~~~~\n\n## B\n\nx\n',
+    'a backtick fence that tildes do not close': '## A\n\n```\n~~~\n## in\n```\n\n## B\n',
+    'a fence left open': '## A\n\n```\n## in\n\n## still in\n',
+    'a fence in a list item, ended at the margin': '## A\n\n- item\n\n  ```\n  code\n```\n## in\n```\n\n## B\n\n```\n',
+    'a closing fence with text after it': '## A\n\n```\ncode\n``` not closing\n## in\n```\n## B\n',
+    'backticks whose info has a backtick (no fence), then a fence': '## A\n\n``` a`b\n## heading\n\n```\n## in\n```\n\n## B\n',
+    'a longer fence, and a shorter line inside it': '## A\n\n````sip\n```\n## in\n````\n## B\n\nText.\n',
+  };
+  it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', async (_, source) => {
+    const whole = await processMarkdownWhole(source, options);
+    for (let i = 0; i < 2; i++) expect(await processMarkdown(source, options)).toEqual(whole);
   });
 });

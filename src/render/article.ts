@@ -172,9 +172,17 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   return { job, meta, source, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography), ...mermaid } };
 }
 
+/** A language's typography, one object per language entry (caches key on it). */
+const typographies = new WeakMap<object, Typography>();
+
 export function typographyOf(ctx: Pick<RenderContext, 'languages'>, lang: string): Typography {
   const language = ctx.languages.find((l) => l.tag === lang);
-  return { cjkLatinSpacing: language?.cjkLatinSpacing === true, frenchSpacing: language?.frenchSpacing === true };
+  let typography = language && typographies.get(language);
+  if (!typography) {
+    typography = { cjkLatinSpacing: language?.cjkLatinSpacing === true, frenchSpacing: language?.frenchSpacing === true };
+    if (language) typographies.set(language, typography);
+  }
+  return typography;
 }
 
 function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography): SectionKeys {

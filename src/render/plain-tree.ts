@@ -56,13 +56,30 @@ function plainBlock(block: string): Paragraph | Heading | List | undefined {
   }
   const heading = ATX_HEADING.exec(block);
   if (heading) return PLAIN_TEXT.test(heading[2]!) ? { type: 'heading', depth: heading[1]!.length as Heading['depth'], children: phrasing(heading[2]!) } : undefined;
-  const items = block.split('\n');
-  if (!items.every((item) => item.startsWith('- ') && PLAIN_TEXT.test(item.slice(2)))) return undefined;
+  const items = block.split('\n').map((item) => (item.startsWith('- ') ? itemContent(item.slice(2)) : undefined));
+  if (!items.every((item) => item !== undefined)) return undefined;
   return {
     type: 'list',
     ordered: false,
     start: null,
     spread: false,
-    children: items.map((item) => ({ type: 'listItem', spread: false, checked: null, children: [{ type: 'paragraph', children: phrasing(item.slice(2)) }] })),
+    children: items.map((children) => ({ type: 'listItem', spread: false, checked: null, children: [{ type: 'paragraph', children }] })),
   };
+}
+
+/**
+ * A link with plain text and a plain URL (no spaces, parentheses, escapes or entities), alone:
+ * `[180 Ringing](100-vs-180.md)`, `[RFC 3261, section 21.1.5 (183)](https://…#section-21.1.5)`.
+ */
+const PLAIN_LINK = new RegExp(String.raw`^\[([^${SYNTAX}]+)\]\(([\w./:#?=%+-]+)\)$`, 'u');
+
+/**
+ * The content of a list item of one line: plain text, or a plain link alone (the lists of links
+ * of code pages and of "Learn more", whose parse grows faster than their length).
+ */
+function itemContent(text: string): PhrasingContent[] | undefined {
+  if (PLAIN_TEXT.test(text)) return [{ type: 'text', value: text }];
+  const link = PLAIN_LINK.exec(text);
+  if (!link || link[1] !== link[1]!.trim()) return undefined;
+  return [{ type: 'link', title: null, url: link[2]!, children: [{ type: 'text', value: link[1]! }] }];
 }

@@ -7,8 +7,8 @@
  * shows the same two code sections that 74 other articles of the language show, so a section
  * met a second time is taken from a cache instead of being parsed again; this roughly halves
  * the work of a build. Splitting there is safe because an ATX heading at the start of a line
- * always begins a new block; pages with code fences or link reference definitions, where it
- * would not be, are processed whole.
+ * always begins a new block, unless it is inside fenced code (sectionsOf tells) or HTML; pages
+ * with HTML or link reference definitions (which reach across sections) are processed whole.
  *
  * Below that, what is unique to a pair is mostly made of parts that recur: a list's items (a
  * link to a code's RFC section) and a table's cells (a fact's value, a call-flow step). A list
@@ -23,7 +23,7 @@ import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import remarkFrontmatter from 'remark-frontmatter';
-import remarkTable from './plugins/remark-table.js';
+import remarkTable, { tableMarkdown, writtenCell } from './plugins/remark-table.js';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import remarkStringify from 'remark-stringify';
@@ -32,7 +32,6 @@ import rehypeFallbackLang from './plugins/rehype-fallback-lang.js';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
 import rehypeSectionIds from './plugins/rehype-section-ids.js';
 import remarkTypography, { type Typography } from './plugins/remark-typography.js';
-import { createHash } from 'node:crypto';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import type { SectionKeys } from './section-keys.js';
@@ -130,8 +129,42 @@ function withMermaid(tree: MdastRoot, mermaid: Record<string, string>): MdastRoo
   return { ...tree, children };
 }
 
-const UNSPLITTABLE = /^(?:```|~~~|\s{0,3}\[[^\]]+\]:|\s{0,3}<)/m;
+/** Link reference definitions and HTML: a page with either is processed whole. */
+const UNSPLITTABLE = /^(?:\s{0,3}\[[^\]]+\]:|\s{0,3}<)/m;
 const SECTION_START = /\n(?=## )/;
+/** A line that may open or close fenced code: up to three spaces, then three backticks or tildes. */
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/**
+ * A page's body in top-level sections: split before each line that starts with `## ` outside
+ * fenced code. Undefined when that cannot be told by lines alone: a fence line that is indented
+ * (it may belong to a list item, whose fence a line at the margin ends). A fence at the margin
+ * always opens top-level code, which only a line at the margin of the same character, at least
+ * as long and with nothing after it but spaces, closes (or the end of the page).
+ */
+function sectionsOf(body: string): string[] | undefined {
+  if (!body.includes('```') && !body.includes('~~~')) return body.split(SECTION_START);
+  const sections: string[] = [];
+  let current: string[] = [];
+  let open: string | undefined;
+  for (const line of body.split('\n')) {
+    const fence = FENCE_LINE.exec(line);
+    if (fence && line[0] === ' ') return undefined;
+    if (open === undefined) {
+      if (fence && !(fence[1]![0] === '`' && fence[2]!.includes('`'))) open = fence[1];
+      else if (line.startsWith('## ') && current.length) {
+        sections.push(current.join('\n'));
+        current = [];
+      }
+    } else if (fence && fence[1]![0] === open[0] && fence[1]!.length >= open.length && fence[2]!.trim() === '') open = undefined;
+    current.push(line);
+  }
+  sections.push(current.join('\n'));
+  return sections;
+}
+
+/** A section that holds fenced code: blank lines in it may be the code's, so it stays whole. */
+const hasFence = (section: string): boolean => section.includes('```') || section.includes('~~~');
 /**
  * In a section without level-3 headings (whose ids depend on the section they are in), a blank
  * line before a line that can only begin a new top-level block: a table, an image or a paragraph
@@ -152,11 +185,11 @@ type Piece = string | { items: string[] };
  * A list at the end of a block is cut into its items, which recur far more often than the list
  * (a link to a code's RFC section, a code's "which to use when" entry).
  */
-function piecesOf(source: string): Piece[] {
+function piecesOf(source: string): Piece[] | undefined {
   const front = FRONT_MATTER.exec(source)?.[0];
   const body = front ? source.slice(front.length).replace(/^\n+/, '') : source;
-  const sections = body.split(SECTION_START).flatMap((section) => (section.includes('\n### ') ? [section] : section.split(BLOCK_START).flatMap(listApart)));
-  return front ? [front, ...sections] : sections;
+  const sections = sectionsOf(body)?.flatMap((section) => (section.includes('\n### ') || hasFence(section) ? [section] : section.split(BLOCK_START).flatMap(listApart)));
+  return sections && (front ? [front, ...sections] : sections);
 }
 
 /**
@@ -193,16 +226,28 @@ function listApart(block: string): Piece[] {
  */
 const isFrontMatter = (piece: string): boolean => FRONT_MATTER.exec(piece)?.[0] === piece && !hasFallbackMarks(piece);
 
+/** A language's typography settings as text, once per settings object. */
+const typographyKeys = new WeakMap<Typography, string>();
+const typographyKey = (typography: Typography): string => {
+  let key = typographyKeys.get(typography);
+  if (key === undefined) typographyKeys.set(typography, (key = JSON.stringify(typography)));
+  return key;
+};
+
 /**
- * Keep what is computed for a section met a second time: sections are remembered by a hash of
- * their language, typography and text (heading keys are a function of the language).
+ * Keep what is computed for a section met a second time: sections are remembered by their
+ * language, typography and text (heading keys are a function of the language).
  */
 class SectionCache<T> {
   private readonly seen = new Set<string>();
   private readonly results = new Map<string, T>();
 
+  /**
+   * The text itself, after the language and typography: hashing it (sha1) cost more than the
+   * Map's own hashing of the string, and pieces are small (a code's section is about 2 KB).
+   */
   private static key(section: string, options: ProcessOptions): string {
-    return createHash('sha1').update(options.lang).update('\n').update(JSON.stringify(options.typography)).update(section).digest('base64');
+    return `${options.lang}\u0000${typographyKey(options.typography)}\u0000${section}`;
   }
 
   get(section: string, options: ProcessOptions, make: () => T): T {
@@ -252,10 +297,11 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): P
 
 /** A page's Markdown, normalized, and its HTML fragment (without the front matter). */
 export async function processMarkdown(source: string, options: ProcessOptions): Promise<Rendered> {
-  if (UNSPLITTABLE.test(source)) return processWhole(source, options);
+  const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source);
+  if (!pieces) return processWhole(source, options);
   const process = (piece: string) => rendered.get(piece, options, () => processPiece(piece, options));
   const parts = await Promise.all(
-    piecesOf(source).map((piece) =>
+    pieces.map((piece) =>
       typeof piece !== 'string' ? processList(piece.items, options, process) : isFrontMatter(piece) ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : process(piece),
     ),
   );
@@ -300,7 +346,39 @@ async function processTable(source: string, options: ProcessOptions): Promise<Re
     align: rows[1]!.map(alignOf),
     children: contents.map((cells) => ({ type: 'tableRow', children: cells.map((children) => ({ type: 'tableCell', children: children! })) })),
   };
-  return outputsOf({ type: 'root', children: [table] }, fileOf(source, options), options);
+  return (await tableFromCells(contents as PhrasingContent[][][], table.align!, options)) ?? outputsOf({ type: 'root', children: [table] }, fileOf(source, options), options);
+}
+
+/**
+ * A table's outputs written from its cells' outputs, without a table tree: its Markdown from the
+ * cells' Markdown as the table handler would align it, its HTML from each cell's inline HTML, as
+ * remark-rehype lays a table out (an element per line). Only when no column is aligned and every
+ * cell's Markdown was written before (a table whose cells are all met for the first time goes
+ * through unified, which writes them).
+ */
+async function tableFromCells(rows: PhrasingContent[][][], align: AlignType[], options: ProcessOptions): Promise<Rendered | undefined> {
+  if (align.some((a) => a !== null)) return undefined;
+  const cells = rows.map((row) => row.map((content) => writtenCell(markdown, content)));
+  if (cells.some((row) => row.some((cell) => cell === undefined))) return undefined;
+  const htmls = await Promise.all(rows.map((row) => Promise.all(row.map((content) => cellHtml(content, options)))));
+  const row = (tag: string, values: string[]) => `<tr>\n${values.map((value) => `<${tag}>${value}</${tag}>`).join('\n')}\n</tr>`;
+  const head = `<thead>\n${row('th', htmls[0]!)}\n</thead>`;
+  const body = htmls.length > 1 ? `\n<tbody>\n${htmls.slice(1).map((values) => row('td', values)).join('\n')}\n</tbody>` : '';
+  return { markdown: `${tableMarkdown(cells as string[][], align)}\n`, body: `<table>\n${head}${body}\n</table>` };
+}
+
+/** Cell content → its HTML: what a paragraph of it holds. */
+const cellHtmls = new WeakMap<PhrasingContent[], Promise<string>>();
+
+/** The inline HTML of a cell's content (the cell's parsed text, shared: see inlineOf). */
+function cellHtml(content: PhrasingContent[], options: ProcessOptions): Promise<string> {
+  if (content.length === 0) return Promise.resolve('');
+  let made = cellHtmls.get(content);
+  if (!made) {
+    made = html.run({ type: 'root', children: [{ type: 'paragraph', children: content }] }, fileOf('', options)).then((tree) => html.stringify(tree as HastRoot).replace(/^<p>|<\/p>$/g, ''));
+    cellHtmls.set(content, made);
+  }
+  return made;
 }
 
 /** The inline content of a cell's text, parsed as a paragraph (shared: do not change it). */
@@ -337,9 +415,9 @@ async function processList(items: string[], options: ProcessOptions, process: (p
  * them.
  */
 export function markdownSections(source: string, options: ProcessOptions, skip?: (heading: string) => boolean): MdastRoot[] {
-  if (UNSPLITTABLE.test(source)) return [parseSection(source, options).tree];
-  return source
-    .split(SECTION_START)
+  const sections = UNSPLITTABLE.test(source) ? undefined : sectionsOf(source);
+  if (!sections) return [parseSection(source, options).tree];
+  return sections
     .filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())))
     .map((section) => trees.get(section, options, () => withoutFallbackMarks(parseSection(section, options).tree)));
 }

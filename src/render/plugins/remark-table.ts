@@ -10,7 +10,7 @@
 import { markdownTable } from 'markdown-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTableFromMarkdown, gfmTableToMarkdown } from 'mdast-util-gfm-table';
-import type { Table, TableCell } from 'mdast';
+import type { PhrasingContent, Table, TableCell } from 'mdast';
 import type { Handle, Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
 import type { Processor } from 'unified';
 
@@ -19,15 +19,34 @@ export default function remarkTable(this: Processor) {
   const toMarkdown = gfmTableToMarkdown();
   (data.micromarkExtensions ??= []).push(gfmTable());
   (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown());
-  (data.toMarkdownExtensions ??= []).push(toMarkdown, { handlers: { table: tableWithReusedCells(toMarkdown.handlers!.tableCell!) } } satisfies ToMarkdownOptions);
+  const written: WrittenCells = new WeakMap();
+  data.writtenTableCells = written as never;
+  (data.toMarkdownExtensions ??= []).push(toMarkdown, { handlers: { table: tableWithReusedCells(toMarkdown.handlers!.tableCell!, written) } } satisfies ToMarkdownOptions);
 }
+
+/** Cell content → the constructs a cell was in (joined by U+0000) → its Markdown. */
+export type WrittenCells = WeakMap<object, Map<string, string>>;
+
+/** The constructs a cell of a table at the top level of a document is written in. */
+const TOP_LEVEL = ['table', 'tableRow'].join('\u0000');
+
+/**
+ * The Markdown the processor wrote for a cell of this very content in a table at the top level
+ * of a document, if it wrote one; what markdown-table is given for such a cell.
+ */
+export function writtenCell(processor: { data(): unknown }, content: PhrasingContent[]): string | undefined {
+  if (content.length === 0) return '';
+  return (processor.data() as { writtenTableCells?: WrittenCells }).writtenTableCells?.get(content)?.get(TOP_LEVEL);
+}
+
+/** A table's Markdown from its cells' (markdown-table with the options of the handler below). */
+export const tableMarkdown = (cells: string[][], align: Table['align']): string => markdownTable(cells, { align, fillRows: false });
 
 /**
  * mdast-util-gfm-table's table handler (with its default options: padded cells, aligned pipes),
  * taking each cell's Markdown from what was written for the same content in the same constructs.
  */
-function tableWithReusedCells(cellHandle: Handle): Handle {
-  const written = new WeakMap<object, Map<string, string>>();
+function tableWithReusedCells(cellHandle: Handle, written: WrittenCells): Handle {
   const cellOf = (...[cell, row, state, info]: Parameters<Handle>): string => {
     const content = (cell as TableCell).children;
     const stack = state.stack.join('\u0000');
@@ -55,6 +74,6 @@ function tableWithReusedCells(cellHandle: Handle): Handle {
       const columns = table.align?.length || Math.max(...matrix.map((cells) => cells.length));
       while (head.length < columns) head.push('');
     }
-    return markdownTable(matrix, { align: table.align, fillRows: false });
+    return tableMarkdown(matrix, table.align);
   };
 }
