@@ -7,6 +7,7 @@
  * the cache; and on HTTP pairs in three languages.
  */
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, plan } from '../src/build.js';
 import { renderArticle, type RenderContext } from '../src/render/article.js';
@@ -105,6 +106,8 @@ describe('lists and tables taken apart', () => {
     'a table with an escaped backslash before a pipe': '| Fact | A |\n| --- | --- |\n| a \\\\| b |\n',
     'a table written from its cells': '| Fact | A | B |\n| --- | --- | --- |\n| [RFC 3261](a.md) | **183** | `x` |\n| Empty |  | _em_ & <b>bold</b> |\n| Long cell that sets the width | a | b |\n',
     'a table of a header row only': '| Fact | A |\n| --- | --- |\n',
+    'a block of nothing but a space': ' \n\nA\n',
+    'an empty item, then a list of another bullet': '+\n\n- A\n\n1.\n\n- B\n',
     'lists of plain links': '## Learn more\n\n- [RFC 3261, section 21.1.5 (183)](https://www.rfc-editor.org/rfc/rfc3261#section-21.1.5)\n- [SIP 183: the reference page](183.md)\n- [202 Accepted (Deprecated)](199-vs-202.md)\n- [481 Call/Transaction Does Not Exist](199-vs-481.md)\n- [Page](../index.md#top)\n',
     'links that are almost plain': '- [ spaced ](a.md)\n- [a](b.md "t")\n- [a](<b c.md>)\n- [a](b(c).md)\n- [a](b.md) tail\n- [*em*](a.md)\n- [a](b%20c.md)\n- [a]( b.md)\n- [a](javascript:alert)\n',
   };
@@ -131,5 +134,43 @@ describe('pages with fenced code, split outside the code', () => {
   it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', async (_, source) => {
     const whole = await processMarkdownWhole(source, options);
     for (let i = 0; i < 2; i++) expect(await processMarkdown(source, options)).toEqual(whole);
+  });
+});
+
+describe('plain text written without unified', () => {
+  // Paragraphs, headings and lists of text without Markdown syntax, plain links and images, are
+  // written directly (plainOutputs). Random documents made of the characters and URLs that are
+  // left, and of some that are not, in every typography, with heading keys and Mermaid
+  // diagrams or without: the bytes must be unified's.
+  const plain = fc.constantFrom(...'aZé中ｱ09 .,:;!?()-+=#"\'/%$@^{}°«»–—…', '\u00a0', '\u202f', '\u3000');
+  const syntax = fc.constantFrom('*', '_', '`', '[', ']', '<', '&', '|', '~', '\\', '\t');
+  const char = fc.oneof({ arbitrary: plain, weight: 40 }, { arbitrary: syntax, weight: 1 });
+  // Mostly text that starts as a sentence does, sometimes as Markdown syntax would.
+  const start = fc.constantFrom('A', 'z', '中', '4', '1.', '2)', ' ', '-', '#', '=', '+');
+  const text = fc.tuple(start, fc.array(char, { maxLength: 24 })).map(([first, chars]) => first + chars.join(''));
+  const url = fc.constantFrom('183.md', '../index.md#top', 'diagrams/183.svg', 'https://www.rfc-editor.org/rfc/rfc3261#section-21.1.5', 'a b.md', 'b(c).md', 'javascript:alert', 'x.md?q=1', 'é.md', 'mailto:a@b.c', 'Description');
+  const link = fc.tuple(fc.oneof(text, url), url).map(([label, to]) => `[${label}](${to})`);
+  const image = fc.tuple(fc.oneof(text, fc.constantFrom('', 'a "quoted" one', "it's = ok")), url).map(([alt, to]) => `![${alt}](${to})`);
+  const item = fc.oneof(text, link);
+  const block = fc.oneof(
+    text,
+    fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => items.map((one) => `- ${one}`).join('\n')),
+    fc.tuple(fc.constantFrom('#', '##', '###', '####'), fc.oneof(text, fc.constantFrom('Description', 'When it occurs', 'C#'))).map(([marks, title]) => `${marks} ${title}`),
+    fc.array(image, { minLength: 1, maxLength: 2 }).map((images) => images.join(' ')),
+  );
+  const typographies = [{}, { cjkLatinSpacing: true }, { frenchSpacing: true }];
+  // With heading keys (the ids of the HTML headings) and Mermaid diagrams, or without.
+  const extras = [{}, { sectionKeys: new Map([['Description', 'description'], ['When it occurs', 'when']]), mermaid: { 'diagrams/183.svg': 'sequenceDiagram\n  A->>B: INVITE' } }];
+  it('gives the bytes of the whole-page pipeline', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(block, { minLength: 1, maxLength: 4 }), fc.constantFrom(...typographies), fc.constantFrom(...extras), async (blocks, typography, extra) => {
+        const source = `${blocks.join('\n\n')}\n`;
+        // The cache takes heading keys and diagrams to be the same for all pages of a language.
+        const options = { lang: 'sectionKeys' in extra ? 'en-x-keys' : 'en-x-plain', typography, ...extra };
+        const whole = await processMarkdownWhole(source, options);
+        for (let i = 0; i < 2; i++) expect(await processMarkdown(source, options)).toEqual(whole);
+      }),
+      { numRuns: 400, seed: 20261126 },
+    );
   });
 });

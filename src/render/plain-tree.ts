@@ -3,20 +3,24 @@
  * with other pages (its lead, its comparison sentences, its title, the paragraph of its two
  * call-flow diagrams) has no Markdown syntax at all, and building its tree directly costs a
  * fraction of a parse. Pure: text in, the tree remark-parse would make (without positions) or
- * undefined out. test/pipeline.test.ts holds the results to the parser's, byte for byte.
+ * undefined out. And for the simplest of these trees, paragraphs and lists of plain text, both
+ * outputs without unified (plainOutputs). test/pipeline.test.ts holds the results to the
+ * parser's and to unified's, byte for byte.
  */
 import type { Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
+import { htmlHref } from './plugins/rehype-md-links.js';
+import { TITLE_ID, headingId, keyOf, type SectionKeys } from './section-keys.js';
 
+/**
+ * The characters Markdown may read as syntax or as a break (escapes, code, emphasis, links, HTML,
+ * entities, tables, line breaks and other control characters), as the inside of a regular expression's character class.
+ */
+const SYNTAX = '\\\\`*_[\\]<>&|~\\x00-\\x1f\\x7f';
 /**
  * Text in which Markdown sees no syntax: it begins with a letter or a number (not an ordered
  * list's), and has no backslash, code, emphasis, link, HTML, entity, table or line break. Most
  * sentences of a pair (its lead, its comparisons) are such text.
  */
-/**
- * The characters Markdown may read as syntax or as a break (escapes, code, emphasis, links, HTML,
- * entities, tables, line breaks), as the inside of a regular expression's character class.
- */
-const SYNTAX = '\\\\`*_[\\]<>&|~\\n\\r\\t\\f\\v';
 const PLAIN_TEXT = new RegExp(String.raw`^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^${SYNTAX}]*(?<![ \u00a0])$`, 'u');
 
 /**
@@ -82,4 +86,101 @@ function itemContent(text: string): PhrasingContent[] | undefined {
   const link = PLAIN_LINK.exec(text);
   if (!link || link[1] !== link[1]!.trim()) return undefined;
   return [{ type: 'link', title: null, url: link[2]!, children: [{ type: 'text', value: link[1]! }] }];
+}
+
+/** What plainOutputs needs of the processing options: heading keys, and the Mermaid images. */
+export interface PlainOutputOptions {
+  sectionKeys?: SectionKeys;
+  mermaid?: Record<string, string>;
+}
+
+/**
+ * A URL that neither Markdown nor HTML writes other than as it is: http(s) or relative, of
+ * letters, digits, `.`, `_`, `/`, `-` and a fragment. (remark-rehype percent-encodes other
+ * characters, rehype-sanitize drops other protocols.)
+ */
+const PLAIN_URL = /^(?:https?:\/\/[A-Za-z0-9.-]+)?[A-Za-z0-9._/-]*(?:#[A-Za-z0-9._-]*)?$/;
+/**
+ * Alternative text of an image as it is in both outputs: no syntax, no quotes (an HTML
+ * attribute escapes both), not padded.
+ */
+const PLAIN_ALT = new RegExp(String.raw`^[^${SYNTAX}"'\s](?:[^${SYNTAX}"']*[^${SYNTAX}"'\s])?$`, 'u');
+
+/**
+ * The normalized Markdown and the HTML of a tree of plain blocks (as plainTree makes them,
+ * after typography), written directly: what remark-stringify and remark-rehype → rehype-sanitize
+ * → rehype-section-ids → rehype-md-links → rehype-stringify write for them. For such text that
+ * is the text itself: nothing in it needs escaping in either language. Headings get the ids of
+ * rehype-section-ids, links to `.md` pages the `.html` of rehype-md-links. Undefined for any
+ * other tree (ordered or loose lists, text that typography made other than plain, links and
+ * images that are not plain, diagrams that the Markdown shows as Mermaid).
+ */
+export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { markdown: string; body: string } | undefined {
+  const keys = options.sectionKeys;
+  const markdown: string[] = [];
+  const html: string[] = [];
+  let section: string | undefined;
+  for (const node of tree.children) {
+    if (node.type === 'paragraph') {
+      const inline = plainInline(node.children, options);
+      if (!inline) return undefined;
+      markdown.push(inline.markdown);
+      html.push(`<p>${inline.html}</p>`);
+    } else if (node.type === 'heading') {
+      const text = plainValue(node.children);
+      if (text === undefined || text.endsWith('#')) return undefined;
+      let id: string | undefined;
+      if (keys && node.depth === 1) {
+        id = TITLE_ID;
+        section = undefined;
+      } else if (keys && node.depth === 2) id = section = keyOf(keys, text);
+      else if (keys && node.depth === 3) id = headingId(keyOf(keys, text), section);
+      markdown.push(`${'#'.repeat(node.depth)} ${text}`);
+      html.push(`<h${node.depth}${id === undefined ? '' : ` id="${id}"`}>${text}</h${node.depth}>`);
+    } else if (node.type === 'list' && !node.ordered && !node.spread) {
+      const items: Array<{ markdown: string; html: string }> = [];
+      for (const item of node.children) {
+        const only = item.children.length === 1 && !item.spread && item.checked === null ? item.children[0] : undefined;
+        const inline = only?.type === 'paragraph' ? plainInline(only.children, options) : undefined;
+        if (!inline) return undefined;
+        items.push(inline);
+      }
+      markdown.push(items.map((item) => `- ${item.markdown}`).join('\n'));
+      html.push(`<ul>\n${items.map((item) => `<li>${item.html}</li>`).join('\n')}\n</ul>`);
+    } else return undefined;
+  }
+  return { markdown: `${markdown.join('\n\n')}\n`, body: html.join('\n') };
+}
+
+/**
+ * Phrasing content of plain text, plain links and plain images (one space between two of them),
+ * in both outputs.
+ */
+function plainInline(children: PhrasingContent[], options: PlainOutputOptions): { markdown: string; html: string } | undefined {
+  let markdown = '';
+  let html = '';
+  for (const [i, node] of children.entries()) {
+    if (node.type === 'text') {
+      const between = node.value === ' ' && i > 0 && i < children.length - 1 && children[i - 1]!.type !== 'text' && children[i + 1]!.type !== 'text';
+      if (!between && !PLAIN_TEXT.test(node.value)) return undefined;
+      markdown += node.value;
+      html += node.value;
+    } else if (node.type === 'link') {
+      const text = plainValue(node.children);
+      if (text === undefined || text === node.url || node.title || !PLAIN_URL.test(node.url)) return undefined;
+      markdown += `[${text}](${node.url})`;
+      html += `<a href="${htmlHref(node.url)}">${text}</a>`;
+    } else if (node.type === 'image') {
+      if (node.title || !node.alt || !PLAIN_ALT.test(node.alt) || !PLAIN_URL.test(node.url) || (options.mermaid && Object.hasOwn(options.mermaid, node.url))) return undefined;
+      markdown += `![${node.alt}](${node.url})`;
+      html += `<img src="${node.url}" alt="${node.alt}">`;
+    } else return undefined;
+  }
+  return markdown ? { markdown, html } : undefined;
+}
+
+/** The text of phrasing content that is one plain text node, else undefined. */
+function plainValue(children: PhrasingContent[]): string | undefined {
+  const only = children.length === 1 ? children[0] : undefined;
+  return only?.type === 'text' && PLAIN_TEXT.test(only.value) ? only.value : undefined;
 }

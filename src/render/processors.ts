@@ -35,7 +35,7 @@ import remarkTypography, { type Typography } from './plugins/remark-typography.j
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import type { SectionKeys } from './section-keys.js';
-import { plainTree } from './plain-tree.js';
+import { plainOutputs, plainTree } from './plain-tree.js';
 
 /** How a page's Markdown is processed: its language's typography and heading keys. */
 export interface ProcessOptions {
@@ -93,7 +93,8 @@ async function processPiece(source: string, options: ProcessOptions): Promise<Re
   const plain = plainTree(source);
   if (!plain) return processWhole(source, options);
   const file = fileOf(source, options);
-  return outputsOf(markdown.runSync(plain, file) as MdastRoot, file, options);
+  const tree = markdown.runSync(plain, file) as MdastRoot;
+  return (!hasFallbackMarks(source) && plainOutputs(tree, options)) || outputsOf(tree, file, options);
 }
 
 function withoutFallbackMarks(tree: MdastRoot): MdastRoot {
@@ -199,8 +200,8 @@ function piecesOf(source: string): Piece[] | undefined {
  */
 const SIMPLE_LIST = /^(?:- (?:\[|\*\*\S|\p{L}|\p{N}(?!\p{N}*[.)]))[^\n]*(?:\n|$))+$/u;
 
-/** A line of a list: an item's marker, or an indented continuation. */
-const LIST_LINE = /(?:^|\n)(?:[-*+][ \t]|\d{1,9}[.)][ \t]|[ \t])/;
+/** A line of a list: an item's marker (an empty item's alone), or an indented continuation. */
+const LIST_LINE = /(?:^|\n)(?:[-*+](?:[ \t\n]|$)|\d{1,9}[.)](?:[ \t\n]|$)|[ \t])/;
 
 /**
  * A block that ends in a list: the blocks before it, and the list, as its items when it is a
@@ -306,7 +307,8 @@ export async function processMarkdown(source: string, options: ProcessOptions): 
     ),
   );
   return {
-    markdown: parts.map((p) => p.markdown).join('\n'),
+    // A piece of only blank lines and spaces writes nothing, and takes no line of its own.
+    markdown: parts.map((p) => p.markdown).filter(Boolean).join('\n'),
     body: parts.map((p) => p.body).filter(Boolean).join('\n'),
   };
 }
