@@ -7,7 +7,8 @@
  * Folders another command writes into the output (the knowledge base, `kb/`) can be named to
  * `keep`: a commit copies them from the previous output unless the new one has its own.
  */
-import { copyFile, cp, link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cp, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** The folder of the output that `codepairs export` writes (the knowledge base). */
@@ -81,8 +82,7 @@ export class StagedOutput {
   readonly target: string;
   readonly staging: string;
   private lock: string | undefined;
-  private readonly made = new Map<string, Promise<unknown>>();
-  private pending: Promise<void>[] = [];
+  private readonly made = new Set<string>();
   private readonly keep: readonly string[];
   written = 0;
   /** Files carried over unchanged from the previous output (see `keepFiles`). */
@@ -127,77 +127,71 @@ export class StagedOutput {
     return new StagedOutput('', staging);
   }
 
-  private folder(dir: string): Promise<unknown> {
-    let made = this.made.get(dir);
-    if (!made) {
-      made = mkdir(dir, { recursive: true });
-      this.made.set(dir, made);
-    }
-    return made;
+  /** Make a folder of the staging tree once (and its parents). */
+  private folder(dir: string): void {
+    if (this.made.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.made.add(dir);
   }
+
+  /*
+   * The file operations below are synchronous on purpose. A page's files are small (a few KB)
+   * and land in the page cache: the system call itself takes microseconds. Through Node's
+   * thread pool (fs/promises) every file cost an open, a write and a close, each handed to a
+   * pool thread and back, and on a two-core virtual machine those hand-overs cost more than the
+   * writes: 8,557 files of English SIP took 2.7 to 10 s and up to 9 s of system CPU time, against
+   * 0.4 to 1.8 s written in turn (see README, "Benchmark"). Render threads write their own pages,
+   * so writing in turn on each thread loses no parallelism.
+   */
 
   /**
    * Carry files of the previous output over into the staging folder unchanged, as hard links
    * (the same inode, so the file is not rewritten; a copy where the file system cannot link).
    * Returns the paths the previous output does not have, which must then be written.
    */
-  async keepFiles(paths: readonly string[], limit = 64): Promise<string[]> {
+  async keepFiles(paths: readonly string[]): Promise<string[]> {
     const missing: string[] = [];
-    const keepOne = async (path: string) => {
+    for (const path of paths) {
       const from = join(this.target, path);
       const to = join(this.staging, path);
-      await this.folder(dirname(to));
+      this.folder(dirname(to));
       try {
-        await link(from, to);
+        linkSync(from, to);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return void missing.push(path);
+        if (code === 'ENOENT') {
+          missing.push(path);
+          continue;
+        }
         if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
-        await copyFile(from, to);
+        copyFileSync(from, to);
       }
       this.kept++;
-    };
-    for (let start = 0; start < paths.length; start += limit) await Promise.all(paths.slice(start, start + limit).map(keepOne));
+    }
     return missing.sort();
   }
 
   /** Undo `keepFiles` for these paths (a page that must be written again, all its files). */
   async unkeep(paths: readonly string[]): Promise<void> {
-    await Promise.all(paths.map((path) => rm(join(this.staging, path), { force: true })));
+    for (const path of paths) rmSync(join(this.staging, path), { force: true });
     this.kept -= paths.length;
   }
 
   /** Whether every one of these files is in the current output. */
-  async allInTarget(paths: readonly string[], limit = 64): Promise<boolean> {
-    for (let start = 0; start < paths.length; start += limit) {
-      const found = await Promise.all(paths.slice(start, start + limit).map((path) => exists(join(this.target, path))));
-      if (found.includes(false)) return false;
-    }
-    return true;
+  async allInTarget(paths: readonly string[]): Promise<boolean> {
+    return paths.every((path) => existsSync(join(this.target, path)));
   }
 
-  /** Queue a file; at most `limit` writes are in flight at once. */
-  async write(path: string, content: string, limit = 32): Promise<void> {
+  /** Write a file into the staging folder. */
+  async write(path: string, content: string): Promise<void> {
     const full = join(this.staging, path);
-    const dir = dirname(full);
-    const task = (async () => {
-      await this.folder(dir);
-      await writeFile(full, content);
-      this.written++;
-    })();
-    this.pending.push(task);
-    if (this.pending.length >= limit) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    await Promise.all(batch);
+    this.folder(dirname(full));
+    writeFileSync(full, content);
+    this.written++;
   }
 
   /** Swap the staging folder in place of the target; the old output is removed afterwards. */
   async commit(): Promise<void> {
-    await this.flush();
     const old = `${this.staging}.old`;
     const hadTarget = await exists(this.target);
     try {
@@ -219,7 +213,6 @@ export class StagedOutput {
   }
 
   async abort(): Promise<void> {
-    await Promise.allSettled(this.pending);
     await rm(this.staging, { recursive: true, force: true, maxRetries: 5 });
     await this.release();
   }

@@ -1,0 +1,57 @@
+/**
+ * The writer of the build (src/emit/output.ts): files go into a staging folder, which replaces
+ * the output only on commit; a failed write is reported and an abort leaves the old output as
+ * it was. Real files in a temporary folder.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StagedOutput } from '../src/emit/output.js';
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A temporary folder with an output folder holding one old file. */
+function oldOutput(): string {
+  dir = mkdtempSync(join(tmpdir(), 'codepairs-staged-'));
+  const out = join(dir, 'out');
+  mkdirSync(out);
+  writeFileSync(join(out, 'old.md'), 'old');
+  return out;
+}
+
+describe('StagedOutput', () => {
+  it('writes every file and commits them in place of the old output', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    for (let i = 0; i < 200; i++) await output.write(`en/sip/${i % 7}/${i}.md`, `page ${i}\n`);
+    await output.commit();
+    expect(output.written).toBe(200);
+    for (let i = 0; i < 200; i++) expect(readFileSync(join(out, `en/sip/${i % 7}/${i}.md`), 'utf8')).toBe(`page ${i}\n`);
+    expect(readdirSync(out)).toEqual(['en']);
+  });
+
+  it('carries unchanged files over and names those the old output lacks', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    expect(await output.allInTarget(['old.md'])).toBe(true);
+    expect(await output.allInTarget(['old.md', 'gone.md'])).toBe(false);
+    expect(await output.keepFiles(['old.md', 'gone.md'])).toEqual(['gone.md']);
+    await output.write('new.md', 'new');
+    await output.commit();
+    expect(output.kept).toBe(1);
+    expect(readdirSync(out).sort()).toEqual(['new.md', 'old.md']);
+    expect(readFileSync(join(out, 'old.md'), 'utf8')).toBe('old');
+  });
+
+  it('reports a write that failed, and an abort leaves the old output as it was', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    await output.write('a', 'a file where a folder must go');
+    await expect(output.write('a/1.md', 'x')).rejects.toThrow(/EEXIST|ENOTDIR/);
+    await output.abort();
+    expect(readdirSync(out)).toEqual(['old.md']);
+    expect(readdirSync(dir)).toEqual(['out']);
+  });
+});
