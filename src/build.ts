@@ -354,6 +354,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     keepTime = keeping - opened;
     for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
     for (const [path, text] of extras) if (!keptExtras.includes(path) || missing.has(path)) await output.write(path, text);
+    await output.flush();
     written = output.written;
     removedFiles = removed;
     if (ctx.search) {
@@ -455,6 +456,9 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
     if (timings) timings.write += performance.now() - writing;
     onProgress?.(++done, jobs.length);
   }
+  const flushing = timings ? performance.now() : 0;
+  await output.flush();
+  if (timings) timings.write += performance.now() - flushing;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * The writer of the build (src/emit/output.ts): files go into a staging folder, which replaces
- * the output only on commit; a failed write is reported and an abort leaves the old output as
- * it was. Real files in a temporary folder.
+ * The writer of the build (src/emit/output.ts): files go into a staging folder, with a bounded
+ * number of writes in flight, and replace the output only on commit; a failed write is reported
+ * and an abort leaves the old output as it was. Real files in a temporary folder.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +22,10 @@ function oldOutput(): string {
 }
 
 describe('StagedOutput', () => {
-  it('writes every file and commits them in place of the old output', async () => {
+  it('writes every file, whatever the number in flight, and commits them in place of the old output', async () => {
     const out = oldOutput();
     const output = await StagedOutput.open(out);
-    for (let i = 0; i < 200; i++) await output.write(`en/sip/${i % 7}/${i}.md`, `page ${i}\n`);
+    for (let i = 0; i < 200; i++) await output.write(`en/sip/${i % 7}/${i}.md`, `page ${i}\n`, 4);
     await output.commit();
     expect(output.written).toBe(200);
     for (let i = 0; i < 200; i++) expect(readFileSync(join(out, `en/sip/${i % 7}/${i}.md`), 'utf8')).toBe(`page ${i}\n`);
@@ -49,7 +49,14 @@ describe('StagedOutput', () => {
     const out = oldOutput();
     const output = await StagedOutput.open(out);
     await output.write('a', 'a file where a folder must go');
-    await expect(output.write('a/1.md', 'x')).rejects.toThrow(/EEXIST|ENOTDIR/);
+    await output.flush();
+    // The folder `a` cannot be made: the write fails in the background, and the writer says
+    // so at the latest when its writes are waited for.
+    const writes = (async () => {
+      for (let i = 0; i < 10; i++) await output.write(`a/${i}.md`, 'x', 2);
+      await output.flush();
+    })();
+    await expect(writes).rejects.toThrow(/EEXIST|ENOTDIR/);
     await output.abort();
     expect(readdirSync(out)).toEqual(['old.md']);
     expect(readdirSync(dir)).toEqual(['out']);

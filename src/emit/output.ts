@@ -7,8 +7,8 @@
  * Folders another command writes into the output (the knowledge base, `kb/`) can be named to
  * `keep`: a commit copies them from the previous output unless the new one has its own.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cp, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { cp, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** The folder of the output that `codepairs export` writes (the knowledge base). */
@@ -83,6 +83,9 @@ export class StagedOutput {
   readonly staging: string;
   private lock: string | undefined;
   private readonly made = new Set<string>();
+  /** Writes in flight; each removes itself when done. */
+  private readonly pending = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
   private readonly keep: readonly string[];
   written = 0;
   /** Files carried over unchanged from the previous output (see `keepFiles`). */
@@ -135,13 +138,11 @@ export class StagedOutput {
   }
 
   /*
-   * The file operations below are synchronous on purpose. A page's files are small (a few KB)
-   * and land in the page cache: the system call itself takes microseconds. Through Node's
-   * thread pool (fs/promises) every file cost an open, a write and a close, each handed to a
-   * pool thread and back, and on a two-core virtual machine those hand-overs cost more than the
-   * writes: 8,557 files of English SIP took 2.7 to 10 s and up to 9 s of system CPU time, against
-   * 0.4 to 1.8 s written in turn (see README, "Benchmark"). Render threads write their own pages,
-   * so writing in turn on each thread loses no parallelism.
+   * Carrying files over and checking that they exist are synchronous: on this two-core virtual
+   * machine, handing each of 17,000 links or stats to a pool thread and back cost more than the
+   * system calls, and the build has nothing to do meanwhile. Page writes stay asynchronous: a
+   * write may wait on the disk's write-back, and rendering goes on meanwhile (written in turn
+   * on the rendering thread, the English SIP build took 1.5 s longer).
    */
 
   /**
@@ -182,16 +183,38 @@ export class StagedOutput {
     return paths.every((path) => existsSync(join(this.target, path)));
   }
 
-  /** Write a file into the staging folder. */
-  async write(path: string, content: string): Promise<void> {
+  /**
+   * Queue a file; at most `limit` writes are in flight at once. The caller goes on as soon as
+   * one of them is done (a sliding window, not batches), so rendering overlaps writing. A
+   * write that failed is thrown by the next `write` or `flush`.
+   */
+  async write(path: string, content: string, limit = 32): Promise<void> {
     const full = join(this.staging, path);
-    this.folder(dirname(full));
-    writeFileSync(full, content);
-    this.written++;
+    const task: Promise<void> = (async () => {
+      this.folder(dirname(full));
+      await writeFile(full, content);
+      this.written++;
+    })().then(
+      () => void this.pending.delete(task),
+      (error: unknown) => {
+        this.pending.delete(task);
+        this.failure ??= { error };
+      },
+    );
+    this.pending.add(task);
+    if (this.pending.size >= limit) await Promise.race(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Wait for every queued write; throw the first that failed. */
+  async flush(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure) throw this.failure.error;
   }
 
   /** Swap the staging folder in place of the target; the old output is removed afterwards. */
   async commit(): Promise<void> {
+    await this.flush();
     const old = `${this.staging}.old`;
     const hadTarget = await exists(this.target);
     try {
@@ -213,6 +236,7 @@ export class StagedOutput {
   }
 
   async abort(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
     await rm(this.staging, { recursive: true, force: true, maxRetries: 5 });
     await this.release();
   }
