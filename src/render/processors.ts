@@ -354,19 +354,25 @@ async function processTable(source: string, options: ProcessOptions): Promise<Re
 /**
  * A table's outputs written from its cells' outputs, without a table tree: its Markdown from the
  * cells' Markdown as the table handler would align it, its HTML from each cell's inline HTML, as
- * remark-rehype lays a table out (an element per line). Only when no column is aligned and every
- * cell's Markdown was written before (a table whose cells are all met for the first time goes
- * through unified, which writes them).
+ * remark-rehype lays a table out (an element per line). Only when no column is aligned.
  */
 async function tableFromCells(rows: PhrasingContent[][][], align: AlignType[], options: ProcessOptions): Promise<Rendered | undefined> {
   if (align.some((a) => a !== null)) return undefined;
-  const cells = rows.map((row) => row.map((content) => writtenCell(markdown, content)));
-  if (cells.some((row) => row.some((cell) => cell === undefined))) return undefined;
+  const cells = rows.map((row) => row.map((content) => writtenCell(markdown, content) ?? writeCell(content)));
   const htmls = await Promise.all(rows.map((row) => Promise.all(row.map((content) => cellHtml(content, options)))));
   const row = (tag: string, values: string[]) => `<tr>\n${values.map((value) => `<${tag}>${value}</${tag}>`).join('\n')}\n</tr>`;
   const head = `<thead>\n${row('th', htmls[0]!)}\n</thead>`;
   const body = htmls.length > 1 ? `\n<tbody>\n${htmls.slice(1).map((values) => row('td', values)).join('\n')}\n</tbody>` : '';
-  return { markdown: `${tableMarkdown(cells as string[][], align)}\n`, body: `<table>\n${head}${body}\n</table>` };
+  return { markdown: `${tableMarkdown(cells, align)}\n`, body: `<table>\n${head}${body}\n</table>` };
+}
+
+/**
+ * A cell met for the first time, written as the only cell of a table: the table handler keeps
+ * the Markdown of the cell's content (see remark-table.ts), as it would in any table.
+ */
+function writeCell(content: PhrasingContent[]): string {
+  markdown.stringify({ type: 'root', children: [{ type: 'table', align: [null], children: [{ type: 'tableRow', children: [{ type: 'tableCell', children: content }] }] }] });
+  return writtenCell(markdown, content)!;
 }
 
 /** Cell content → its HTML: what a paragraph of it holds. */
@@ -386,7 +392,10 @@ function cellHtml(content: PhrasingContent[], options: ProcessOptions): Promise<
 /** The inline content of a cell's text, parsed as a paragraph (shared: do not change it). */
 function inlineOf(text: string, options: ProcessOptions): PhrasingContent[] | undefined {
   if (text === '') return [];
-  const tree = trees.get(text, options, () => parseSection(text, options).tree);
+  const tree = trees.get(text, options, () => {
+    const plain = plainTree(text);
+    return plain ? (markdown.runSync(plain, fileOf(text, options)) as MdastRoot) : parseSection(text, options).tree;
+  });
   const only = tree.children.length === 1 ? tree.children[0] : undefined;
   return only?.type === 'paragraph' ? only.children : undefined;
 }
