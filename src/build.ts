@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, report } from './diagnostics.js';
@@ -347,7 +347,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     toRender = jobs.filter((job) => renderSet.has(job));
     kept = output.kept;
     const keeping = performance.now();
-    workers = Math.max(1, Math.min(options.jobs ?? defaultJobs(), Math.ceil(toRender.length / 200)));
+    workers = Math.max(1, Math.min(options.jobs ?? (await defaultJobsNow(toRender.length)), Math.ceil(toRender.length / 200)));
     if (workers === 1) await renderJobs(site, toRender, output, options.onProgress, thread);
     else await renderInWorkers(options, toRender, workers, output, ctx, thread);
     rendered = performance.now();
@@ -430,6 +430,28 @@ async function siteOfSeveral(site: Site, allJobs: Job[], stylesheet: string): Pr
  */
 export function defaultJobs(cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
   return Math.max(1, Math.min(cores - Math.round(load), 8));
+}
+
+/**
+ * How many cores are busy now: the share of CPU time that was not idle over a short sample,
+ * times the cores this process may use. Unlike the one-minute load average, it does not count
+ * work that just ended (a compile, the previous build), which made the default of `--jobs` one
+ * thread on an idle two-core machine, where two render threads build in 55% of the time.
+ */
+export async function busyCores(sampleMs = 200): Promise<number> {
+  const sum = (all: ReturnType<typeof cpus>) =>
+    all.reduce((acc, cpu) => ({ idle: acc.idle + cpu.times.idle, total: acc.total + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.idle + cpu.times.irq }), { idle: 0, total: 0 });
+  const before = sum(cpus());
+  await new Promise((resolvePromise) => setTimeout(resolvePromise, sampleMs));
+  const after = sum(cpus());
+  const total = after.total - before.total;
+  return total > 0 ? (1 - (after.idle - before.idle) / total) * availableParallelism() : 0;
+}
+
+/** The default number of render threads for a build of `pages` pages: one per idle core, at most 8. */
+export async function defaultJobsNow(pages: number): Promise<number> {
+  // A build of a few hundred pages is done on the main thread anyway (see `build`).
+  return pages <= 200 ? 1 : defaultJobs(availableParallelism(), await busyCores());
 }
 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker). */

@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VFile } from 'vfile';
 import { reporter } from 'vfile-reporter';
-import { build, defaultJobs, loadSite } from '../build.js';
+import { availableParallelism } from 'node:os';
+import { build, busyCores, defaultJobs, loadSite } from '../build.js';
 import { InputError } from '../diagnostics.js';
 import { lintOutput } from '../lint/lint-output.js';
 import { CONFIG_FILE, ConfigError, DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS, readConfig } from './config.js';
@@ -259,7 +260,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to check: run \`codepairs build\` first`);
       const maxSimilarity = config.lint?.maxSimilarity ?? DEFAULT_MAX_SIMILARITY;
       const minOwnWords = config.lint?.minOwnWords ?? DEFAULT_MIN_OWN_WORDS;
-      const result = await lintOutput(ctx, { root, catalog, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? defaultJobs() });
+      const result = await lintOutput(ctx, { root, catalog, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? defaultJobs(availableParallelism(), await busyCores()) });
       if (result.files.length) printError(reporter(result.files, { quiet: true }));
       if (!values.quiet) {
         for (const l of result.languages) {

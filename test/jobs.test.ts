@@ -1,0 +1,28 @@
+/**
+ * The default number of render threads: one per idle core, at most eight, at least one; small
+ * builds stay on the main thread.
+ */
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { busyCores, defaultJobs, defaultJobsNow } from '../src/build.js';
+
+describe('the default of --jobs', () => {
+  it('is the cores not busy, at least one and at most eight', () => {
+    expect(defaultJobs(2, 0)).toBe(2);
+    expect(defaultJobs(2, 0.4)).toBe(2);
+    expect(defaultJobs(2, 0.6)).toBe(1);
+    expect(defaultJobs(2, 3.7)).toBe(1);
+    expect(defaultJobs(16, 1)).toBe(8);
+  });
+
+  it('counts the cores busy now, a share of the cores this process may use', async () => {
+    const busy = await busyCores(50);
+    expect(busy).toBeGreaterThanOrEqual(0);
+    expect(busy).toBeLessThanOrEqual(availableParallelism());
+  });
+
+  it('renders a build of a few hundred pages on the main thread', async () => {
+    expect(await defaultJobsNow(200)).toBe(1);
+    expect(await defaultJobsNow(5000)).toBeGreaterThanOrEqual(1);
+  });
+});
