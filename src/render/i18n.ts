@@ -82,29 +82,32 @@ export function translator(context: I18nContext, lang: string, ns: string): Tran
     lang,
     exists: (key, options) => existsIn(context, lang, ns, key, options),
     t(key, options) {
+      // An answer remembered is for a key that resolves: no need to ask again.
+      const id = saidId(lang, ns, key, options);
+      const said = context.said?.get(id);
+      if (said !== undefined) return said;
       if (!existsIn(context, lang, ns, key, options)) {
         context.misses.push({ lang, key: `${ns}:${key}` });
         return `[${key}]`;
       }
-      return translated(context, lang, ns, key, options);
+      return translated(context, id, lang, ns, key, options);
     },
   };
 }
 
 /**
- * i18next's answer for a key and its options, remembered: a sentence about one code (its retry
- * rule, its "after 486 …") is asked with the same values on every pair of that code, and
- * i18next resolves and interpolates it anew each time. The memory is bounded like the section
- * cache's: it is emptied when full.
+ * i18next's answer for a key and its options, remembered (`t` looks there first): a sentence
+ * about one code (its retry rule, its "after 486 …") is asked with the same values on every pair
+ * of that code, and i18next resolves and interpolates it anew each time. The memory is bounded
+ * like the section cache's: it is emptied when full.
  */
-function translated(context: I18nContext, lang: string, ns: string, key: string, options?: Record<string, unknown>): string {
+function translated(context: I18nContext, id: string, lang: string, ns: string, key: string, options?: Record<string, unknown>): string {
+  const text = String(context.instance.t(key, { ...options, lng: lang, ns } as never));
   const said = (context.said ??= new Map());
-  const id = `${lang}\u0000${ns}\u0000${key}\u0000${options ? JSON.stringify(options) : ''}`;
-  let text = said.get(id);
-  if (text === undefined) {
-    text = String(context.instance.t(key, { ...options, lng: lang, ns } as never));
-    if (said.size >= SAID_LIMIT) said.clear();
-    said.set(id, text);
-  }
+  if (said.size >= SAID_LIMIT) said.clear();
+  said.set(id, text);
   return text;
 }
+
+/** What an answer of i18next is remembered by: the language, namespace, key and options. */
+const saidId = (lang: string, ns: string, key: string, options?: Record<string, unknown>): string => `${lang}\u0000${ns}\u0000${key}\u0000${options ? JSON.stringify(options) : ''}`;
