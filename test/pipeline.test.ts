@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, plan } from '../src/build.js';
 import { renderArticle, type RenderContext } from '../src/render/article.js';
-import { processMarkdown, processMarkdownWhole } from '../src/render/processors.js';
+import { processMarkdown, processMarkdownWhole, type ProcessOptions } from '../src/render/processors.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 
@@ -40,6 +40,12 @@ async function expectSameBytes(context: RenderContext, pages: Job[]) {
     const text = cached.html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]*>/g, '');
     expect(text, job.path).not.toContain('\\');
   }
+}
+
+/** A piece of Markdown processed `times` times (from the cache after the first) gives the bytes of its whole processing. */
+async function expectSameAsWhole(source: string, options: ProcessOptions, times: number) {
+  const whole = await processMarkdownWhole(source, options);
+  for (let i = 0; i < times; i++) expect(await processMarkdown(source, options)).toEqual(whole);
 }
 
 /**
@@ -111,10 +117,7 @@ describe('lists and tables taken apart', () => {
     'lists of plain links': '## Learn more\n\n- [RFC 3261, section 21.1.5 (183)](https://www.rfc-editor.org/rfc/rfc3261#section-21.1.5)\n- [SIP 183: the reference page](183.md)\n- [202 Accepted (Deprecated)](199-vs-202.md)\n- [481 Call/Transaction Does Not Exist](199-vs-481.md)\n- [Page](../index.md#top)\n',
     'links that are almost plain': '- [ spaced ](a.md)\n- [a](b.md "t")\n- [a](<b c.md>)\n- [a](b(c).md)\n- [a](b.md) tail\n- [*em*](a.md)\n- [a](b%20c.md)\n- [a]( b.md)\n- [a](javascript:alert)\n',
   };
-  it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', async (_, source) => {
-    const whole = await processMarkdownWhole(source, options);
-    for (let i = 0; i < 3; i++) expect(await processMarkdown(source, options)).toEqual(whole);
-  });
+  it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', (_, source) => expectSameAsWhole(source, options, 3));
 });
 
 describe('pages with fenced code, split outside the code', () => {
@@ -131,10 +134,7 @@ describe('pages with fenced code, split outside the code', () => {
     'backticks whose info has a backtick (no fence), then a fence': '## A\n\n``` a`b\n## heading\n\n```\n## in\n```\n\n## B\n',
     'a longer fence, and a shorter line inside it': '## A\n\n````sip\n```\n## in\n````\n## B\n\nText.\n',
   };
-  it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', async (_, source) => {
-    const whole = await processMarkdownWhole(source, options);
-    for (let i = 0; i < 2; i++) expect(await processMarkdown(source, options)).toEqual(whole);
-  });
+  it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', (_, source) => expectSameAsWhole(source, options, 2));
 });
 
 describe('plain text written without unified', () => {
@@ -167,8 +167,7 @@ describe('plain text written without unified', () => {
         const source = `${blocks.join('\n\n')}\n`;
         // The cache takes heading keys and diagrams to be the same for all pages of a language.
         const options = { lang: 'sectionKeys' in extra ? 'en-x-keys' : 'en-x-plain', typography, ...extra };
-        const whole = await processMarkdownWhole(source, options);
-        for (let i = 0; i < 2; i++) expect(await processMarkdown(source, options)).toEqual(whole);
+        await expectSameAsWhole(source, options, 2);
       }),
       { numRuns: 400, seed: 20261126 },
     );
