@@ -3,17 +3,18 @@
  * with other pages (its lead, its comparison sentences, its title, the paragraph of its two
  * call-flow diagrams) has no Markdown syntax at all, and building its tree directly costs a
  * fraction of a parse. Pure: text in, the tree remark-parse would make (without positions) or
- * undefined out. And for the simplest of these trees, paragraphs and lists of plain text, both
- * outputs without unified (plainOutputs). test/pipeline.test.ts holds the results to the
+ * undefined out. And for such trees (plain paragraphs, headings, tight lists, links and images)
+ * both outputs without unified (plainOutputs). test/pipeline.test.ts holds the results to the
  * parser's and to unified's, byte for byte.
  */
 import type { Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { htmlHref } from './plugins/rehype-md-links.js';
-import { TITLE_ID, headingId, keyOf, type SectionKeys } from './section-keys.js';
+import { nextHeadingId, type SectionKeys } from './section-keys.js';
 
 /**
  * The characters Markdown may read as syntax or as a break (escapes, code, emphasis, links, HTML,
- * entities, tables, line breaks and other control characters), as the inside of a regular expression's character class.
+ * entities, tables, line breaks and other control characters), as the inside of a regular
+ * expression's character class.
  */
 const SYNTAX = '\\\\`*_[\\]<>&|~\\x00-\\x1f\\x7f';
 /**
@@ -130,11 +131,7 @@ export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { ma
       const text = plainValue(node.children);
       if (text === undefined || text.endsWith('#')) return undefined;
       let id: string | undefined;
-      if (keys && node.depth === 1) {
-        id = TITLE_ID;
-        section = undefined;
-      } else if (keys && node.depth === 2) id = section = keyOf(keys, text);
-      else if (keys && node.depth === 3) id = headingId(keyOf(keys, text), section);
+      if (keys) ({ id, section } = nextHeadingId(keys, node.depth, text, section));
       markdown.push(`${'#'.repeat(node.depth)} ${text}`);
       html.push(`<h${node.depth}${id === undefined ? '' : ` id="${id}"`}>${text}</h${node.depth}>`);
     } else if (node.type === 'list' && !node.ordered && !node.spread) {

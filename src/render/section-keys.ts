@@ -93,3 +93,18 @@ export function keyOf(keys: SectionKeys | undefined, text: string): string {
 export function headingId(key: string, parent: string | undefined): string {
   return parent ? `${parent}-${key}` : key;
 }
+
+/**
+ * The id of a heading met in document order, and the key of the level-2 section after it: the
+ * title gets `top` and ends any section, a level-2 heading its key and starts its section, a
+ * level-3 heading its key under that section; deeper headings get no id. Used by
+ * rehype-section-ids and by the plain-text writer (plain-tree.ts), which must agree.
+ */
+export function nextHeadingId(keys: SectionKeys, depth: number, text: string, section: string | undefined): { id: string | undefined; section: string | undefined } {
+  if (depth === 1) return { id: TITLE_ID, section: undefined };
+  if (depth === 2) {
+    const key = keyOf(keys, text);
+    return { id: key, section: key };
+  }
+  return { id: depth === 3 ? headingId(keyOf(keys, text), section) : undefined, section };
+}

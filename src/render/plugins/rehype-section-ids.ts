@@ -8,7 +8,9 @@ import type { Element, Root } from 'hast';
 import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
-import { TITLE_ID, headingId, keyOf, type SectionKeys } from '../section-keys.js';
+import { nextHeadingId, type SectionKeys } from '../section-keys.js';
+
+const HEADING = /^h([1-6])$/;
 
 export default function rehypeSectionIds() {
   return (tree: Root, file: VFile) => {
@@ -16,15 +18,11 @@ export default function rehypeSectionIds() {
     if (!keys) return;
     let section: string | undefined;
     visit(tree, 'element', (node: Element) => {
-      if (node.tagName === 'h1') {
-        node.properties.id = TITLE_ID;
-        section = undefined;
-      } else if (node.tagName === 'h2') {
-        section = keyOf(keys, toString(node));
-        node.properties.id = section;
-      } else if (node.tagName === 'h3') {
-        node.properties.id = headingId(keyOf(keys, toString(node)), section);
-      }
+      const depth = HEADING.exec(node.tagName)?.[1];
+      if (!depth) return;
+      const next = nextHeadingId(keys, Number(depth), toString(node), section);
+      section = next.section;
+      if (next.id !== undefined) node.properties.id = next.id;
     });
   };
 }
