@@ -86,15 +86,23 @@ function fileOf(source: string, options: ProcessOptions): VFile {
 }
 
 /**
- * A piece of the cached path: its tree built at once when it is plain text (see plainTree),
- * parsed otherwise; then normalized and as an HTML fragment.
+ * A piece's tree after typography, as parseSection makes it: built at once when the piece is
+ * plain text (see plainTree), parsed otherwise. `plain` says which.
+ */
+function treeOf(source: string, options: ProcessOptions): { tree: MdastRoot; file: VFile; plain: boolean } {
+  const built = plainTree(source);
+  if (!built) return { ...parseSection(source, options), plain: false };
+  const file = fileOf(source, options);
+  return { tree: markdown.runSync(built, file) as MdastRoot, file, plain: true };
+}
+
+/**
+ * A piece of the cached path, normalized and as an HTML fragment: a plain piece is written
+ * directly where it can be (see plainOutputs), anything else through unified.
  */
 async function processPiece(source: string, options: ProcessOptions): Promise<Rendered> {
-  const plain = plainTree(source);
-  if (!plain) return processWhole(source, options);
-  const file = fileOf(source, options);
-  const tree = markdown.runSync(plain, file) as MdastRoot;
-  return (!hasFallbackMarks(source) && plainOutputs(tree, options)) || outputsOf(tree, file, options);
+  const { tree, file, plain } = treeOf(source, options);
+  return (plain && !hasFallbackMarks(source) && plainOutputs(tree, options)) || outputsOf(tree, file, options);
 }
 
 function withoutFallbackMarks(tree: MdastRoot): MdastRoot {
@@ -133,6 +141,11 @@ function withMermaid(tree: MdastRoot, mermaid: Record<string, string>): MdastRoo
 /** Link reference definitions and HTML: a page with either is processed whole. */
 const UNSPLITTABLE = /^(?:\s{0,3}\[[^\]]+\]:|\s{0,3}<)/m;
 const SECTION_START = /\n(?=## )/;
+/**
+ * Text that may hold fenced code. A section that does stays whole: blank lines in it may be
+ * the code's.
+ */
+const hasFence = (text: string): boolean => text.includes('```') || text.includes('~~~');
 /** A line that may open or close fenced code: up to three spaces, then three backticks or tildes. */
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
@@ -144,7 +157,7 @@ const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
  * as long and with nothing after it but spaces, closes (or the end of the page).
  */
 function sectionsOf(body: string): string[] | undefined {
-  if (!body.includes('```') && !body.includes('~~~')) return body.split(SECTION_START);
+  if (!hasFence(body)) return body.split(SECTION_START);
   const sections: string[] = [];
   let current: string[] = [];
   let open: string | undefined;
@@ -164,8 +177,6 @@ function sectionsOf(body: string): string[] | undefined {
   return sections;
 }
 
-/** A section that holds fenced code: blank lines in it may be the code's, so it stays whole. */
-const hasFence = (section: string): boolean => section.includes('```') || section.includes('~~~');
 /**
  * In a section without level-3 headings (whose ids depend on the section they are in), a blank
  * line before a line that can only begin a new top-level block: a table, an image or a paragraph
@@ -392,10 +403,7 @@ function cellHtml(content: PhrasingContent[], options: ProcessOptions): Promise<
 /** The inline content of a cell's text, parsed as a paragraph (shared: do not change it). */
 function inlineOf(text: string, options: ProcessOptions): PhrasingContent[] | undefined {
   if (text === '') return [];
-  const tree = trees.get(text, options, () => {
-    const plain = plainTree(text);
-    return plain ? (markdown.runSync(plain, fileOf(text, options)) as MdastRoot) : parseSection(text, options).tree;
-  });
+  const tree = trees.get(text, options, () => treeOf(text, options).tree);
   const only = tree.children.length === 1 ? tree.children[0] : undefined;
   return only?.type === 'paragraph' ? only.children : undefined;
 }
