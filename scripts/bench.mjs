@@ -14,7 +14,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { busyCores, defaultJobs } from '../dist/build.js';
+import { idleJobs } from '../dist/build.js';
 import { editCode, makeCatalog } from './bench-catalog.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,7 +55,7 @@ const codeCount = wholeNumber('codes', 2, 600);
 const langCount = wholeNumber('langs', 1, 500);
 // As `codepairs build` decides: one thread per core idle now (the load average would count this
 // script's own compile).
-const jobs = values.jobs === undefined ? defaultJobs(availableParallelism(), await busyCores()) : wholeNumber('jobs', 1, 64);
+const jobs = values.jobs === undefined ? await idleJobs() : wholeNumber('jobs', 1, 64);
 
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (kb) => `${Math.round(kb / 1024)} MB`;

@@ -347,7 +347,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     toRender = jobs.filter((job) => renderSet.has(job));
     kept = output.kept;
     const keeping = performance.now();
-    workers = Math.max(1, Math.min(options.jobs ?? (await defaultJobsNow(toRender.length)), Math.ceil(toRender.length / 200)));
+    workers = await threadsFor(toRender.length, options.jobs);
     if (workers === 1) await renderJobs(site, toRender, output, options.onProgress, thread);
     else await renderInWorkers(options, toRender, workers, output, ctx, thread);
     rendered = performance.now();
@@ -448,10 +448,20 @@ export async function busyCores(sampleMs = 200): Promise<number> {
   return total > 0 ? (1 - (after.idle - before.idle) / total) * availableParallelism() : 0;
 }
 
-/** The default number of render threads for a build of `pages` pages: one per idle core, at most 8. */
-export async function defaultJobsNow(pages: number): Promise<number> {
-  // A build of a few hundred pages is done on the main thread anyway (see `build`).
-  return pages <= 200 ? 1 : defaultJobs(availableParallelism(), await busyCores());
+/** One thread per core idle now, at most 8, at least 1 (the default of `--jobs`). */
+export async function idleJobs(): Promise<number> {
+  return defaultJobs(availableParallelism(), await busyCores());
+}
+
+/**
+ * The threads that render (or export) `pages` pages: `jobs`, by default one per idle core, but
+ * no more than one per 200 pages, so a small build stays on the main thread (and does not wait
+ * for the sample of busy cores).
+ */
+export async function threadsFor(pages: number, jobs: number | undefined): Promise<number> {
+  const most = Math.ceil(pages / 200);
+  if (most <= 1) return 1;
+  return Math.max(1, Math.min(jobs ?? (await idleJobs()), most));
 }
 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker). */

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { VFile } from 'vfile';
-import { contextOf, defaultJobsNow, loadSite, missingTranslations, planSite, toInputError, type Site } from './build.js';
+import { contextOf, loadSite, missingTranslations, planSite, threadsFor, toInputError, type Site } from './build.js';
 import { InputError } from './diagnostics.js';
 import { KB_DIR, StagedOutput } from './emit/output.js';
 import { ChangeSet, makeManifest, type Change, type Manifest } from './export/manifest.js';
@@ -140,7 +140,7 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
       changeSet?.add(record);
     }
   };
-  const threads = Math.max(1, Math.min(options.jobs ?? (await defaultJobsNow(jobs.length)), Math.ceil(jobs.length / 200)));
+  const threads = await threadsFor(jobs.length, options.jobs);
   try {
     if (threads === 1) {
       let done = 0;

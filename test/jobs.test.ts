@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { busyCores, defaultJobs, defaultJobsNow } from '../src/build.js';
+import { busyCores, defaultJobs, threadsFor } from '../src/build.js';
 
 describe('the default of --jobs', () => {
   it('is the cores not busy, at least one and at most eight', () => {
@@ -21,8 +21,11 @@ describe('the default of --jobs', () => {
     expect(busy).toBeLessThanOrEqual(availableParallelism());
   });
 
-  it('renders a build of a few hundred pages on the main thread', async () => {
-    expect(await defaultJobsNow(200)).toBe(1);
-    expect(await defaultJobsNow(5000)).toBeGreaterThanOrEqual(1);
+  it('renders a build of a few hundred pages on the main thread, and gives no thread fewer than 200 pages', async () => {
+    expect(await threadsFor(200, undefined)).toBe(1);
+    expect(await threadsFor(200, 4)).toBe(1);
+    expect(await threadsFor(1000, 8)).toBe(5);
+    expect(await threadsFor(1000, 2)).toBe(2);
+    expect(await threadsFor(5000, undefined)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -6,8 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { VFile } from 'vfile';
 import { reporter } from 'vfile-reporter';
-import { availableParallelism } from 'node:os';
-import { build, busyCores, defaultJobs, loadSite } from '../build.js';
+import { build, idleJobs, loadSite } from '../build.js';
 import { InputError } from '../diagnostics.js';
 import { lintOutput } from '../lint/lint-output.js';
 import { CONFIG_FILE, ConfigError, DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS, readConfig } from './config.js';
@@ -260,7 +259,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       if (!existsSync(outDir)) throw new UsageError(`no output folder \`${shown}\` to check: run \`codepairs build\` first`);
       const maxSimilarity = config.lint?.maxSimilarity ?? DEFAULT_MAX_SIMILARITY;
       const minOwnWords = config.lint?.minOwnWords ?? DEFAULT_MIN_OWN_WORDS;
-      const result = await lintOutput(ctx, { root, catalog, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? defaultJobs(availableParallelism(), await busyCores()) });
+      const result = await lintOutput(ctx, { root, catalog, outDir, cwd: process.cwd(), maxSimilarity, minOwnWords, langs: langs ?? config.langs, jobs: jobs ?? (await idleJobs()) });
       if (result.files.length) printError(reporter(result.files, { quiet: true }));
       if (!values.quiet) {
         for (const l of result.languages) {
