@@ -3,13 +3,14 @@
  * Any problem in the inputs stops the run before the output folder is touched.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
-import { InputError, hasErrors, report } from './diagnostics.js';
+import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
-import { BUILD_MANIFEST_PATH, contentHash, readBuildManifest, serializeBuildManifest, toolFingerprint } from './emit/build-manifest.js';
+import { BUILD_MANIFEST_PATH, contentHash, readBuildManifest, serializeBuildManifest, toolFingerprint, type InputsRecord } from './emit/build-manifest.js';
+import { inputKey } from './load/input-key.js';
 import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
@@ -272,6 +273,13 @@ export function filesOfJob(ctx: Pick<RenderContext, 'byCode' | 'catalog' | 'lang
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
+  const tool = await toolFingerprint();
+  // Taken before anything is read, so a file changed while this build runs is seen by the next.
+  const key = buildInputKey(options, tool);
+  if (!options.force) {
+    const same = await unchangedBuild(options, key, tool, started);
+    if (same) return same;
+  }
   const site = await loadSite(options);
   const { stylesheet, warnings } = site;
   const ctx = site.ctxs[0]!;
@@ -300,9 +308,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let removedFiles = 0;
   let kept = 0;
   let toRender: Job[] = [];
+  const record = (): InputsRecord => ({ key, pages: jobs.length, languages, sitemap: ctx.baseUrl !== undefined, warnings: recordWarnings(warnings) });
   try {
-    const tool = await toolFingerprint();
-    const previous = options.force ? undefined : await readBuildManifest(output.target, tool);
+    const manifest = options.force ? undefined : await readBuildManifest(output.target, tool);
+    const previous = manifest?.files;
     const portal = portalOf(ctx.layout);
     const extras = new Map(
       portal
@@ -332,7 +341,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const keptFiles = [...keptPages.flatMap((page) => page.files), ...keptExtras];
 
     if (keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && (await output.allInTarget(keptFiles))) {
-      // Nothing to write: the output folder stays exactly as it is, manifest included.
+      // Nothing to write: the output folder stays exactly as it is. When only the input key
+      // changed (an edit that changes no page), the manifest records the new one, so the next
+      // rebuild with these inputs stops before loading them.
+      if (manifest?.inputs?.key !== key) await output.replaceInTarget(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
       await output.abort();
       const finished = performance.now();
       const timings: StageTimings = { load: loaded - started, plan: planned - loaded, ...thread, keep: finished - opened, commit: 0, search: 0, total: finished - started, threads: 0 };
@@ -363,7 +375,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       searchPages = (await writeSearchIndex(output.staging)).pages;
       searchTime = performance.now() - indexing;
     }
-    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes));
+    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
     await output.commit();
   } catch (error) {
     await output.abort();
@@ -393,6 +405,68 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     sitemap: ctx.baseUrl !== undefined,
     searchPages,
   };
+}
+
+/**
+ * The input key of a build (src/load/input-key.ts): the input folders' files, the options that
+ * change the output, the tool, and the working folder (warnings name files relative to it).
+ */
+function buildInputKey(options: BuildOptions, tool: string): string {
+  const { root, catalog, catalogs, langs, baseUrl, strict, noindexBelow, diagrams, search, shard, layout } = options;
+  const target = resolve(options.outDir);
+  const staging = `.${basename(target)}.`;
+  return inputKey({
+    root,
+    catalogs: [...(catalogs ?? []), ...(catalog ? [catalog] : [])],
+    skip: (path) => path === target || (dirname(path) === dirname(target) && basename(path).startsWith(staging)),
+    // As load reads them: a search index only without a shard and with the plain layout; shard 1/1 is the full build.
+    settings: {
+      tool,
+      cwd: process.cwd(),
+      root: resolve(root),
+      options: {
+        catalog,
+        catalogs,
+        langs: langs?.length ? [...new Set(langs)].sort() : undefined,
+        baseUrl: baseUrl ? baseUrl.replace(/\/?$/, '/') : undefined,
+        strict: strict === true,
+        noindexBelow,
+        diagrams: diagrams ?? 'svg',
+        search: search === true && !shard && (layout ?? 'plain') === 'plain',
+        shard: shard && shard.count > 1 ? shard : undefined,
+        layout: layout ?? 'plain',
+      },
+    },
+  });
+}
+
+/**
+ * The result of a build whose inputs have the key the previous build recorded, with all the
+ * files of that build still there: nothing is loaded, rendered or written, and the warnings it
+ * reported are reported again. Undefined when the build must look closer.
+ */
+async function unchangedBuild(options: BuildOptions, key: string, tool: string, started: number): Promise<BuildResult | undefined> {
+  // A cheap look first, without the lock: most builds after a change stop here.
+  const target = resolve(options.outDir);
+  if ((await readBuildManifest(target, tool))?.inputs?.key !== key) return undefined;
+  const keyed = performance.now();
+  let output: StagedOutput;
+  try {
+    output = await StagedOutput.open(options.outDir, { keep: [KB_DIR] });
+  } catch (error) {
+    throw toInputError(error);
+  }
+  try {
+    // Again under the lock: another build may have replaced the output meanwhile.
+    const manifest = await readBuildManifest(output.target, tool);
+    const inputs = manifest?.inputs;
+    if (!manifest || inputs?.key !== key || !(await output.allInTarget([...manifest.files.keys()]))) return undefined;
+    const finished = performance.now();
+    const timings: StageTimings = { load: keyed - started, plan: 0, render: 0, markdown: 0, write: 0, workerLoad: 0, keep: finished - keyed, commit: 0, search: 0, total: finished - started, threads: 0 };
+    return { warnings: replayWarnings(inputs.warnings), pages: inputs.pages, files: 0, kept: manifest.files.size, removed: 0, rendered: 0, languages: inputs.languages, outDir: options.outDir, timings, sitemap: inputs.sitemap, searchPages: undefined };
+  } finally {
+    await output.abort();
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { VFile } from 'vfile';
 import type { Point } from 'unist';
+import type { InputsRecord, RecordedMessage } from './emit/build-manifest.js';
 
 type Params = Record<string, string | number>;
 
@@ -111,4 +112,33 @@ export class InputError extends Error {
     this.name = 'InputError';
     this.files = files;
   }
+}
+
+/** Warnings as a build records them in its manifest (see replayWarnings). */
+export function recordWarnings(files: readonly VFile[]): InputsRecord['warnings'] {
+  return files.map((file) => ({
+    path: file.path,
+    messages: file.messages.map((message): RecordedMessage => {
+      const place = message.place ? JSON.parse(JSON.stringify(message.place)) as RecordedMessage['place'] : undefined;
+      return {
+        reason: message.reason,
+        ...(place ? { place } : {}),
+        ...(message.ruleId ? { ruleId: message.ruleId } : {}),
+        ...(message.source ? { source: message.source } : {}),
+        ...(typeof message.fatal === 'boolean' ? { fatal: message.fatal } : {}),
+      };
+    }),
+  }));
+}
+
+/** The files and messages of `recordWarnings` again, as the reporter prints them. */
+export function replayWarnings(records: InputsRecord['warnings']): VFile[] {
+  return records.map((record) => {
+    const file = new VFile({ path: record.path });
+    for (const m of record.messages) {
+      const message = file.message(m.reason, { place: m.place, ruleId: m.ruleId, source: m.source });
+      message.fatal = m.fatal;
+    }
+    return file;
+  });
 }

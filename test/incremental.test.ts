@@ -3,10 +3,14 @@
  * files as they are (same inode, same modification time), removes the pages of a deleted code,
  * and always ends with the same bytes as a full build of the same inputs.
  */
-import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { VFile } from 'vfile';
+import { reporter } from 'vfile-reporter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { build } from '../src/build.js';
 import { makeProject, snapshotTree, SMALL_SET, type Project } from './helpers/project.js';
 
 const LANGS = ['en', 'zh-CN'];
@@ -186,5 +190,82 @@ describe('incremental builds', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(summary(result.stdout).kept).toBe(0);
     expect(snapshotTree(project.path('out'))).toEqual(snapshotTree(project.path('cold')));
+  });
+});
+
+/**
+ * A rebuild whose inputs are byte for byte those of the build before stops before loading them
+ * (src/load/input-key.ts): nothing is planned, the files are all checked to be there, and the
+ * warnings of that build are reported again, word for word. Through the API, as the stage
+ * timings tell what ran (and the key includes the working folder, which a CLI run would change).
+ */
+describe('a rebuild with unchanged inputs', () => {
+  let small: Project;
+  const options = () => ({ root: small.dir, outDir: small.path('out'), jobs: 1 });
+  const said = (files: VFile[]) => reporter(files, { quiet: true });
+
+  beforeAll(() => {
+    small = makeProject(SMALL_SET, LANGS);
+    // A stale translation: the English of 183 changed after zh-CN was translated.
+    small.edit('data/sip/codes/183.yaml', (text) => {
+      const doc = parseDocument(text);
+      doc.setIn(['text', 'description'], `${String(doc.getIn(['text', 'description'])).trim()} An edited sentence.`);
+      return String(doc);
+    });
+  });
+  afterAll(() => small.remove());
+
+  it('loads nothing, writes nothing and repeats the warnings of the build before', async () => {
+    const first = await build(options());
+    expect(first.timings.plan).toBeGreaterThan(0);
+    expect(said(first.warnings)).toMatch(/stale-translation/);
+    const before = stamps(small.path('out'));
+    const again = await build(options());
+    expect(again.timings.plan).toBe(0);
+    expect({ rendered: again.rendered, files: again.files, kept: again.kept, pages: again.pages }).toEqual({ rendered: 0, files: 0, kept: before.size - 1, pages: first.pages });
+    expect(again.languages).toEqual(first.languages);
+    expect(said(again.warnings)).toBe(said(first.warnings));
+    expect(stamps(small.path('out'))).toEqual(before);
+  });
+
+  it('looks closer when a file of the output is gone, and writes it again', async () => {
+    rmSync(small.path('out/zh-CN/sip/180-vs-183.md'));
+    const result = await build(options());
+    expect(result.timings.plan).toBeGreaterThan(0);
+    expect(result.rendered).toBe(1);
+    expect((await build(options())).timings.plan).toBe(0);
+  });
+
+  it('looks closer after any change to the inputs; one that changes no page updates only the manifest', async () => {
+    const before = stamps(small.path('out'));
+    small.edit('data/sip/codes/404.yaml', (text) => `${text}# A comment at the end changes the file, not the catalog.\n`);
+    const result = await build(options());
+    expect(result.timings.plan).toBeGreaterThan(0);
+    expect({ rendered: result.rendered, files: result.files }).toEqual({ rendered: 0, files: 0 });
+    expect(rewritten(before, stamps(small.path('out')))).toEqual([MANIFEST]);
+    // The manifest now records these inputs: the next rebuild stops early again.
+    expect((await build(options())).timings.plan).toBe(0);
+  });
+
+  it('sees a change to a template, a stylesheet, a label or a catalog outside the project', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'codepairs-catalog-'));
+    try {
+      cpSync(small.path('data/sip'), outside, { recursive: true });
+      const withCatalog = { ...options(), catalog: outside };
+      expect((await build(withCatalog)).timings.plan).toBeGreaterThan(0);
+      expect((await build(withCatalog)).timings.plan).toBe(0);
+      for (const change of [
+        () => writeFileSync(join(outside, 'codes/486.yaml'), `# edited\n${readFileSync(join(outside, 'codes/486.yaml'), 'utf8')}`),
+        () => small.edit('templates/code.md.hbs', (text) => `${text.trimEnd()}\n\nOne more paragraph.\n`),
+        () => small.edit('assets/style.css', (text) => `${text}\n/* edited */\n`),
+        () => small.edit('locales/zh-CN/common.json', (text) => text.replace(/("differences": ")([^"]+)"/, '$1$2（再改）"')),
+      ]) {
+        change();
+        expect((await build(withCatalog)).timings.plan).toBeGreaterThan(0);
+        expect((await build(withCatalog)).timings.plan).toBe(0);
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -27,14 +27,44 @@ export interface BuildManifest {
   tool: string;
   /** Every file of the output (but kb/ and the manifest), by path, with the hash it was made from. */
   files: Record<string, string>;
+  /** What the build read and reported, for a rebuild with the same inputs (see InputsRecord). */
+  inputs?: InputsRecord;
+}
+
+/** A warning of the build, as the CLI prints it again when a rebuild finds nothing changed. */
+export interface RecordedMessage {
+  reason: string;
+  /** A point (`line`, `column`) or a position (`start`, `end`), as the message had it. */
+  place?: { line: number; column: number } | { start: { line: number; column: number }; end: { line: number; column: number } };
+  ruleId?: string;
+  source?: string;
+  fatal?: boolean;
+}
+
+/**
+ * The input key of the build that wrote the output (src/load/input-key.ts) and what it said:
+ * a rebuild whose inputs have the same key reports the same without loading them.
+ */
+export interface InputsRecord {
+  key: string;
+  pages: number;
+  languages: string[];
+  sitemap: boolean;
+  warnings: Array<{ path: string; messages: RecordedMessage[] }>;
+}
+
+/** The manifest as read: the files and their hashes, and the inputs record when it has a valid one. */
+export interface PreviousBuild {
+  files: Map<string, string>;
+  inputs?: InputsRecord;
 }
 
 export const contentHash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The manifest as written: files sorted by path, one per line. */
-export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, string>): string {
+export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, string>, inputs?: InputsRecord): string {
   const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const manifest: BuildManifest = { format: BUILD_MANIFEST_FORMAT, version: BUILD_MANIFEST_VERSION, tool, files: Object.fromEntries(sorted) };
+  const manifest: BuildManifest = { format: BUILD_MANIFEST_FORMAT, version: BUILD_MANIFEST_VERSION, tool, files: Object.fromEntries(sorted), ...(inputs ? { inputs } : {}) };
   return `${JSON.stringify(manifest, null, 1)}\n`;
 }
 
@@ -42,7 +72,7 @@ export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, 
  * The files and hashes of the manifest in `outDir`, or undefined when there is none that this
  * tool can trust (missing, malformed, another format or version, another tool fingerprint).
  */
-export async function readBuildManifest(outDir: string, tool: string): Promise<Map<string, string> | undefined> {
+export async function readBuildManifest(outDir: string, tool: string): Promise<PreviousBuild | undefined> {
   const text = await readFile(join(outDir, BUILD_MANIFEST_PATH), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   let data: unknown;
@@ -58,7 +88,32 @@ export async function readBuildManifest(outDir: string, tool: string): Promise<M
   if (typeof files !== 'object' || files === null || Array.isArray(files)) return undefined;
   const entries = Object.entries(files);
   if (!entries.every(([path, hash]) => typeof hash === 'string' && isSafeRelativePath(path))) return undefined;
-  return new Map(entries as Array<[string, string]>);
+  return { files: new Map(entries as Array<[string, string]>), ...(isInputsRecord(manifest.inputs) ? { inputs: manifest.inputs } : {}) };
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isOptional = (value: unknown, type: 'string' | 'number' | 'boolean') => value === undefined || typeof value === type;
+
+const isPoint = (value: unknown) => typeof value === 'object' && value !== null && typeof (value as { line?: unknown }).line === 'number' && typeof (value as { column?: unknown }).column === 'number';
+const isPlace = (value: unknown) =>
+  value === undefined || isPoint(value) || (typeof value === 'object' && value !== null && isPoint((value as { start?: unknown }).start) && isPoint((value as { end?: unknown }).end));
+
+/** Whether a manifest's inputs record has the shape this version writes (anything else is ignored). */
+function isInputsRecord(value: unknown): value is InputsRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Partial<InputsRecord>;
+  if (!isString(record.key) || typeof record.pages !== 'number' || typeof record.sitemap !== 'boolean') return false;
+  if (!Array.isArray(record.languages) || !record.languages.every(isString) || !Array.isArray(record.warnings)) return false;
+  return record.warnings.every(
+    (file) =>
+      typeof file === 'object' &&
+      file !== null &&
+      isString(file.path) &&
+      Array.isArray(file.messages) &&
+      file.messages.every(
+        (m) => typeof m === 'object' && m !== null && isString(m.reason) && isPlace(m.place) && isOptional(m.ruleId, 'string') && isOptional(m.source, 'string') && isOptional(m.fatal, 'boolean'),
+      ),
+  );
 }
 
 /** A path inside the output folder: relative, no `..`, not the manifest's folder. */

@@ -178,6 +178,23 @@ export class StagedOutput {
     this.kept -= paths.length;
   }
 
+  /**
+   * Replace one file of the current output directly (a new file renamed over the old one, so a
+   * reader sees the old bytes or the new): for a build that changes no page but its manifest.
+   */
+  async replaceInTarget(path: string, content: string): Promise<void> {
+    const full = join(this.target, path);
+    const temporary = `${full}.${process.pid}.tmp`;
+    try {
+      await mkdir(dirname(full), { recursive: true });
+      await writeFile(temporary, content);
+      await rename(temporary, full);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw new OutputError('output-unwritable', this.target, (error as Error).message);
+    }
+  }
+
   /** Whether every one of these files is in the current output. */
   async allInTarget(paths: readonly string[]): Promise<boolean> {
     return paths.every((path) => existsSync(join(this.target, path)));
