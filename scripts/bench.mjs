@@ -85,9 +85,9 @@ try {
   console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')})`);
   console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, CPU time ${s(cold.cpuMs)}, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
   const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
-  console.log(`  load          ${s(t.load).padStart(9)}  (main thread)`);
+  console.log(`  load          ${s(t.load).padStart(9)}  (main thread: input key and previous manifest, then reading and validating the inputs)`);
   console.log(`  plan          ${s(t.plan).padStart(9)}  (main thread)`);
-  console.log(`  keep          ${s(t.keep).padStart(9)}  (main thread: page input hashes, previous manifest, unchanged files carried over)`);
+  console.log(`  keep          ${s(t.keep).padStart(9)}  (main thread: page input hashes, a look at the output; unchanged files are linked on another thread meanwhile)`);
   if (t.threads > 1) console.log(`  worker load   ${s(t.workerLoad).padStart(9)}  (${thread})`);
   console.log(`  render        ${s(t.render).padStart(9)}  (${thread}: views, templates and layout)`);
   console.log(`  markdown→html ${s(t.markdown).padStart(9)}  (${thread}: unified, Markdown and HTML out)`);
@@ -112,7 +112,7 @@ try {
   const share = (run) => `${percent(run.timings.total, t.total)} of the cold build (CPU time ${s(run.cpuMs)} = ${percent(run.cpuMs, cold.cpuMs)} of its ${s(cold.cpuMs)})`;
   const counts = (run) => `${run.rendered} pages rendered; ${run.files} files written, ${run.kept} kept, ${run.removed} removed`;
   const noop = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
-  console.log(`no-op rebuild: ${s(noop.timings.total)} = ${share(noop)} (${counts(noop)}; hashing, manifest and checks ${s(noop.timings.keep)}), peak RSS ${mb(noop.maxRssKb)}`);
+  console.log(`no-op rebuild: ${s(noop.timings.total)} = ${share(noop)} (${counts(noop)}; input key ${s(noop.timings.load)}, then checking the files are there ${s(noop.timings.keep)}), peak RSS ${mb(noop.maxRssKb)}`);
 
   const edited = catalog.codes[0];
   editCode(catalog.dir, edited);

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
-import { BUILD_MANIFEST_PATH, contentHash, readBuildManifest, serializeBuildManifest, toolFingerprint, type InputsRecord } from './emit/build-manifest.js';
+import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, serializeBuildManifest, toolFingerprint, type InputsRecord, type PreviousBuild } from './emit/build-manifest.js';
 import { inputKey } from './load/input-key.js';
 import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
@@ -276,9 +276,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const tool = await toolFingerprint();
   // Taken before anything is read, so a file changed while this build runs is seen by the next.
   const key = buildInputKey(options, tool);
+  let early: EarlyLook | undefined;
   if (!options.force) {
-    const same = await unchangedBuild(options, key, tool, started);
-    if (same) return same;
+    early = await unchangedBuild(options, key, tool, started);
+    if ('result' in early) return early.result;
   }
   const site = await loadSite(options);
   const { stylesheet, warnings } = site;
@@ -310,7 +311,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let toRender: Job[] = [];
   const record = (): InputsRecord => ({ key, pages: jobs.length, languages, sitemap: ctx.baseUrl !== undefined, warnings: recordWarnings(warnings) });
   try {
-    const manifest = options.force ? undefined : await readBuildManifest(output.target, tool);
+    // The manifest read by the early look, unless another build replaced it since.
+    const read = early && 'manifest' in early && early.stamp === manifestStamp(output.target) ? early.manifest : undefined;
+    const manifest = options.force ? undefined : (read ?? (await readBuildManifest(output.target, tool)));
     const previous = manifest?.files;
     const portal = portalOf(ctx.layout);
     const extras = new Map(
@@ -340,7 +343,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const removed = previous ? [...previous.keys()].filter((path) => !hashes.has(path)).length : 0;
     const keptFiles = [...keptPages.flatMap((page) => page.files), ...keptExtras];
 
-    if (keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && (await output.allInTarget(keptFiles))) {
+    const present = previous ? output.filesInTarget() : new Set<string>();
+    const missing = new Set(keptFiles.filter((file) => !present.has(file)));
+    if (keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && missing.size === 0) {
       // Nothing to write: the output folder stays exactly as it is. When only the input key
       // changed (an edit that changes no page), the manifest records the new one, so the next
       // rebuild with these inputs stops before loading them.
@@ -351,23 +356,35 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return { warnings, pages: jobs.length, files: 0, kept: keptFiles.length, removed: 0, rendered: 0, languages, outDir: options.outDir, timings, sitemap: ctx.baseUrl !== undefined, searchPages: undefined };
     }
 
-    const missing = new Set(await output.keepFiles(keptFiles));
     // A page one of whose files is gone from the output is rendered again, all its files.
     const again = keptPages.filter((page) => page.files.some((file) => missing.has(file)));
-    await output.unkeep(again.flatMap((page) => page.files.filter((file) => !missing.has(file))));
+    const againFiles = new Set(again.flatMap((page) => page.files));
+    // The other files are linked into the staging folder while the pages are rendered.
+    if (previous) output.reuseUnchanged();
+    const linking = output.keepFiles(keptFiles.filter((file) => !missing.has(file) && !againFiles.has(file)));
+    // Its failure is thrown where it is awaited, after rendering; not an unhandled rejection before.
+    linking.catch(() => undefined);
     const renderSet = new Set([...pages.filter((page) => !page.files.every(unchanged)), ...again].map((page) => page.job));
     toRender = jobs.filter((job) => renderSet.has(job));
-    kept = output.kept;
     const keeping = performance.now();
     workers = await threadsFor(toRender.length, options.jobs);
     if (workers === 1) await renderJobs(site, toRender, output, options.onProgress, thread);
     else await renderInWorkers(options, toRender, workers, output, ctx, thread);
+    // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
+    const vanished = new Set(await linking);
+    if (vanished.size) {
+      const late = keptPages.filter((page) => page.files.some((file) => vanished.has(file)));
+      await output.unkeep(late.flatMap((page) => page.files.filter((file) => !vanished.has(file))));
+      await renderJobs(site, late.map((page) => page.job), output, undefined, thread);
+      toRender.push(...late.map((page) => page.job));
+    }
     rendered = performance.now();
     keepTime = keeping - opened;
     for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
     for (const [path, text] of extras) if (!keptExtras.includes(path) || missing.has(path)) await output.write(path, text);
     await output.flush();
     written = output.written;
+    kept = output.kept;
     removedFiles = removed;
     if (ctx.search) {
       // The index covers every page, kept or rendered, so it is made again whenever anything changed.
@@ -440,15 +457,20 @@ function buildInputKey(options: BuildOptions, tool: string): string {
   });
 }
 
+/** What the early look found: the result when nothing changed, else the manifest it read and its stamp (to be used again). */
+type EarlyLook = { result: BuildResult } | { manifest: PreviousBuild | undefined; stamp: string | undefined } | Record<string, never>;
+
 /**
  * The result of a build whose inputs have the key the previous build recorded, with all the
  * files of that build still there: nothing is loaded, rendered or written, and the warnings it
- * reported are reported again. Undefined when the build must look closer.
+ * reported are reported again. Otherwise what it read, for the build to look closer with.
  */
-async function unchangedBuild(options: BuildOptions, key: string, tool: string, started: number): Promise<BuildResult | undefined> {
-  // A cheap look first, without the lock: most builds after a change stop here.
+async function unchangedBuild(options: BuildOptions, key: string, tool: string, started: number): Promise<EarlyLook> {
+  // A look first, without the lock: most builds after a change stop here.
   const target = resolve(options.outDir);
-  if ((await readBuildManifest(target, tool))?.inputs?.key !== key) return undefined;
+  const stamp = manifestStamp(target);
+  const previous = stamp === undefined ? undefined : await readBuildManifest(target, tool);
+  if (!previous || previous.inputs?.key !== key) return { manifest: previous, stamp };
   const keyed = performance.now();
   let output: StagedOutput;
   try {
@@ -460,10 +482,12 @@ async function unchangedBuild(options: BuildOptions, key: string, tool: string, 
     // Again under the lock: another build may have replaced the output meanwhile.
     const manifest = await readBuildManifest(output.target, tool);
     const inputs = manifest?.inputs;
-    if (!manifest || inputs?.key !== key || !(await output.allInTarget([...manifest.files.keys()]))) return undefined;
+    if (!manifest || inputs?.key !== key || !(await output.allInTarget([...manifest.files.keys()]))) return {};
     const finished = performance.now();
     const timings: StageTimings = { load: keyed - started, plan: 0, render: 0, markdown: 0, write: 0, workerLoad: 0, keep: finished - keyed, commit: 0, search: 0, total: finished - started, threads: 0 };
-    return { warnings: replayWarnings(inputs.warnings), pages: inputs.pages, files: 0, kept: manifest.files.size, removed: 0, rendered: 0, languages: inputs.languages, outDir: options.outDir, timings, sitemap: inputs.sitemap, searchPages: undefined };
+    return {
+      result: { warnings: replayWarnings(inputs.warnings), pages: inputs.pages, files: 0, kept: manifest.files.size, removed: 0, rendered: 0, languages: inputs.languages, outDir: options.outDir, timings, sitemap: inputs.sitemap, searchPages: undefined },
+    };
   } finally {
     await output.abort();
   }
@@ -581,7 +605,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
         const { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
-        const input: WorkerInput = { load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, staging: output.staging, jobs: share };
+        const input: WorkerInput = { load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, staging: output.staging, reuseFrom: output.reusing, jobs: share };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {
@@ -593,6 +617,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
           } else {
             ctx.i18n.misses.push(...message.misses);
             output.written += message.written;
+            output.kept += message.kept;
             for (const stage of ['render', 'markdown', 'write', 'workerLoad'] as const) timings[stage] += message.timings[stage];
           }
         });

@@ -57,6 +57,12 @@ function pagesOf(code: number, codes: number[], langs = LANGS): string[] {
   return files.sort();
 }
 
+/** Whether a path is a pair's reversed-URL stub (`<high>-vs-<low>.html`). */
+const isStub = (path: string) => {
+  const pair = /(\d+)-vs-(\d+)\.html$/.exec(path);
+  return pair !== null && Number(pair[1]) > Number(pair[2]);
+};
+
 let project: Project;
 
 /** Append a sentence to the English description of `code` (in data/sip/codes/<code>.yaml). */
@@ -106,7 +112,9 @@ describe('incremental builds', () => {
     const before = stamps(project.path('out'));
     editDescription(183);
     const counts = buildAndCompare();
-    const expected = pagesOf(183, SMALL_SET);
+    // The pages are rendered again, but a file whose bytes did not change with them is kept: the
+    // reversed-URL stubs (they show only the title) and the call-flow diagram.
+    const expected = pagesOf(183, SMALL_SET).filter((p) => !isStub(p) && !p.includes('/diagrams/'));
     expect(rewritten(before, stamps(project.path('out'))).filter((p) => p !== MANIFEST)).toEqual(expected);
     // Per language: the code page and one pair article per other code.
     expect(counts).toEqual({ rendered: LANGS.length * SMALL_SET.length, written: expected.length, kept: before.size - 1 - expected.length, removed: 0 });
@@ -129,7 +137,8 @@ describe('incremental builds', () => {
     project.edit('templates/code.md.hbs', (text) => `${text.trimEnd()}\n\nA paragraph added to every code page.\n`);
     buildAndCompare();
     const changed = rewritten(before, stamps(project.path('out'))).filter((p) => p !== MANIFEST);
-    const codePages = LANGS.flatMap((lang) => SMALL_SET.flatMap((code) => [`${lang}/sip/${code}.md`, `${lang}/sip/${code}.html`, `${lang}/sip/diagrams/${code}.svg`])).sort();
+    // Their diagrams are made again too, the same bytes: kept.
+    const codePages = LANGS.flatMap((lang) => SMALL_SET.flatMap((code) => [`${lang}/sip/${code}.md`, `${lang}/sip/${code}.html`])).sort();
     expect(changed).toEqual(codePages);
     expect(project.read('out/en/sip/404.md')).toContain('A paragraph added to every code page.');
   });

@@ -3,7 +3,7 @@
  * number of writes in flight, and replace the output only on commit; a failed write is reported
  * and an abort leaves the old output as it was. Real files in a temporary folder.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,36 @@ describe('StagedOutput', () => {
     expect(output.kept).toBe(1);
     expect(readdirSync(out).sort()).toEqual(['new.md', 'old.md']);
     expect(readFileSync(join(out, 'old.md'), 'utf8')).toBe('old');
+  });
+
+  it('carries thousands of files over on another thread, naming those the old output lacks', async () => {
+    const out = oldOutput();
+    const paths = Array.from({ length: StagedOutput.LINKS_ON_A_THREAD + 5 }, (_, i) => `en/sip/${i % 3}/${i}.md`);
+    for (const dir of ['0', '1', '2']) mkdirSync(join(out, 'en/sip', dir), { recursive: true });
+    for (const path of paths) writeFileSync(join(out, path), path);
+    const inodes = new Map(paths.map((path) => [path, statSync(join(out, path)).ino]));
+    const output = await StagedOutput.open(out);
+    expect(await output.keepFiles([...paths, 'en/gone.md'])).toEqual(['en/gone.md']);
+    await output.commit();
+    expect(output.kept).toBe(paths.length);
+    for (const path of paths) expect(statSync(join(out, path)).ino, path).toBe(inodes.get(path));
+    expect(readdirSync(out).sort()).toEqual(['en']);
+  });
+
+  it('once told to reuse the old output, links a file written with the same bytes and writes one that differs', async () => {
+    const out = oldOutput();
+    writeFileSync(join(out, 'changed.md'), 'before');
+    const inode = statSync(join(out, 'old.md')).ino;
+    const output = await StagedOutput.open(out);
+    output.reuseUnchanged();
+    await output.write('old.md', 'old');
+    await output.write('changed.md', 'after');
+    await output.write('new.md', 'new');
+    await output.commit();
+    expect({ written: output.written, kept: output.kept }).toEqual({ written: 2, kept: 1 });
+    expect(statSync(join(out, 'old.md')).ino).toBe(inode);
+    expect(readFileSync(join(out, 'changed.md'), 'utf8')).toBe('after');
+    expect(readFileSync(join(out, 'new.md'), 'utf8')).toBe('new');
   });
 
   it('reports a write that failed, and an abort leaves the old output as it was', async () => {

@@ -10,6 +10,7 @@
  * tool (other code, package version or Node.js) is ignored: the build is then a full build.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +115,16 @@ function isInputsRecord(value: unknown): value is InputsRecord {
         (m) => typeof m === 'object' && m !== null && isString(m.reason) && isPlace(m.place) && isOptional(m.ruleId, 'string') && isOptional(m.source, 'string') && isOptional(m.fatal, 'boolean'),
       ),
   );
+}
+
+/**
+ * What identifies one write of the manifest (inode, size, modification time), or undefined when
+ * there is none: a manifest read before taking the output's lock is used again after it only
+ * when its stamp did not change meanwhile.
+ */
+export function manifestStamp(outDir: string): string | undefined {
+  const stat = statSync(join(outDir, BUILD_MANIFEST_PATH), { throwIfNoEntry: false, bigint: true });
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : undefined;
 }
 
 /** A path inside the output folder: relative, no `..`, not the manifest's folder. */

@@ -12,19 +12,21 @@ export interface WorkerInput {
   /** The options the main thread loaded its inputs with. */
   load: LoadOptions;
   staging: string;
+  /** The output whose files of the same bytes are linked, not written (an incremental build). */
+  reuseFrom?: string;
   jobs: Job[];
 }
 
 export type WorkerMessage =
   | { type: 'progress'; done: number }
-  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; timings: RenderTimings & { workerLoad: number } }
+  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
   const site = await loadSite(input.load);
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
-  const output = StagedOutput.attach(input.staging);
+  const output = StagedOutput.attach(input.staging, input.reuseFrom);
   let sinceReport = 0;
   const report = () => {
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
@@ -40,7 +42,7 @@ async function run(input: WorkerInput): Promise<void> {
     timings,
   );
   report();
-  parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, timings } satisfies WorkerMessage);
+  parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, kept: output.kept, timings } satisfies WorkerMessage);
 }
 
 try {
