@@ -123,8 +123,13 @@ function isInputsRecord(value: unknown): value is InputsRecord {
  * when its stamp did not change meanwhile.
  */
 export function manifestStamp(outDir: string): string | undefined {
-  const stat = statSync(join(outDir, BUILD_MANIFEST_PATH), { throwIfNoEntry: false, bigint: true });
-  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : undefined;
+  try {
+    const stat = statSync(join(outDir, BUILD_MANIFEST_PATH), { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+  } catch {
+    // None, or the output folder is not a folder (the build says so when it opens it).
+    return undefined;
+  }
 }
 
 /** A path inside the output folder: relative, no `..`, not the manifest's folder. */
