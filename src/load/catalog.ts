@@ -2,7 +2,7 @@
  * Read one protocol catalog folder (protocol.yaml, codes/*.yaml, iana-registry.tsv) into a
  * Catalog, checking every code against the schema and against the registry copy.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
@@ -19,11 +19,26 @@ export interface RegistryRow {
   line: number;
 }
 
+/**
+ * An input file as a VFile (its path relative to `root`), or undefined when it cannot be read.
+ * Read synchronously: a catalog is a few hundred small files, and on the development machine
+ * reading them one after the other through the thread pool left the build idle for half its
+ * loading time (0.18 s of 0.35 s on the benchmark's catalog).
+ */
 export async function readVFile(root: string, path: string): Promise<VFile | undefined> {
   try {
-    return new VFile({ path: relative(root, path) || path, value: await readFile(path, 'utf8'), cwd: root });
+    return new VFile({ path: relative(root, path) || path, value: readFileSync(path, 'utf8'), cwd: root });
   } catch {
     return undefined;
+  }
+}
+
+/** The names in a folder, or none when it cannot be read. */
+export function listFolder(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 
@@ -55,7 +70,7 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
   const registered = new Map(registryRows.map((row) => [row.code, row.reason]));
 
   const codesDir = join(dir, 'codes');
-  const names = (await readdir(codesDir).catch(() => [] as string[])).filter((n) => n.endsWith('.yaml')).sort();
+  const names = listFolder(codesDir).filter((n) => n.endsWith('.yaml')).sort();
   const codes: StatusCode[] = [];
   const seen = new Map<number, string>();
   for (const name of names) {

@@ -2,12 +2,11 @@
  * Read templates/*.hbs (pages) and templates/partials/*.hbs, and compile them once: a syntax
  * error becomes a message with the template's line instead of a crash at render time.
  */
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
-import { readVFile } from './catalog.js';
+import { listFolder, readVFile } from './catalog.js';
 
 export interface TemplateSources {
   pages: Record<string, string>;
@@ -16,7 +15,7 @@ export interface TemplateSources {
 }
 
 async function readFolder(root: string, dir: string, files: VFile[], into: Record<string, string>, byName: Record<string, VFile>) {
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.hbs')).sort();
+  const names = listFolder(dir).filter((n) => n.endsWith('.hbs')).sort();
   for (const name of names) {
     const file = (await readVFile(root, join(dir, name)))!;
     files.push(file);
