@@ -2,6 +2,7 @@
  * The staged run, top to bottom: load + validate → plan → render → write.
  * Any problem in the inputs stops the run before the output folder is touched.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -11,6 +12,7 @@ import { InputError, hasErrors, recordWarnings, replayWarnings, report } from '.
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, serializeBuildManifest, toolFingerprint, type InputsRecord, type PreviousBuild } from './emit/build-manifest.js';
 import { inputKey } from './load/input-key.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, serializePieceRecords } from './emit/piece-records.js';
 import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
@@ -20,11 +22,11 @@ import { withEnglishFallbacks } from './translations/fallback.js';
 import { duplicatePaths, homeJob, isHome, planJobs, protocolOfPath } from './plan/jobs.js';
 import { CONFIG_FILE as CONFIG_PATH } from './cli/config.js';
 import { planShard } from './plan/shard.js';
-import { FALLBACK_LANG, STYLESHEET_PATH, TemplateRenderError, headingKeyOf, indexed, renderArticle, renderHomePage, renderRootPage, reversedPairPath, type RenderContext } from './render/article.js';
+import { FALLBACK_LANG, STYLESHEET_PATH, TemplateRenderError, piecesKey, type PreviousFiles, headingKeyOf, indexed, renderArticle, renderHomePage, renderRootPage, reversedPairPath, type RenderContext } from './render/article.js';
 import { createI18n, translator } from './render/i18n.js';
 import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
 import { HOME_TEMPLATE, REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
-import type { BuildOptions, Job, Language, RenderTimings, StageTimings } from './types.js';
+import type { BuildOptions, Job, Language, PageRecord, RenderTimings, StageTimings } from './types.js';
 import type { WorkerInput, WorkerMessage } from './render/worker.js';
 import { SEARCH_DIR, SearchIndexError, writeSearchIndex } from './emit/search-index.js';
 import { siteFiles } from './site/files.js';
@@ -314,7 +316,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // The manifest read by the early look, unless another build replaced it since.
     const read = early && 'manifest' in early && early.stamp === manifestStamp(output.target) ? early.manifest : undefined;
     const manifest = options.force ? undefined : (read ?? (await readBuildManifest(output.target, tool)));
-    const previous = manifest?.files;
+    // The pieces of the pages kept are carried into the new records: without them, a full build.
+    const previousRecords = manifest ? await readPieceRecords(output.target) : undefined;
+    const previous = previousRecords ? manifest?.files : undefined;
     const portal = portalOf(ctx.layout);
     const extras = new Map(
       portal
@@ -368,14 +372,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     toRender = jobs.filter((job) => renderSet.has(job));
     const keeping = performance.now();
     workers = await threadsFor(toRender.length, options.jobs);
-    if (workers === 1) await renderJobs(site, toRender, output, options.onProgress, thread);
-    else await renderInWorkers(options, toRender, workers, output, ctx, thread);
+    const reuse = previousRecords ? { from: output.target, records: previousRecords.pages, keys: previousRecords.keys } : undefined;
+    const records = workers === 1 ? await renderJobs(site, toRender, output, options.onProgress, thread, reuse) : await renderInWorkers(options, toRender, workers, output, ctx, thread, reuse);
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
     const vanished = new Set(await linking);
     if (vanished.size) {
       const late = keptPages.filter((page) => page.files.some((file) => vanished.has(file)));
       await output.unkeep(late.flatMap((page) => page.files.filter((file) => !vanished.has(file))));
-      await renderJobs(site, late.map((page) => page.job), output, undefined, thread);
+      for (const [path, made] of await renderJobs(site, late.map((page) => page.job), output, undefined, thread, reuse)) records.set(path, made);
       toRender.push(...late.map((page) => page.job));
     }
     rendered = performance.now();
@@ -392,6 +396,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       searchPages = (await writeSearchIndex(output.staging)).pages;
       searchTime = performance.now() - indexing;
     }
+    // Every page's record: made now, or the previous one of a page kept.
+    const allRecords = new Map<string, PageRecord>();
+    for (const { job } of pages) {
+      const made = records.get(job.path) ?? (renderSet.has(job) ? undefined : previousRecords?.pages.get(job.path));
+      if (made) allRecords.set(job.path, made);
+    }
+    const keys: Record<string, string> = {};
+    for (const job of jobs) keys[piecesKeyId(ctxOf(job), job.lang)] ??= piecesKey(ctxOf(job), job.lang);
+    await output.write(PIECE_RECORDS_PATH, serializePieceRecords({ keys, pages: allRecords }));
     await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
     await output.commit();
   } catch (error) {
@@ -563,7 +576,35 @@ export async function threadsFor(pages: number, jobs: number | undefined): Promi
 }
 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker). */
-export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress'], timings?: RenderTimings) {
+/**
+ * The previous output and its piece records, for pages rendered again (see src/emit/piece-records.ts).
+ * Only the records are used, never a file without one.
+ */
+export interface PieceReuse {
+  from: string;
+  records: ReadonlyMap<string, PageRecord>;
+  /** The previous build's keys of what pieces were processed with (see piecesKeyId). */
+  keys: Record<string, string>;
+}
+
+/** Where the piece records keep the key of a protocol's pages of a language. */
+const piecesKeyId = (ctx: RenderContext, lang: string) => `${ctx.catalog.protocol.id}:${lang}`;
+
+/** The previous files of a page with a record, or undefined. */
+function previousOf(reuse: PieceReuse | undefined, ctx: RenderContext, job: Job): PreviousFiles | undefined {
+  const record = reuse?.records.get(job.path);
+  if (!record) return undefined;
+  try {
+    const read = (extension: string) => readFileSync(join(reuse!.from, `${job.path}.${extension}`), 'utf8');
+    return { markdown: read('md'), html: read('html'), record, key: reuse!.keys[piecesKeyId(ctx, job.lang)] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Render jobs one after the other on this thread into `output` (the main thread or a worker); returns the pages' piece records. */
+export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress'], timings?: RenderTimings, reuse?: PieceReuse): Promise<Map<string, PageRecord>> {
+  const records = new Map<string, PageRecord>();
   let done = 0;
   const ctxOf = contextOf(site);
   const portal = portalOf(site.ctxs[0]!.layout);
@@ -577,7 +618,8 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
       onProgress?.(++done, jobs.length);
       continue;
     }
-    const article = await renderArticle(ctx, job, timings);
+    const article = await renderArticle(ctx, job, timings, { previous: previousOf(reuse, ctx, job) });
+    if (article.record) records.set(job.path, article.record);
     const writing = timings ? performance.now() : 0;
     await output.write(`${job.path}.md`, article.markdown);
     await output.write(`${job.path}.html`, article.html);
@@ -589,6 +631,7 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
   const flushing = timings ? performance.now() : 0;
   await output.flush();
   if (timings) timings.write += performance.now() - flushing;
+  return records;
 }
 
 /**
@@ -597,7 +640,8 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
  * and writes its pages into the staging folder. Output does not depend on which worker renders
  * a page.
  */
-async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext, timings: RenderTimings & { workerLoad: number }) {
+async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext, timings: RenderTimings & { workerLoad: number }, reuse: PieceReuse | undefined): Promise<Map<string, PageRecord>> {
+  const records = new Map<string, PageRecord>();
   let done = 0;
   const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
   const workers: Worker[] = [];
@@ -605,7 +649,15 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
     (share) =>
       new Promise<void>((resolvePromise, reject) => {
         const { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
-        const input: WorkerInput = { load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, staging: output.staging, reuseFrom: output.reusing, jobs: share };
+        // Each worker is given the records of its own pages only.
+        const shareRecords = reuse ? share.flatMap((job): Array<[string, PageRecord]> => (reuse.records.has(job.path) ? [[job.path, reuse.records.get(job.path)!]] : [])) : [];
+        const input: WorkerInput = {
+          load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout },
+          staging: output.staging,
+          reuseFrom: output.reusing,
+          ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.keys } } : {}),
+          jobs: share,
+        };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
         worker.on('message', (message: WorkerMessage) => {
@@ -618,6 +670,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
             ctx.i18n.misses.push(...message.misses);
             output.written += message.written;
             output.kept += message.kept;
+            for (const [path, made] of message.records) records.set(path, made);
             for (const stage of ['render', 'markdown', 'write', 'workerLoad'] as const) timings[stage] += message.timings[stage];
           }
         });
@@ -632,6 +685,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
     await Promise.all(workers.map((worker) => worker.terminate()));
     throw error;
   }
+  return records;
 }
 
 export function missingTranslations(ctx: RenderContext): InputError {

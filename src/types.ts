@@ -244,6 +244,18 @@ export interface Article {
   files?: Array<{ path: string; content: string }>;
   /** For a pair, the HTML page at the reversed URL (`439-vs-183`) that leads to this one. */
   redirect?: { path: string; html: string };
+  /** Where each piece of the page is in its files (see PageRecord). */
+  record?: PageRecord;
+}
+
+/**
+ * The pieces of a page's Markdown and HTML (src/render/processors.ts): where the body starts in
+ * the HTML file, and each piece's hash and lengths. The next build takes a piece that did not
+ * change from the files instead of processing it again (src/emit/piece-records.ts).
+ */
+export interface PageRecord {
+  bodyStart: number;
+  pieces: Array<[hash: string, markdown: number, body: number]>;
 }
 
 export interface BuildOptions {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, plan } from '../src/build.js';
 import { renderArticle, type RenderContext } from '../src/render/article.js';
-import { processMarkdown, processMarkdownWhole, type ProcessOptions } from '../src/render/processors.js';
+import { processMarkdown, processMarkdownWhole, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 
@@ -42,10 +42,27 @@ async function expectSameBytes(context: RenderContext, pages: Job[]) {
   }
 }
 
-/** A piece of Markdown processed `times` times (from the cache after the first) gives the bytes of its whole processing. */
-async function expectSameAsWhole(source: string, options: ProcessOptions, times: number) {
+const outputs = ({ markdown, body }: Rendered) => ({ markdown, body });
+
+/** `rendered` as the next build reads it back: its Markdown file, and its body inside an HTML page. */
+function previousFrom(rendered: RenderedPage): PreviousPage | undefined {
+  if (!rendered.pieces) return undefined;
+  const head = '<!DOCTYPE html>\n<main>\n';
+  return { markdown: rendered.markdown, html: `${head}${rendered.body}\n</main>\n`, bodyStart: head.length, pieces: rendered.pieces };
+}
+
+/**
+ * A piece of Markdown processed `times` times (from the cache after the first) gives the bytes of
+ * its whole processing; and so it does with its pieces taken from `before` (another page's
+ * outputs, as an incremental build reads them) or from its own.
+ */
+async function expectSameAsWhole(source: string, options: ProcessOptions, times: number, before?: string) {
   const whole = await processMarkdownWhole(source, options);
-  for (let i = 0; i < times; i++) expect(await processMarkdown(source, options)).toEqual(whole);
+  for (let i = 0; i < times; i++) expect(outputs(await processMarkdown(source, options))).toEqual(whole);
+  const own = previousFrom(await processMarkdown(source, options));
+  if (own) expect(outputs(await processMarkdown(source, options, own))).toEqual(whole);
+  const other = before === undefined ? undefined : previousFrom(await processMarkdown(before, options));
+  if (other) expect(outputs(await processMarkdown(source, options, other))).toEqual(whole);
 }
 
 /**
@@ -120,6 +137,29 @@ describe('lists and tables taken apart', () => {
   it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', (_, source) => expectSameAsWhole(source, options, 3));
 });
 
+describe('pieces taken from the page rendered before', () => {
+  const options = { lang: 'en-x-before', typography: { cjkLatinSpacing: false, frenchSpacing: false } };
+  const before = '# Title\n\n## 183 Session Progress\n\nProgress before the answer.\n\n## Differences\n\n| Fact | 183 | 486 |\n| --- | --- | --- |\n| Kind | provisional | final |\n\n- [RFC 3261](a.md)\n- [All codes](index.md)\n';
+  const after = before.replace('Progress before the answer.', 'Progress before the answer, edited.');
+
+  it('takes a piece whose text did not change from the files, and processes the one that did', async () => {
+    const first = await processMarkdown(before, options);
+    // Mark the files' copy of every piece, keeping each length: what is taken from them shows.
+    const marked = { ...previousFrom(first)!, markdown: first.markdown.replace('provisional', 'PROVISIONAL'), html: previousFrom(first)!.html.replace('provisional', 'PROVISIONAL') };
+    const second = await processMarkdown(after, options, marked);
+    expect(second.markdown).toContain('| Kind | PROVISIONAL | final |');
+    expect(second.body).toContain('<td>PROVISIONAL</td>');
+    expect(second.markdown).toContain('Progress before the answer, edited.');
+    expect(outputs(await processMarkdown(after, options, previousFrom(first)))).toEqual(await processMarkdownWhole(after, options));
+  });
+
+  it('takes nothing from files that do not fit the record', async () => {
+    const first = await processMarkdown(before, options);
+    const shorter = { ...previousFrom(first)!, markdown: first.markdown.replace('provisional', 'prov') };
+    expect((await processMarkdown(after, options, shorter)).markdown).toContain('| Kind | provisional | final |');
+  });
+});
+
 describe('pages with fenced code, split outside the code', () => {
   const options = { lang: 'en-x-fence', typography: { cjkLatinSpacing: false, frenchSpacing: false } };
   // A line that starts with `## ` inside fenced code is code, not a section; splitting there
@@ -163,11 +203,13 @@ describe('plain text written without unified', () => {
   const extras = [{}, { sectionKeys: new Map([['Description', 'description'], ['When it occurs', 'when']]), mermaid: { 'diagrams/183.svg': 'sequenceDiagram\n  A->>B: INVITE' } }];
   it('gives the bytes of the whole-page pipeline', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(block, { minLength: 1, maxLength: 4 }), fc.constantFrom(...typographies), fc.constantFrom(...extras), async (blocks, typography, extra) => {
+      fc.asyncProperty(fc.array(block, { minLength: 1, maxLength: 4 }), fc.array(block, { maxLength: 4 }), fc.constantFrom(...typographies), fc.constantFrom(...extras), async (blocks, others, typography, extra) => {
         const source = `${blocks.join('\n\n')}\n`;
+        // The page before: some of the same blocks, some others, in another order.
+        const before = `${[...others, ...blocks.filter((_, i) => i % 2 === 0)].join('\n\n')}\n`;
         // The cache takes heading keys and diagrams to be the same for all pages of a language.
         const options = { lang: 'sectionKeys' in extra ? 'en-x-keys' : 'en-x-plain', typography, ...extra };
-        await expectSameAsWhole(source, options, 2);
+        await expectSameAsWhole(source, options, 2, before);
       }),
       { numRuns: 400, seed: 20261126 },
     );

@@ -5,10 +5,10 @@
  */
 import { posix } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { Article, Job, Language, RenderTimings, StatusCode } from '../types.js';
+import type { Article, Job, Language, PageRecord, RenderTimings, StatusCode } from '../types.js';
 import { fallbackUnitsIn, hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
-import { processMarkdown, processMarkdownWhole, type ProcessOptions } from './processors.js';
+import { optionsKey, processMarkdown, processMarkdownWhole, type ProcessOptions } from './processors.js';
 import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
@@ -192,6 +192,25 @@ function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography)
   return ctx.cache.get(key) as SectionKeys;
 }
 
+/** A page's files from the previous build, its record and the key its language's pieces were processed with there. */
+export interface PreviousFiles {
+  markdown: string;
+  html: string;
+  record: PageRecord;
+  key: string | undefined;
+}
+
+/** The key of what the pages of `lang` are processed with (see optionsKey), once per language. */
+export function piecesKey(ctx: RenderContext, lang: string): string {
+  ctx.cache ??= new Map();
+  const id = `piecesKey:${lang}`;
+  if (!ctx.cache.has(id)) {
+    const typography = typographyOf(ctx, lang);
+    ctx.cache.set(id, optionsKey({ lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) }));
+  }
+  return ctx.cache.get(id) as string;
+}
+
 /** The key (HTML id) of the heading of `code`'s section on pages of `lang`, as the HTML gets it. */
 export function headingKeyOf(ctx: RenderContext, lang: string, code: StatusCode): string {
   const typography = typographyOf(ctx, lang);
@@ -204,21 +223,30 @@ export function headingKeyOf(ctx: RenderContext, lang: string, code: StatusCode)
  * (src/render/processors.ts): the straightforward pipeline, which a test compares with the
  * cached one byte for byte.
  */
-export async function renderArticle(ctx: RenderContext, job: Job, timings?: Pick<RenderTimings, 'render' | 'markdown'>, options: { sectionCache?: boolean } = {}): Promise<Article> {
+export async function renderArticle(
+  ctx: RenderContext,
+  job: Job,
+  timings?: Pick<RenderTimings, 'render' | 'markdown'>,
+  options: { sectionCache?: boolean; previous?: PreviousFiles } = {},
+): Promise<Article> {
   const t0 = timings ? performance.now() : 0;
   const page = composePage(ctx, job);
   const t1 = timings ? performance.now() : 0;
-  const process = options.sectionCache === false ? processMarkdownWhole : processMarkdown;
-  const { markdown, body } = await process(page.source, page.options);
+  const { previous } = options;
+  const before = previous && previous.key === piecesKey(ctx, job.lang) ? { markdown: previous.markdown, html: previous.html, bodyStart: previous.record.bodyStart, pieces: previous.record.pieces } : undefined;
+  const { markdown, body, pieces } = options.sectionCache === false ? await processMarkdownWhole(page.source, page.options) : await processMarkdown(page.source, page.options, before);
   const t2 = timings ? performance.now() : 0;
   const html = layout(ctx, job, page.meta, body);
+  // Where the body is in the HTML, for the next build to take unchanged pieces from.
+  const bodyStart = pieces ? html.indexOf(body) : -1;
+  const record: PageRecord | undefined = pieces && bodyStart !== -1 ? { bodyStart, pieces } : undefined;
   const redirect = job.kind === 'pair' ? redirectStub(ctx, job, page.meta.title) : undefined;
   if (timings) {
     timings.render += t1 - t0 + (performance.now() - t2);
     timings.markdown += t2 - t1;
   }
   if (hasFallbackMarks(markdown) || hasFallbackMarks(html)) throw new Error(`A fallback mark was left in ${job.path}`);
-  return { job, markdown, html, ...(redirect ? { redirect } : {}), ...(page.files.length ? { files: page.files } : {}) };
+  return { job, markdown, html, ...(redirect ? { redirect } : {}), ...(page.files.length ? { files: page.files } : {}), ...(record ? { record } : {}) };
 }
 
 /** "Parts of this page … are shown in English", naming English in the reader's language. */

@@ -32,6 +32,7 @@ import rehypeFallbackLang from './plugins/rehype-fallback-lang.js';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
 import rehypeSectionIds from './plugins/rehype-section-ids.js';
 import remarkTypography, { type Typography } from './plugins/remark-typography.js';
+import { createHash } from 'node:crypto';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import type { SectionKeys } from './section-keys.js';
@@ -71,6 +72,69 @@ const html = unified()
 export interface Rendered {
   markdown: string;
   body: string;
+}
+
+/**
+ * A piece's place in a page's outputs: a hash of its text, and the lengths of its Markdown and
+ * its HTML (each output is its pieces' outputs joined by line breaks, empty ones left out).
+ */
+export type PieceRecord = [hash: string, markdown: number, body: number];
+
+/** A page's outputs with the record of its pieces (none for a page processed whole). */
+export interface RenderedPage extends Rendered {
+  pieces?: PieceRecord[];
+}
+
+/**
+ * What a page was rendered to before: its Markdown, its HTML from the body on, and the record
+ * of its pieces. A piece whose text hashes the same is taken from it instead of being processed
+ * again; the caller makes sure the options were the same (see optionsKey).
+ */
+export interface PreviousPage {
+  markdown: string;
+  html: string;
+  bodyStart: number;
+  pieces: PieceRecord[];
+}
+
+/**
+ * The hash of a piece's text (a list's items marked as a list), with the Mermaid diagrams of the
+ * images it shows (the Markdown output shows them as code): 96 bits, as text.
+ */
+function pieceHash(piece: Piece, options: ProcessOptions): string {
+  const text = typeof piece === 'string' ? piece : `\u0000list\n${piece.items.join('\n')}`;
+  const hash = createHash('sha256').update(text);
+  for (const [image, diagram] of Object.entries(options.mermaid ?? {})) if (text.includes(image)) hash.update(`\u0000${image}\u0000${diagram}`);
+  return hash.digest('base64url').slice(0, 16);
+}
+
+/**
+ * The outputs of the pieces of a page rendered before, by hash; none when the record does not
+ * fit the files (they were changed since, or the record is of other files).
+ */
+function previousPieces(previous: PreviousPage): Map<string, Rendered> | undefined {
+  const byHash = new Map<string, Rendered>();
+  let markdownAt = 0;
+  let bodyAt = previous.bodyStart;
+  for (const [hash, markdownLength, bodyLength] of previous.pieces) {
+    const part = { markdown: previous.markdown.slice(markdownAt, markdownAt + markdownLength), body: previous.html.slice(bodyAt, bodyAt + bodyLength) };
+    if (part.markdown.length !== markdownLength || part.body.length !== bodyLength) return undefined;
+    if (markdownLength) markdownAt += markdownLength + 1;
+    if (bodyLength) bodyAt += bodyLength + 1;
+    byHash.set(hash, part);
+  }
+  // The Markdown file is the pieces' Markdown and nothing else (no trailing text).
+  return markdownAt === previous.markdown.length + 1 || (markdownAt === 0 && previous.markdown === '') ? byHash : undefined;
+}
+
+/**
+ * What a language's pieces are processed with, as a hash: its typography and heading keys (the
+ * Mermaid diagrams are in each piece's hash). Pieces are taken from the files of a build whose
+ * key for the language was the same.
+ */
+export function optionsKey(options: Pick<ProcessOptions, 'lang' | 'typography' | 'sectionKeys'>): string {
+  const keys = options.sectionKeys ? JSON.stringify([...options.sectionKeys]) : '';
+  return createHash('sha256').update(JSON.stringify([options.lang, typographyKey(options.typography), keys])).digest('base64url').slice(0, 16);
 }
 
 /** Parse a piece of Markdown and apply the typography: the tree both outputs come from. */
@@ -303,24 +367,33 @@ const trees = new SectionCache<MdastRoot>();
  * A page's Markdown processed whole, with no cache: the straightforward pipeline. The build uses
  * processMarkdown; this is the reference a test holds it to (the same bytes for every page).
  */
-export function processMarkdownWhole(source: string, options: ProcessOptions): Promise<Rendered> {
+export function processMarkdownWhole(source: string, options: ProcessOptions): Promise<RenderedPage> {
   return processWhole(source, options);
 }
 
-/** A page's Markdown, normalized, and its HTML fragment (without the front matter). */
-export async function processMarkdown(source: string, options: ProcessOptions): Promise<Rendered> {
+/**
+ * A page's Markdown, normalized, and its HTML fragment (without the front matter), with the
+ * record of its pieces. With `previous` (the same page rendered before with the same options),
+ * a piece whose text did not change is taken from it.
+ */
+export async function processMarkdown(source: string, options: ProcessOptions, previous?: PreviousPage): Promise<RenderedPage> {
   const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source);
   if (!pieces) return processWhole(source, options);
   const process = (piece: string) => rendered.get(piece, options, () => processPiece(piece, options));
+  const hashes = pieces.map((piece) => pieceHash(piece, options));
+  const before = previous && previousPieces(previous);
   const parts = await Promise.all(
-    pieces.map((piece) =>
-      typeof piece !== 'string' ? processList(piece.items, options, process) : isFrontMatter(piece) ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : process(piece),
+    pieces.map(
+      (piece, i) =>
+        before?.get(hashes[i]!) ??
+        (typeof piece !== 'string' ? processList(piece.items, options, process) : isFrontMatter(piece) ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : process(piece)),
     ),
   );
   return {
     // A piece of only blank lines and spaces writes nothing, and takes no line of its own.
     markdown: parts.map((p) => p.markdown).filter(Boolean).join('\n'),
     body: parts.map((p) => p.body).filter(Boolean).join('\n'),
+    pieces: parts.map((p, i) => [hashes[i]!, p.markdown.length, p.body.length]),
   };
 }
 

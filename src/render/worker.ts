@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadSite, renderJobs, type LoadOptions } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
-import type { Job, RenderTimings } from '../types.js';
+import type { Job, PageRecord, RenderTimings } from '../types.js';
 import { TemplateRenderError } from './article.js';
 
 export interface WorkerInput {
@@ -14,12 +14,14 @@ export interface WorkerInput {
   staging: string;
   /** The output whose files of the same bytes are linked, not written (an incremental build). */
   reuseFrom?: string;
+  /** The previous output and the piece records of this worker's pages (see src/emit/piece-records.ts). */
+  pieces?: { from: string; records: Array<[string, PageRecord]>; keys: Record<string, string> };
   jobs: Job[];
 }
 
 export type WorkerMessage =
   | { type: 'progress'; done: number }
-  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; timings: RenderTimings & { workerLoad: number } }
+  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; records: Array<[string, PageRecord]>; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
 async function run(input: WorkerInput): Promise<void> {
@@ -32,7 +34,7 @@ async function run(input: WorkerInput): Promise<void> {
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
     sinceReport = 0;
   };
-  await renderJobs(
+  const records = await renderJobs(
     site,
     input.jobs,
     output,
@@ -40,9 +42,10 @@ async function run(input: WorkerInput): Promise<void> {
       if (++sinceReport === 25) report();
     },
     timings,
+    input.pieces ? { from: input.pieces.from, records: new Map(input.pieces.records), keys: input.pieces.keys } : undefined,
   );
   report();
-  parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, kept: output.kept, timings } satisfies WorkerMessage);
+  parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, kept: output.kept, records: [...records], timings } satisfies WorkerMessage);
 }
 
 try {
