@@ -69,19 +69,23 @@ export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, 
   return `${JSON.stringify(manifest, null, 1)}\n`;
 }
 
+/** The value of a JSON file of the build's own, or undefined when it is missing or not JSON. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The files and hashes of the manifest in `outDir`, or undefined when there is none that this
  * tool can trust (missing, malformed, another format or version, another tool fingerprint).
  */
 export async function readBuildManifest(outDir: string, tool: string): Promise<PreviousBuild | undefined> {
-  const text = await readFile(join(outDir, BUILD_MANIFEST_PATH), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const data = await readJsonFile(join(outDir, BUILD_MANIFEST_PATH));
   if (typeof data !== 'object' || data === null) return undefined;
   const manifest = data as Partial<BuildManifest>;
   if (manifest.format !== BUILD_MANIFEST_FORMAT || manifest.version !== BUILD_MANIFEST_VERSION || manifest.tool !== tool) return undefined;

@@ -196,13 +196,7 @@ export class StagedOutput {
   filesInTarget(): Set<string> {
     const files = new Set<string>();
     const walk = (dir: string, prefix: string) => {
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const entry of entries) {
+      for (const entry of entriesOf(dir) ?? []) {
         if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
         else files.add(`${prefix}${entry.name}`);
       }
@@ -371,16 +365,21 @@ function linkOnAThread(target: string, staging: string, paths: readonly string[]
  * took half the time of `fs.rm` (which hands each to the thread pool).
  */
 function removeTree(dir: string): void {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
+  const entries = entriesOf(dir);
+  if (!entries) return;
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) removeTree(path);
     else unlinkSync(path);
   }
   rmdirSync(dir);
+}
+
+/** The entries of a folder, or undefined when it cannot be read (it is not there). */
+function entriesOf(dir: string): Dirent[] | undefined {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
 }

@@ -11,10 +11,9 @@
  * are: a full build and an incremental build of the same inputs write the same bytes. A record
  * that does not fit the files is not used (processors.ts checks every length).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageRecord } from '../types.js';
-import { BUILD_MANIFEST_DIR } from './build-manifest.js';
+import { BUILD_MANIFEST_DIR, readJsonFile } from './build-manifest.js';
 
 export const PIECE_RECORDS_PATH = `${BUILD_MANIFEST_DIR}/pieces.json`;
 const FORMAT = 'codepairs-piece-records';
@@ -50,14 +49,7 @@ function isRecord(value: unknown): value is PageRecord {
 
 /** The records in `outDir`, or undefined when there are none this version can read. */
 export async function readPieceRecords(outDir: string): Promise<PieceRecords | undefined> {
-  const text = await readFile(join(outDir, PIECE_RECORDS_PATH), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const data = await readJsonFile(join(outDir, PIECE_RECORDS_PATH));
   const { format, version, keys, pages } = (data ?? {}) as { format?: unknown; version?: unknown; keys?: unknown; pages?: unknown };
   const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
   if (format !== FORMAT || version !== VERSION || !isObject(keys) || !isObject(pages)) return undefined;
