@@ -12,7 +12,7 @@ import { InputError, hasErrors, recordWarnings, replayWarnings, report } from '.
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, serializeBuildManifest, toolFingerprint, type InputsRecord, type PreviousBuild } from './emit/build-manifest.js';
 import { inputKey } from './load/input-key.js';
-import { PIECE_RECORDS_PATH, readPieceRecords, serializePieceRecords } from './emit/piece-records.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, serializePieceRecords, type PieceRecords } from './emit/piece-records.js';
 import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
@@ -372,7 +372,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     toRender = jobs.filter((job) => renderSet.has(job));
     const keeping = performance.now();
     workers = await threadsFor(toRender.length, options.jobs);
-    const reuse = previousRecords ? { from: output.target, records: previousRecords.pages, keys: previousRecords.keys } : undefined;
+    const reuse = previousRecords ? { from: output.target, records: previousRecords } : undefined;
     const records = workers === 1 ? await renderJobs(site, toRender, output, options.onProgress, thread, reuse) : await renderInWorkers(options, toRender, workers, output, ctx, thread, reuse);
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
     const vanished = new Set(await linking);
@@ -397,10 +397,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       searchTime = performance.now() - indexing;
     }
     // Every page's record: made now, or the previous one of a page kept.
-    const allRecords = new Map<string, PageRecord>();
+    const allRecords = new Map<string, string>();
     for (const { job } of pages) {
-      const made = records.get(job.path) ?? (renderSet.has(job) ? undefined : previousRecords?.pages.get(job.path));
-      if (made) allRecords.set(job.path, made);
+      const made = records.get(job.path);
+      const text = made ? JSON.stringify(made) : renderSet.has(job) ? undefined : previousRecords?.pages.get(job.path);
+      if (text) allRecords.set(job.path, text);
     }
     const keys: Record<string, string> = {};
     for (const job of jobs) keys[piecesKeyId(ctxOf(job), job.lang)] ??= piecesKey(ctxOf(job), job.lang);
@@ -495,7 +496,7 @@ async function unchangedBuild(options: BuildOptions, key: string, tool: string, 
     // Again under the lock: another build may have replaced the output meanwhile.
     const manifest = await readBuildManifest(output.target, tool);
     const inputs = manifest?.inputs;
-    if (!manifest || inputs?.key !== key || !(await output.allInTarget([...manifest.files.keys()]))) return {};
+    if (!manifest || inputs?.key !== key || !(await output.allInTarget([...manifest.files.keys(), PIECE_RECORDS_PATH]))) return {};
     const finished = performance.now();
     const timings: StageTimings = { load: keyed - started, plan: 0, render: 0, markdown: 0, write: 0, workerLoad: 0, keep: finished - keyed, commit: 0, search: 0, total: finished - started, threads: 0 };
     return {
@@ -582,9 +583,7 @@ export async function threadsFor(pages: number, jobs: number | undefined): Promi
  */
 export interface PieceReuse {
   from: string;
-  records: ReadonlyMap<string, PageRecord>;
-  /** The previous build's keys of what pieces were processed with (see piecesKeyId). */
-  keys: Record<string, string>;
+  records: PieceRecords;
 }
 
 /** Where the piece records keep the key of a protocol's pages of a language. */
@@ -592,11 +591,11 @@ const piecesKeyId = (ctx: RenderContext, lang: string) => `${ctx.catalog.protoco
 
 /** The previous files of a page with a record, or undefined. */
 function previousOf(reuse: PieceReuse | undefined, ctx: RenderContext, job: Job): PreviousFiles | undefined {
-  const record = reuse?.records.get(job.path);
+  const record = reuse && recordOf(reuse.records, job.path);
   if (!record) return undefined;
   try {
     const read = (extension: string) => readFileSync(join(reuse!.from, `${job.path}.${extension}`), 'utf8');
-    return { markdown: read('md'), html: read('html'), record, key: reuse!.keys[piecesKeyId(ctx, job.lang)] };
+    return { markdown: read('md'), html: read('html'), record, key: reuse!.records.keys[piecesKeyId(ctx, job.lang)] };
   } catch {
     return undefined;
   }
@@ -650,12 +649,12 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
       new Promise<void>((resolvePromise, reject) => {
         const { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
         // Each worker is given the records of its own pages only.
-        const shareRecords = reuse ? share.flatMap((job): Array<[string, PageRecord]> => (reuse.records.has(job.path) ? [[job.path, reuse.records.get(job.path)!]] : [])) : [];
+        const shareRecords = reuse ? share.flatMap((job): Array<[string, string]> => (reuse.records.pages.has(job.path) ? [[job.path, reuse.records.pages.get(job.path)!]] : [])) : [];
         const input: WorkerInput = {
           load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout },
           staging: output.staging,
           reuseFrom: output.reusing,
-          ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.keys } } : {}),
+          ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.records.keys } } : {}),
           jobs: share,
         };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });

@@ -15,6 +15,7 @@ import { makeProject, snapshotTree, SMALL_SET, type Project } from './helpers/pr
 
 const LANGS = ['en', 'zh-CN'];
 const MANIFEST = '.codepairs/manifest.json';
+const PIECES = '.codepairs/pieces.json';
 /** The build's own records (manifest, piece records): not pages, neither written nor kept in the counts. */
 const RECORDS = 2;
 const isPage = (path: string) => !path.startsWith('.codepairs/');
@@ -202,6 +203,17 @@ describe('incremental builds', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(summary(result.stdout).kept).toBe(0);
     expect(snapshotTree(project.path('out'))).toEqual(snapshotTree(project.path('cold')));
+  });
+
+  it.each([
+    ['is missing', () => rmSync(project.path('out', PIECES))],
+    ['is not the format', () => writeFileSync(project.path('out', PIECES), '{"pages": {}}\n')],
+    ['has a line that is not a page', () => project.edit(`out/${PIECES}`, (text) => text.replace(/\n {2}"/, '\nnot a page\n  "'))],
+    ['is cut short', () => project.edit(`out/${PIECES}`, (text) => text.slice(0, text.length / 2))],
+  ])('piece records that %s mean a full build once anything changes', (_, spoil) => {
+    spoil();
+    editDescription(404);
+    expect(buildAndCompare().kept).toBe(0);
   });
 });
 

@@ -15,7 +15,7 @@ export interface WorkerInput {
   /** The output whose files of the same bytes are linked, not written (an incremental build). */
   reuseFrom?: string;
   /** The previous output and the piece records of this worker's pages (see src/emit/piece-records.ts). */
-  pieces?: { from: string; records: Array<[string, PageRecord]>; keys: Record<string, string> };
+  pieces?: { from: string; records: Array<[string, string]>; keys: Record<string, string> };
   jobs: Job[];
 }
 
@@ -42,7 +42,7 @@ async function run(input: WorkerInput): Promise<void> {
       if (++sinceReport === 25) report();
     },
     timings,
-    input.pieces ? { from: input.pieces.from, records: new Map(input.pieces.records), keys: input.pieces.keys } : undefined,
+    input.pieces ? { from: input.pieces.from, records: { keys: input.pieces.keys, pages: new Map(input.pieces.records) } } : undefined,
   );
   report();
   parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, kept: output.kept, records: [...records], timings } satisfies WorkerMessage);
