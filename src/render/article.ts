@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { Article, Job, Language, PageRecord, RenderTimings, StatusCode } from '../types.js';
-import { fallbackUnitsIn, hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
+import { fallbackUnitsOf, hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
 import { optionsKey, processMarkdown, processMarkdownWhole, type ProcessOptions } from './processors.js';
 import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
@@ -164,7 +164,7 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
     description: typeset(stripFallbackMarks(built.meta.description), typography),
   };
   // The units this page shows in English: those whose marks are in its text or its layout.
-  const untranslated = ctx.fallbackIds.length ? fallbackUnitsIn(JSON.stringify([built, layoutLabels(ctx, job.lang)]), ctx.fallbackIds) : [];
+  const untranslated = ctx.fallbackIds.length ? fallbackUnitsOf([built, layoutLabels(ctx, job.lang)], ctx.fallbackIds) : [];
   const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
   const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
   const files = 'files' in built ? built.files : [];
@@ -249,9 +249,17 @@ export async function renderArticle(
   return { job, markdown, html, ...(redirect ? { redirect } : {}), ...(page.files.length ? { files: page.files } : {}), ...(record ? { record } : {}) };
 }
 
+/** The name of English in `lang` (making an Intl.DisplayNames costs far more than asking it): once per language. */
+const englishNames = new Map<string, string>();
+function englishIn(lang: string): string {
+  let name = englishNames.get(lang);
+  if (name === undefined) englishNames.set(lang, (name = new Intl.DisplayNames([lang], { type: 'language' }).of(FALLBACK_LANG) ?? FALLBACK_LANG));
+  return name;
+}
+
 /** "Parts of this page … are shown in English", naming English in the reader's language. */
 function fallbackNotice(ctx: RenderContext, lang: string): string {
-  const language = new Intl.DisplayNames([lang], { type: 'language' }).of(FALLBACK_LANG) ?? FALLBACK_LANG;
+  const language = englishIn(lang);
   return translator(ctx.i18n, lang, 'common').t('site.fallbackNotice', { language });
 }
 
@@ -326,7 +334,7 @@ export async function renderHomePage(ctxs: RenderContext[], lang: string, langua
   const typography = typographyOf(ctx, lang);
   const built = homeView(ctxs, lang);
   const meta: PageMeta = { title: typeset(stripFallbackMarks(built.meta.title), typography), description: typeset(stripFallbackMarks(built.meta.description), typography) };
-  const untranslated = ctx.fallbackIds.length ? fallbackUnitsIn(JSON.stringify([built, layoutLabels(ctx, lang)]), ctx.fallbackIds) : [];
+  const untranslated = ctx.fallbackIds.length ? fallbackUnitsOf([built, layoutLabels(ctx, lang)], ctx.fallbackIds) : [];
   const front = toYaml(
     {
       title: meta.title,

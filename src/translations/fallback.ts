@@ -29,13 +29,24 @@ export function hasFallbackMarks(text: string): boolean {
   return /[\u{F0000}-\u{FFFFD}\uE001]/u.test(text);
 }
 
-/** The unit ids whose start marks occur in `text`, sorted, without repeats. */
-export function fallbackUnitsIn(text: string, ids: readonly string[]): string[] {
+/**
+ * The unit ids whose start marks are in the strings of `value` (arrays and plain objects walked, as
+ * JSON.stringify would see them), sorted, without repeats; without writing the JSON (a pair's
+ * view is long).
+ */
+export function fallbackUnitsOf(value: unknown, ids: readonly string[]): string[] {
   const found = new Set<string>();
-  for (const [mark] of text.matchAll(STARTS)) found.add(ids[mark.codePointAt(0)! - FIRST] ?? '');
+  const walk = (item: unknown): void => {
+    if (typeof item === 'string') {
+      if (HAS_START.test(item)) for (const [mark] of item.matchAll(STARTS)) found.add(ids[mark.codePointAt(0)! - FIRST] ?? '');
+    } else if (Array.isArray(item)) for (const one of item) walk(one);
+    else if (typeof item === 'object' && item !== null) for (const one of Object.values(item)) walk(one);
+  };
+  walk(value);
   found.delete('');
   return [...found].sort();
 }
+const HAS_START = /[\u{F0000}-\u{FFFFD}]/u;
 
 export interface WithFallbacks {
   resources: Resources;
