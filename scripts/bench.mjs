@@ -119,6 +119,8 @@ try {
   const edit = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   const threads = edit.timings.threads === 1 ? 'the main thread' : `${edit.timings.threads} worker threads`;
   console.log(`one-code-edit rebuild (English description of ${edited} changed): ${s(edit.timings.total)} = ${share(edit)} (${counts(edit)}, on ${threads}; keeping ${s(edit.timings.keep)}), peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} files with warnings (its translations are now stale)` : ''}`);
+  const e = edit.timings;
+  console.log(`  its stages: load ${s(e.load)}, plan ${s(e.plan)}, keep ${s(e.keep)}, render ${s(e.render)}, markdown→html ${s(e.markdown)}, write ${s(e.write)}, commit ${s(e.commit)}`);
 
   console.log(values['no-hugo'] ? 'hugo: skipped (--no-hugo)' : hugo(catalog, out, cold));
   console.log(`load average at the end: ${loadavg()[0].toFixed(1)} (other processes slow every figure above; CPU times less so)`);
