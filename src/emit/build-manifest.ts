@@ -10,7 +10,7 @@
  * tool (other code, package version or Node.js) is ignored: the build is then a full build.
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,13 +160,15 @@ export function toolFingerprint(): Promise<string> {
     hash.update(pkg);
     const codeDir = fileURLToPath(new URL('..', import.meta.url));
     const entries = await readdir(codeDir, { recursive: true, withFileTypes: true });
+    // Read one after the other synchronously: a hundred small modules, each awaited through the
+    // thread pool, kept the build waiting (see readVFile in src/load/catalog.ts).
     const modules = entries
       .filter((entry) => entry.isFile() && /\.(?:js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
       .map((entry) => join((entry as { parentPath?: string; path?: string }).parentPath ?? (entry as { path?: string }).path ?? codeDir, entry.name))
       .sort();
     for (const path of modules) {
       hash.update(`\n${path.slice(codeDir.length)}\n`);
-      hash.update(await readFile(path));
+      hash.update(readFileSync(path));
     }
     return hash.digest('hex');
   })();
