@@ -269,9 +269,14 @@ export function filesOfJob(ctx: Pick<RenderContext, 'byCode' | 'catalog' | 'lang
  * folder, then swap it in. Every shard also writes the stylesheet and the root page, the same
  * bytes each time, so shards merged in any order give the full build.
  *
- * Incremental: a page whose input hash (src/plan/incremental.ts) is the one the previous build's
- * manifest records is not rendered again; its files are carried over into the staging folder as
- * hard links. When nothing changed at all the output folder is left untouched.
+ * Incremental: when the input key (every input file, the options, the tool) is the one the
+ * previous build recorded and its files are all there, nothing is loaded (unchangedBuild).
+ * Otherwise a page whose input hash (src/plan/incremental.ts) is the one the previous build's
+ * manifest records is not rendered again: its files are carried over into the staging folder as
+ * hard links, on a thread of their own while the other pages render. A page rendered again takes
+ * its unchanged pieces from its previous files (src/emit/piece-records.ts), and a file of the
+ * same bytes as before is linked, not written. When nothing changed at all the output folder is
+ * left untouched.
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
@@ -576,7 +581,6 @@ export async function threadsFor(pages: number, jobs: number | undefined): Promi
   return Math.max(1, Math.min(jobs ?? (await idleJobs()), most));
 }
 
-/** Render jobs one after the other on this thread into `output` (the main thread or a worker). */
 /**
  * The previous output and its piece records, for pages rendered again (see src/emit/piece-records.ts).
  * Only the records are used, never a file without one.
