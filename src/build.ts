@@ -498,8 +498,9 @@ async function unchangedBuild(options: BuildOptions, key: string, tool: string, 
     throw toInputError(error);
   }
   try {
-    // Again under the lock: another build may have replaced the output meanwhile.
-    const manifest = await readBuildManifest(output.target, tool);
+    // Again under the lock, unless its stamp says it is the manifest read above: another build
+    // may have replaced the output meanwhile (the whole shipped site's manifest is 14 MB).
+    const manifest = manifestStamp(output.target) === stamp ? previous : await readBuildManifest(output.target, tool);
     const inputs = manifest?.inputs;
     if (!manifest || inputs?.key !== key || !(await output.allInTarget([...manifest.files.keys(), PIECE_RECORDS_PATH]))) return {};
     const finished = performance.now();
