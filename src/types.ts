@@ -255,8 +255,14 @@ export interface Article {
  */
 export interface PageRecord {
   bodyStart: number;
-  pieces: Array<[hash: string, markdown: number, body: number]>;
+  pieces: PieceRecord[];
 }
+
+/**
+ * A piece's place in a page's outputs: a hash of its text, and the lengths of its Markdown and
+ * its HTML (each output is its pieces' outputs joined by line breaks, empty ones left out).
+ */
+export type PieceRecord = [hash: string, markdown: number, body: number];
 
 export interface BuildOptions {
   /** Project folder holding data/, locales/ and templates/. */

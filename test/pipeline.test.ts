@@ -48,7 +48,7 @@ const outputs = ({ markdown, body }: Rendered) => ({ markdown, body });
 function previousFrom(rendered: RenderedPage): PreviousPage | undefined {
   if (!rendered.pieces) return undefined;
   const head = '<!DOCTYPE html>\n<main>\n';
-  return { markdown: rendered.markdown, html: `${head}${rendered.body}\n</main>\n`, bodyStart: head.length, pieces: rendered.pieces };
+  return { markdown: rendered.markdown, html: `${head}${rendered.body}\n</main>\n`, record: { bodyStart: head.length, pieces: rendered.pieces } };
 }
 
 /**

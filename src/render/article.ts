@@ -8,7 +8,7 @@ import { stringify as toYaml } from 'yaml';
 import type { Article, Job, Language, PageRecord, RenderTimings, StatusCode } from '../types.js';
 import { fallbackUnitsOf, hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
-import { optionsKey, processMarkdown, processMarkdownWhole, type ProcessOptions } from './processors.js';
+import { optionsKey, processMarkdown, processMarkdownWhole, type PreviousPage, type ProcessOptions } from './processors.js';
 import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
@@ -192,11 +192,8 @@ function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography)
   return ctx.cache.get(key) as SectionKeys;
 }
 
-/** A page's files from the previous build, its record and the key its language's pieces were processed with there. */
-export interface PreviousFiles {
-  markdown: string;
-  html: string;
-  record: PageRecord;
+/** A page's files from the previous build with its record, and the key its language's pieces were processed with there. */
+export interface PreviousFiles extends PreviousPage {
   key: string | undefined;
 }
 
@@ -233,7 +230,7 @@ export async function renderArticle(
   const page = composePage(ctx, job);
   const t1 = timings ? performance.now() : 0;
   const { previous } = options;
-  const before = previous && previous.key === piecesKey(ctx, job.lang) ? { markdown: previous.markdown, html: previous.html, bodyStart: previous.record.bodyStart, pieces: previous.record.pieces } : undefined;
+  const before = previous?.key === piecesKey(ctx, job.lang) ? previous : undefined;
   const { markdown, body, pieces } = options.sectionCache === false ? await processMarkdownWhole(page.source, page.options) : await processMarkdown(page.source, page.options, before);
   const t2 = timings ? performance.now() : 0;
   const html = layout(ctx, job, page.meta, body);

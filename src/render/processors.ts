@@ -36,6 +36,7 @@ import { createHash } from 'node:crypto';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import type { SectionKeys } from './section-keys.js';
+import type { PageRecord, PieceRecord } from '../types.js';
 import { plainOutputs, plainTree } from './plain-tree.js';
 
 /** How a page's Markdown is processed: its language's typography and heading keys. */
@@ -74,27 +75,20 @@ export interface Rendered {
   body: string;
 }
 
-/**
- * A piece's place in a page's outputs: a hash of its text, and the lengths of its Markdown and
- * its HTML (each output is its pieces' outputs joined by line breaks, empty ones left out).
- */
-export type PieceRecord = [hash: string, markdown: number, body: number];
-
 /** A page's outputs with the record of its pieces (none for a page processed whole). */
 export interface RenderedPage extends Rendered {
   pieces?: PieceRecord[];
 }
 
 /**
- * What a page was rendered to before: its Markdown, its HTML from the body on, and the record
- * of its pieces. A piece whose text hashes the same is taken from it instead of being processed
- * again; the caller makes sure the options were the same (see optionsKey).
+ * What a page was rendered to before: its Markdown and HTML files, and the record of its pieces.
+ * A piece whose text hashes the same is taken from them instead of being processed again; the
+ * caller makes sure the options were the same (see optionsKey).
  */
 export interface PreviousPage {
   markdown: string;
   html: string;
-  bodyStart: number;
-  pieces: PieceRecord[];
+  record: PageRecord;
 }
 
 /**
@@ -115,8 +109,8 @@ function pieceHash(piece: Piece, options: ProcessOptions): string {
 function previousPieces(previous: PreviousPage): Map<string, Rendered> | undefined {
   const byHash = new Map<string, Rendered>();
   let markdownAt = 0;
-  let bodyAt = previous.bodyStart;
-  for (const [hash, markdownLength, bodyLength] of previous.pieces) {
+  let bodyAt = previous.record.bodyStart;
+  for (const [hash, markdownLength, bodyLength] of previous.record.pieces) {
     const part = { markdown: previous.markdown.slice(markdownAt, markdownAt + markdownLength), body: previous.html.slice(bodyAt, bodyAt + bodyLength) };
     if (part.markdown.length !== markdownLength || part.body.length !== bodyLength) return undefined;
     if (markdownLength) markdownAt += markdownLength + 1;
