@@ -477,7 +477,7 @@ function buildInputKey(options: BuildOptions, tool: string): string {
 }
 
 /** What the early look found: the result when nothing changed, else the manifest it read and its stamp (to be used again). */
-type EarlyLook = { result: BuildResult } | { manifest: PreviousBuild | undefined; stamp: string | undefined } | Record<string, never>;
+type EarlyLook = { result: BuildResult } | { manifest: PreviousBuild | undefined; stamp: string | undefined };
 
 /**
  * The result of a build whose inputs have the key the previous build recorded, with all the
@@ -500,9 +500,10 @@ async function unchangedBuild(options: BuildOptions, key: string, tool: string, 
   try {
     // Again under the lock, unless its stamp says it is the manifest read above: another build
     // may have replaced the output meanwhile (the whole shipped site's manifest is 14 MB).
-    const manifest = manifestStamp(output.target) === stamp ? previous : await readBuildManifest(output.target, tool);
+    const current = manifestStamp(output.target);
+    const manifest = current === stamp ? previous : await readBuildManifest(output.target, tool);
     const inputs = manifest?.inputs;
-    if (!manifest || inputs?.key !== key || !(await output.allInTarget([...manifest.files.keys(), PIECE_RECORDS_PATH]))) return {};
+    if (!manifest || inputs?.key !== key || !(await output.allInTarget([...manifest.files.keys(), PIECE_RECORDS_PATH]))) return { manifest, stamp: current };
     const finished = performance.now();
     const timings: StageTimings = { load: keyed - started, plan: 0, render: 0, markdown: 0, write: 0, workerLoad: 0, keep: finished - keyed, commit: 0, search: 0, total: finished - started, threads: 0 };
     return {
@@ -658,7 +659,6 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
         const input: WorkerInput = {
           load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout },
           staging: output.staging,
-          reuseFrom: output.reusing,
           ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.records.keys } } : {}),
           jobs: share,
         };

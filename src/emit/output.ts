@@ -148,11 +148,6 @@ export class StagedOutput {
     this.reuseFrom = this.target;
   }
 
-  /** The output reused (see reuseUnchanged), if any: render workers are told it. */
-  get reusing(): string | undefined {
-    return this.reuseFrom;
-  }
-
   /** Make a folder of the staging tree once (and its parents). */
   private folder(dir: string): void {
     if (this.made.has(dir)) return;

@@ -12,9 +12,10 @@ export interface WorkerInput {
   /** The options the main thread loaded its inputs with. */
   load: LoadOptions;
   staging: string;
-  /** The output whose files of the same bytes are linked, not written (an incremental build). */
-  reuseFrom?: string;
-  /** The previous output and the piece records of this worker's pages (see src/emit/piece-records.ts). */
+  /**
+   * An incremental build's previous output, whose files of the same bytes are linked, not
+   * written, and the piece records of this worker's pages (see src/emit/piece-records.ts).
+   */
   pieces?: { from: string; records: Array<[string, string]>; keys: Record<string, string> };
   jobs: Job[];
 }
@@ -28,7 +29,7 @@ async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
   const site = await loadSite(input.load);
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
-  const output = StagedOutput.attach(input.staging, input.reuseFrom);
+  const output = StagedOutput.attach(input.staging, input.pieces?.from);
   let sinceReport = 0;
   const report = () => {
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
