@@ -70,7 +70,7 @@ export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, 
 }
 
 /** The value of a JSON file of the build's own, or undefined when it is missing or not JSON. */
-export async function readJsonFile(path: string): Promise<unknown> {
+async function readJsonFile(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   try {
@@ -160,12 +160,12 @@ export function toolFingerprint(): Promise<string> {
     hash.update(pkg);
     const codeDir = fileURLToPath(new URL('..', import.meta.url));
     const entries = await readdir(codeDir, { recursive: true, withFileTypes: true });
-    // Read one after the other synchronously: a hundred small modules, each awaited through the
-    // thread pool, kept the build waiting (see readVFile in src/load/catalog.ts).
     const modules = entries
       .filter((entry) => entry.isFile() && /\.(?:js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
       .map((entry) => join((entry as { parentPath?: string; path?: string }).parentPath ?? (entry as { path?: string }).path ?? codeDir, entry.name))
       .sort();
+    // Read one after the other synchronously: a hundred small modules, each awaited through the
+    // thread pool, kept the build waiting (see readVFile in src/load/catalog.ts).
     for (const path of modules) {
       hash.update(`\n${path.slice(codeDir.length)}\n`);
       hash.update(readFileSync(path));
