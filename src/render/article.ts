@@ -13,7 +13,7 @@ import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
 import { articleJsonLd } from '../site/json-ld.js';
-import { codeHeading, codeView, homeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
+import { cached, codeHeading, codeView, homeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
 import { homeJob, isHome } from '../plan/jobs.js';
 import type { InputHashes } from '../plan/incremental.js';
 import type { LayoutName } from '../layouts/types.js';
@@ -186,10 +186,7 @@ export function typographyOf(ctx: Pick<RenderContext, 'languages'>, lang: string
 }
 
 function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography): SectionKeys {
-  ctx.cache ??= new Map();
-  const key = `sectionKeys:${lang}`;
-  if (!ctx.cache.has(key)) ctx.cache.set(key, sectionKeyMap(ctx, lang, typography));
-  return ctx.cache.get(key) as SectionKeys;
+  return cached(ctx, `sectionKeys:${lang}`, () => sectionKeyMap(ctx, lang, typography));
 }
 
 /** A page's files from the previous build with its record, and the key its language's pieces were processed with there. */
@@ -199,13 +196,10 @@ export interface PreviousFiles extends PreviousPage {
 
 /** The key of what the pages of `lang` are processed with (see optionsKey), once per language. */
 export function piecesKey(ctx: RenderContext, lang: string): string {
-  ctx.cache ??= new Map();
-  const id = `piecesKey:${lang}`;
-  if (!ctx.cache.has(id)) {
+  return cached(ctx, `piecesKey:${lang}`, () => {
     const typography = typographyOf(ctx, lang);
-    ctx.cache.set(id, optionsKey({ lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) }));
-  }
-  return ctx.cache.get(id) as string;
+    return optionsKey({ lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) });
+  });
 }
 
 /** The key (HTML id) of the heading of `code`'s section on pages of `lang`, as the HTML gets it. */

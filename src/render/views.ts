@@ -39,7 +39,7 @@ export interface Peer {
 }
 
 /** Memoize a per-language, per-code computation for the length of a build. */
-function cached<T>(ctx: ViewContext, key: string, make: () => T): T {
+export function cached<T>(ctx: ViewContext, key: string, make: () => T): T {
   ctx.cache ??= new Map();
   if (!ctx.cache.has(key)) ctx.cache.set(key, make());
   return ctx.cache.get(key) as T;
