@@ -365,12 +365,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return { warnings, pages: jobs.length, files: 0, kept: keptFiles.length, removed: 0, rendered: 0, languages, outDir: options.outDir, timings, sitemap: ctx.baseUrl !== undefined, searchPages: undefined };
     }
 
-    // A page one of whose files is gone from the output is rendered again, all its files.
-    const again = keptPages.filter((page) => page.files.some((file) => missing.has(file)));
+    // The output the last commit replaced becomes the staging folder: its files whose hash is
+    // this build's stay there, every other file of it goes (see StagedOutput.recyclePrevious).
+    const recycled = keptFiles.length > 0 && output.recyclePrevious() ? (await readBuildManifest(output.staging, tool))?.files : undefined;
+    const settled = output.settle(new Set(recycled ? keptFiles.filter((file) => recycled.get(file) === hashes.get(file)) : []));
+    // A page one of whose files is gone from the output (and not settled) is rendered again, all its files.
+    const gone = (file: string) => missing.has(file) && !settled.has(file);
+    const again = keptPages.filter((page) => page.files.some(gone));
     const againFiles = new Set(again.flatMap((page) => page.files));
+    await output.unkeep([...againFiles].filter((file) => settled.has(file)));
     // The other files are linked into the staging folder while the pages are rendered.
     if (previous) output.reuseUnchanged();
-    const linking = output.keepFiles(keptFiles.filter((file) => !missing.has(file) && !againFiles.has(file)));
+    const linking = output.keepFiles(keptFiles.filter((file) => !missing.has(file) && !againFiles.has(file) && !settled.has(file)));
     // Its failure is thrown where it is awaited, after rendering; not an unhandled rejection before.
     linking.catch(() => undefined);
     const renderSet = new Set([...pages.filter((page) => !page.files.every(unchanged)), ...again].map((page) => page.job));
@@ -390,7 +396,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     rendered = performance.now();
     keepTime = keeping - opened;
     for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
-    for (const [path, text] of extras) if (!keptExtras.includes(path) || missing.has(path)) await output.write(path, text);
+    for (const [path, text] of extras) if (!keptExtras.includes(path) || gone(path)) await output.write(path, text);
     await output.flush();
     written = output.written;
     kept = output.kept;

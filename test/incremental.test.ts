@@ -126,8 +126,11 @@ describe('incremental builds', () => {
 
   it('changing a label of one language rewrites its pages and leaves the other language alone', () => {
     const before = stamps(project.path('out'));
+    const bytes = snapshotTree(project.path('out'));
     project.edit('locales/zh-CN/common.json', (text) => text.replace(/("differences": ")([^"]+)"/, '$1$2（已改）"'));
+    // Built in the output the edit before replaced (.out.previous, recycled); it keeps the one this build replaces.
     buildAndCompare();
+    expect(snapshotTree(project.path('.out.previous'))).toEqual(bytes);
     const changed = rewritten(before, stamps(project.path('out')));
     expect(changed.filter((p) => p.startsWith('en/'))).toEqual([]);
     // Every pair article shows the label.

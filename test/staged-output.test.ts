@@ -3,11 +3,11 @@
  * number of writes in flight, and replace the output only on commit; a failed write is reported
  * and an abort leaves the old output as it was. Real files in a temporary folder.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StagedOutput } from '../src/emit/output.js';
+import { StagedOutput, previousPath } from '../src/emit/output.js';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,5 +90,88 @@ describe('StagedOutput', () => {
     await output.abort();
     expect(readdirSync(out)).toEqual(['old.md']);
     expect(readdirSync(dir)).toEqual(['out']);
+  });
+});
+
+describe('recycling the output a commit replaced', () => {
+  /** Files under a folder, by path, with their bytes and inode. */
+  const tree = (root: string) => {
+    const files: Record<string, [string, number]> = {};
+    const walk = (sub: string) => {
+      for (const entry of readdirSync(join(root, sub), { withFileTypes: true })) {
+        const path = sub ? `${sub}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) walk(path);
+        else files[path] = [readFileSync(join(root, path), 'utf8'), statSync(join(root, path)).ino];
+      }
+    };
+    walk('');
+    return files;
+  };
+
+  /** An output of a.md, b.md and c/d.md, then a build that keeps them and adds e.md: `.out.previous` is the first output. */
+  async function twoBuilds(): Promise<string> {
+    const out = oldOutput();
+    rmSync(join(out, 'old.md'));
+    mkdirSync(join(out, 'c'));
+    for (const [path, text] of [['a.md', 'a'], ['b.md', 'b'], ['c/d.md', 'd']]) writeFileSync(join(out, path!), text!);
+    const output = await StagedOutput.open(out);
+    await output.keepFiles(['a.md', 'b.md', 'c/d.md']);
+    await output.write('e.md', 'e');
+    await output.commit();
+    return out;
+  }
+
+  it('is kept beside the output when the build carried files over, and removed when it carried none', async () => {
+    const out = await twoBuilds();
+    const current = tree(out);
+    expect(tree(previousPath(out))).toEqual({ 'a.md': current['a.md'], 'b.md': current['b.md'], 'c/d.md': current['c/d.md'] });
+    const full = await StagedOutput.open(out);
+    await full.write('a.md', 'a');
+    await full.commit();
+    expect(readdirSync(dir).sort()).toEqual(['out']);
+  });
+
+  it('becomes the next staging folder: the files settled stay as they are, the others go, the current output never changes', async () => {
+    const out = await twoBuilds();
+    const current = tree(out);
+    const output = await StagedOutput.open(out);
+    expect(output.recyclePrevious()).toBe(true);
+    expect(existsSync(previousPath(out))).toBe(false);
+    // b.md is to change: the staging folder's b.md, a link of the current output's, must go, not be written over.
+    expect(output.settle(new Set(['a.md', 'c/d.md', 'not-there.md']))).toEqual(new Set(['a.md', 'c/d.md']));
+    expect(Object.keys(tree(output.staging)).sort()).toEqual(['a.md', 'c/d.md']);
+    await output.write('b.md', 'b, changed');
+    await output.keepFiles(['e.md']);
+    expect(tree(out)).toEqual(current);
+    await output.commit();
+    expect(output.kept).toBe(3);
+    const next = tree(out);
+    expect(next['b.md']![0]).toBe('b, changed');
+    for (const path of ['a.md', 'c/d.md', 'e.md']) expect(next[path], path).toEqual(current[path]);
+    // The output replaced is the next build's staging folder in turn.
+    expect(tree(previousPath(out))).toEqual(current);
+  });
+
+  it('never has a file written over: a settled file written again fails, and the current output keeps its bytes', async () => {
+    const out = await twoBuilds();
+    const output = await StagedOutput.open(out);
+    output.recyclePrevious();
+    output.settle(new Set(['a.md']));
+    await expect((async () => {
+      await output.write('a.md', 'written over');
+      await output.flush();
+    })()).rejects.toThrow(/EEXIST/);
+    await output.abort();
+    expect(readFileSync(join(out, 'a.md'), 'utf8')).toBe('a');
+  });
+
+  it('is given back untouched by a build that stops before settling it', async () => {
+    const out = await twoBuilds();
+    const before = tree(previousPath(out));
+    const output = await StagedOutput.open(out);
+    output.recyclePrevious();
+    await output.abort();
+    expect(tree(previousPath(out))).toEqual(before);
+    expect(readdirSync(dir).sort()).toEqual(['.out.previous', 'out']);
   });
 });
