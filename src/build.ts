@@ -12,6 +12,7 @@ import { InputError, hasErrors, recordWarnings, replayWarnings, report } from '.
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, serializeBuildManifest, toolFingerprint, type InputsRecord, type PreviousBuild } from './emit/build-manifest.js';
 import { inputKey } from './load/input-key.js';
+import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
 import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, serializePieceRecords, type PieceRecords } from './emit/piece-records.js';
 import { inputHashes } from './plan/incremental.js';
 import { loadCatalog } from './load/catalog.js';
@@ -52,12 +53,12 @@ export type LoadOptions = Pick<BuildOptions, 'root' | 'catalog' | 'catalogs' | '
  * `nested`: the catalog is one of several in the build (see loadSite): its index goes into its
  * folder, and a language of `langs` it has no resources for is left out rather than refused.
  */
-export async function load(options: LoadOptions & { nested?: boolean }): Promise<Loaded> {
+export async function load(options: LoadOptions & { nested?: boolean; parseCache?: ParseCache }): Promise<Loaded> {
   const { root } = options;
   const files: VFile[] = [];
   // A catalog brought with --catalog: its files are shown relative to the current folder.
   const catalogBase = options.catalog ? process.cwd() : root;
-  const catalog = await loadCatalog(catalogBase, options.catalog ?? join(root, DEFAULT_CATALOG), files);
+  const catalog = await loadCatalog(catalogBase, options.catalog ?? join(root, DEFAULT_CATALOG), files, options.parseCache);
   const templates = await loadTemplates(root, files);
   for (const name of REQUIRED_TEMPLATES) {
     if (!templates.files[name]) {
@@ -130,8 +131,9 @@ export interface Site {
 /**
  * Stage 1 for a build of one catalog or of several (`catalogs`, from codepairs.config.json):
  * each catalog is loaded as `load` does, all problems of all catalogs reported at once.
+ * `parseCache`: YAML parsed by an earlier build or by the main thread (src/load/parse-cache.ts).
  */
-export async function loadSite(options: LoadOptions): Promise<Site> {
+export async function loadSite(options: LoadOptions & { parseCache?: ParseCache }): Promise<Site> {
   const dirs = options.catalogs ?? [];
   if (dirs.length < 2) {
     const { ctx, stylesheet, warnings } = await load(dirs.length === 1 ? { ...options, catalog: dirs[0], catalogs: undefined } : options);
@@ -288,7 +290,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     early = await unchangedBuild(options, key, tool, started);
     if ('result' in early) return early.result;
   }
-  const site = await loadSite(options);
+  // YAML the previous build parsed, by text (a forced build parses everything again).
+  const parseCache = options.force ? new ParseCache() : readParseCache(resolve(options.outDir), tool);
+  const site = await loadSite({ ...options, parseCache });
   const { stylesheet, warnings } = site;
   const ctx = site.ctxs[0]!;
   const ctxOf = contextOf(site);
@@ -358,7 +362,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       // Nothing to write: the output folder stays exactly as it is. When only the input key
       // changed (an edit that changes no page), the manifest records the new one, so the next
       // rebuild with these inputs stops before loading them.
-      if (manifest?.inputs?.key !== key) await output.replaceInTarget(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
+      if (manifest?.inputs?.key !== key) {
+        await output.replaceInTarget(PARSE_CACHE_PATH, parseCache.serialize(tool));
+        await output.replaceInTarget(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
+      }
       await output.abort();
       const finished = performance.now();
       const timings: StageTimings = { load: loaded - started, plan: planned - loaded, ...thread, keep: finished - opened, commit: 0, search: 0, total: finished - started, threads: 0 };
@@ -384,7 +391,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const keeping = performance.now();
     workers = await threadsFor(toRender.length, options.jobs);
     const reuse = previousRecords ? { from: output.target, records: previousRecords } : undefined;
-    const records = workers === 1 ? await renderJobs(site, toRender, output, options.onProgress, thread, reuse) : await renderInWorkers(options, toRender, workers, output, ctx, thread, reuse);
+    const records = workers === 1 ? await renderJobs(site, toRender, output, options.onProgress, thread, reuse) : await renderInWorkers(options, toRender, workers, output, ctx, thread, reuse, parseCache.entries());
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
     const vanished = new Set(await linking);
     if (vanished.size) {
@@ -417,6 +424,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const keys: Record<string, string> = {};
     for (const job of jobs) keys[piecesKeyId(ctxOf(job), job.lang)] ??= piecesKey(ctxOf(job), job.lang);
     await output.write(PIECE_RECORDS_PATH, serializePieceRecords({ keys, pages: allRecords }));
+    await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
     await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
     await output.commit();
   } catch (error) {
@@ -651,7 +659,7 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
  * and writes its pages into the staging folder. Output does not depend on which worker renders
  * a page.
  */
-async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext, timings: RenderTimings & { workerLoad: number }, reuse: PieceReuse | undefined): Promise<Map<string, PageRecord>> {
+async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext, timings: RenderTimings & { workerLoad: number }, reuse: PieceReuse | undefined, parsed: Array<[string, string]>): Promise<Map<string, PageRecord>> {
   const records = new Map<string, PageRecord>();
   let done = 0;
   const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
@@ -664,6 +672,7 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
         const shareRecords = reuse ? share.flatMap((job): Array<[string, string]> => (reuse.records.pages.has(job.path) ? [[job.path, reuse.records.pages.get(job.path)!]] : [])) : [];
         const input: WorkerInput = {
           load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout },
+          parsed,
           staging: output.staging,
           ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.records.keys } } : {}),
           jobs: share,

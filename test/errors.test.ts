@@ -200,13 +200,14 @@ describe('the command line', () => {
     expect(project.run('build', '--force').status).toBe(0);
     expect(snapshotTree(project.path('out'))).toEqual(first);
     // Per language: index, 7 code pages and 21 pairs in two formats, 21 reversed-URL stubs and 7
-    // diagrams; then the root page, the stylesheet, 404.html, robots.txt, the build manifest and
-    // the piece records, and the search index.
+    // diagrams; then the root page, the stylesheet, 404.html, robots.txt, the build manifest,
+    // the piece records and the parsed YAML, and the search index.
     const pages = [...first.keys()].filter((path) => !path.startsWith('pagefind/'));
-    expect(pages.length).toBe(2 * (2 * (1 + 7 + 21) + 21 + 7) + 6);
+    expect(pages.length).toBe(2 * (2 * (1 + 7 + 21) + 21 + 7) + 7);
     expect(first.has('pagefind/pagefind-entry.json')).toBe(true);
     expect(first.has('.codepairs/manifest.json')).toBe(true);
     expect(first.has('.codepairs/pieces.json')).toBe(true);
+    expect(first.has('.codepairs/parsed.json')).toBe(true);
     const stub = first.get('en/sip/439-vs-183.html')!;
     expect(stub).toContain('<link rel="canonical" href="183-vs-439.html">');
     expect(stub).toContain('<meta http-equiv="refresh" content="0; url=183-vs-439.html">');

@@ -3,6 +3,7 @@
  * files as they are (same inode, same modification time), removes the pages of a deleted code,
  * and always ends with the same bytes as a full build of the same inputs.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +12,15 @@ import { reporter } from 'vfile-reporter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { build } from '../src/build.js';
+import { InputError } from '../src/diagnostics.js';
 import { makeProject, snapshotTree, SMALL_SET, type Project } from './helpers/project.js';
 
 const LANGS = ['en', 'zh-CN'];
 const MANIFEST = '.codepairs/manifest.json';
 const PIECES = '.codepairs/pieces.json';
-/** The build's own records (manifest, piece records): not pages, neither written nor kept in the counts. */
-const RECORDS = 2;
+const PARSED = '.codepairs/parsed.json';
+/** The build's own records (manifest, piece records, parsed YAML): not pages, neither written nor kept in the counts. */
+const RECORDS = 3;
 const isPage = (path: string) => !path.startsWith('.codepairs/');
 
 /** Every file of a folder with what identifies one write of it: inode, size and mtime. */
@@ -263,13 +266,13 @@ describe('a rebuild with unchanged inputs', () => {
     expect((await build(options())).timings.plan).toBe(0);
   });
 
-  it('looks closer after any change to the inputs; one that changes no page updates only the manifest', async () => {
+  it('looks closer after any change to the inputs; one that changes no page updates only the manifest and the parsed YAML', async () => {
     const before = stamps(small.path('out'));
     small.edit('data/sip/codes/404.yaml', (text) => `${text}# A comment at the end changes the file, not the catalog.\n`);
     const result = await build(options());
     expect(result.timings.plan).toBeGreaterThan(0);
     expect({ rendered: result.rendered, files: result.files }).toEqual({ rendered: 0, files: 0 });
-    expect(rewritten(before, stamps(small.path('out')))).toEqual([MANIFEST]);
+    expect(rewritten(before, stamps(small.path('out')))).toEqual([MANIFEST, PARSED]);
     // The manifest now records these inputs: the next rebuild stops early again.
     expect((await build(options())).timings.plan).toBe(0);
   });
@@ -291,6 +294,43 @@ describe('a rebuild with unchanged inputs', () => {
     // `--force` makes every page from the inputs alone.
     await build({ ...options(), force: true });
     expect(readFileSync(`${page}.md`, 'utf8')).toContain("The callee's device was reached");
+  });
+
+  it("takes the YAML the build before parsed from .codepairs/parsed.json: a value planted there for a file's text is what the next build shows", async () => {
+    await build(options());
+    const code = small.path('data/sip/codes/486.yaml');
+    const hash = createHash('sha256').update(readFileSync(code, 'utf8')).digest('hex');
+    const cache = small.path('out/.codepairs/parsed.json');
+    const lines = readFileSync(cache, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.startsWith(`${hash} `));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = lines[at]!.replace("The callee's device was reached", "PLANTED: the callee's device was reached");
+    writeFileSync(cache, lines.join('\n'));
+    // Another file changes, so the build loads the catalog: 486.yaml's value comes from the cache.
+    small.edit('data/sip/codes/404.yaml', (text) => `${text}# Changed, so the build loads.\n`);
+    await build(options());
+    expect(readFileSync(small.path('out/en/sip/486.md'), 'utf8')).toContain("PLANTED: the callee's device was reached");
+    // `--force` parses every file again.
+    await build({ ...options(), force: true });
+    expect(readFileSync(small.path('out/en/sip/486.md'), 'utf8')).not.toContain('PLANTED');
+    expect(readFileSync(cache, 'utf8')).not.toContain('PLANTED');
+  });
+
+  it('points at the exact place of a problem in a file whose value came from the cache', async () => {
+    await build(options());
+    // A copy of 486.yaml under another name: the same text, so its value is in the cache; the
+    // duplicate code is reported at the value of `code:`, which only a parse of the file can tell.
+    const text = readFileSync(small.path('data/sip/codes/486.yaml'), 'utf8');
+    writeFileSync(small.path('data/sip/codes/999.yaml'), text);
+    try {
+      const error: unknown = await build(options()).then(() => undefined, (thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(InputError);
+      const file = (error as InputError).files.find((f) => f.path.endsWith('999.yaml'));
+      const line = text.split('\n').findIndex((l) => l.startsWith('code:')) + 1;
+      expect(file?.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['duplicate-code', line, 'code: '.length + 1]]);
+    } finally {
+      rmSync(small.path('data/sip/codes/999.yaml'));
+    }
   });
 
   it('sees a change to a template, a stylesheet, a label or a catalog outside the project', async () => {

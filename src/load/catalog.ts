@@ -8,6 +8,7 @@ import { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
 import type { Catalog, StatusCode } from '../types.js';
 import { loadConfusable } from './confusable.js';
+import type { ParseCache } from './parse-cache.js';
 import { parseYaml } from './source.js';
 import { validateCode } from './validate-code.js';
 import { validateProtocol } from './validate-protocol.js';
@@ -50,7 +51,8 @@ export function parseRegistry(text: string): RegistryRow[] {
     .map(({ cells, line }) => ({ code: Number(cells[0]), reason: cells[1] ?? '', reference: cells[3] ?? '', line }));
 }
 
-export async function loadCatalog(root: string, dir: string, files: VFile[]): Promise<Catalog | undefined> {
+/** `cache`: YAML parsed by an earlier build (src/load/parse-cache.ts). */
+export async function loadCatalog(root: string, dir: string, files: VFile[], cache?: ParseCache): Promise<Catalog | undefined> {
   const protocolPath = join(dir, 'protocol.yaml');
   const protocolFile = await readVFile(root, protocolPath);
   if (!protocolFile) {
@@ -60,7 +62,7 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
     return undefined;
   }
   files.push(protocolFile);
-  const parsedProtocol = parseYaml(protocolFile);
+  const parsedProtocol = parseYaml(protocolFile, cache);
   const protocol = parsedProtocol ? validateProtocol(protocolFile, parsedProtocol) : undefined;
   if (!protocol) return undefined;
 
@@ -76,7 +78,7 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
   for (const name of names) {
     const file = (await readVFile(root, join(codesDir, name)))!;
     files.push(file);
-    const parsed = parseYaml(file);
+    const parsed = parseYaml(file, cache);
     if (!parsed) continue;
     const code = validateCode(file, parsed, protocol, registered);
     if (!code) continue;
@@ -98,7 +100,7 @@ export async function loadCatalog(root: string, dir: string, files: VFile[]): Pr
     checkAgainstRegistry(codes, registryRows, registryFile, files, new Set([...(protocol?.reserved ?? []), ...(protocol?.unused ?? [])]));
   }
   checkRelated(codes, files);
-  const confusable = await loadConfusable(root, dir, codes, files);
+  const confusable = await loadConfusable(root, dir, codes, files, cache);
   // A reserved code's name as the registry gives it, without its remarks ("(TEMPORARY - …)").
   const reserved = (protocol.reserved ?? []).map((code) => ({ code, reason: (registered.get(code) ?? '').replace(/\s*\(.*\)\s*$/, '') }));
   return { protocol, codes, confusable, reserved };

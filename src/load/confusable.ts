@@ -12,6 +12,7 @@ import { report } from '../diagnostics.js';
 import { CONFUSABLE_TEXT_FIELDS, type ConfusablePair, type StatusCode } from '../types.js';
 import { readVFile } from './catalog.js';
 import { checkSafeText } from './safe-text.js';
+import type { ParseCache } from './parse-cache.js';
 import { parseYaml, type Parsed } from './source.js';
 
 export const CONFUSABLE_FILE = 'confusable.yaml';
@@ -21,11 +22,11 @@ const REQUIRED = ['pair', 'why', 'guidance'] as const;
 const describe = (value: unknown): string =>
   Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value === 'object' ? 'mapping' : typeof value;
 
-export async function loadConfusable(root: string, dir: string, codes: StatusCode[], files: VFile[]): Promise<ConfusablePair[]> {
+export async function loadConfusable(root: string, dir: string, codes: StatusCode[], files: VFile[], cache?: ParseCache): Promise<ConfusablePair[]> {
   const file = await readVFile(root, join(dir, CONFUSABLE_FILE));
   if (!file) return [];
   files.push(file);
-  const parsed = parseYaml(file);
+  const parsed = parseYaml(file, cache);
   if (!parsed) return [];
   return validateConfusable(file, parsed, new Set(codes.map((c) => c.code)));
 }
@@ -38,7 +39,7 @@ export function validateConfusable(file: VFile, parsed: Parsed, known: ReadonlyS
     return [];
   }
   const pairs: ConfusablePair[] = [];
-  const firstLine = new Map<string, number>();
+  const firstEntry = new Map<string, number>();
   list.forEach((entry: unknown, i) => {
     if (describe(entry) !== 'mapping') {
       report(file, 'wrong-type', { field: `[${i}]`, actual: describe(entry), expected: 'a mapping with `pair`, `why` and `guidance`' }, parsed.placeOf([i]));
@@ -65,9 +66,10 @@ export function validateConfusable(file: VFile, parsed: Parsed, known: ReadonlyS
         const [low, high] = pair as [number, number];
         if (low >= high) report(file, 'unordered-confusable-pair', { low, high }, parsed.placeOf([i, 'pair']));
         const id = pairKey(Math.min(low, high), Math.max(low, high));
-        const first = firstLine.get(id);
-        if (first !== undefined) report(file, 'duplicate-confusable-pair', { pair: id, line: first }, parsed.placeOf([i, 'pair']));
-        else firstLine.set(id, parsed.placeOf([i, 'pair']).line);
+        const first = firstEntry.get(id);
+        // The entry's index: its line is looked up only for a duplicate (a place may cost a parse).
+        if (first !== undefined) report(file, 'duplicate-confusable-pair', { pair: id, line: parsed.placeOf([first, 'pair']).line }, parsed.placeOf([i, 'pair']));
+        else firstEntry.set(id, i);
       }
     }
     for (const field of CONFUSABLE_TEXT_FIELDS) {

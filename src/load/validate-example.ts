@@ -103,7 +103,9 @@ export function validateExample(file: VFile, parsed: Parsed, protocol: Protocol,
 }
 
 function checkMessage(file: VFile, parsed: Parsed, message: string, expectedStatus: string): void {
-  const lineAt = placeOfLine(file, parsed.placeOf(['example', 'message']));
+  // Places are looked up only for a report (one may cost a parse: see parseYaml).
+  let lines: ((index: number) => Place) | undefined;
+  const lineAt = (index: number) => (lines ??= placeOfLine(file, parsed.placeOf(['example', 'message'])))(index);
   for (const [pattern, what] of UNSAFE) {
     const index = message.split('\n').findIndex((line) => pattern.test(line));
     if (index !== -1) {

@@ -5,12 +5,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadSite, renderJobs, type LoadOptions } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
+import { ParseCache } from '../load/parse-cache.js';
 import type { Job, PageRecord, RenderTimings } from '../types.js';
 import { TemplateRenderError } from './article.js';
 
 export interface WorkerInput {
   /** The options the main thread loaded its inputs with. */
   load: LoadOptions;
+  /** The YAML the main thread parsed (see src/load/parse-cache.ts): the worker does not parse it again. */
+  parsed: Array<[string, string]>;
   staging: string;
   /**
    * An incremental build's previous output, whose files of the same bytes are linked, not
@@ -27,7 +30,7 @@ export type WorkerMessage =
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
-  const site = await loadSite(input.load);
+  const site = await loadSite({ ...input.load, parseCache: new ParseCache(new Map(input.parsed)) });
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   const output = StagedOutput.attach(input.staging, input.pieces?.from);
   let sinceReport = 0;
