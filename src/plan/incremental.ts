@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import type { Catalog, Job, Language, PageKind, Resources, StatusCode } from '../types.js';
 
 /** Bump when the hashing scheme changes: every page is then rebuilt. */
-export const INPUT_HASH_SCHEME = 1;
+export const INPUT_HASH_SCHEME = 2;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const FALLBACK_STARTS = /[\u{F0000}-\u{FFFFD}]/gu;
@@ -84,40 +84,63 @@ export function inputHashes(inputs: HashInputs): InputHashes {
       const { codes: _codes, confusable: _confusable, ...proto } = protoOf(lang);
       return sha256(stable({ ...resources[lang], [protocol]: proto }));
     });
-  const codeTexts = (lang: string, code: number) => once(`texts:${lang}:${code}`, () => sha256(stable(textsOf(lang, 'codes')[code] ?? null)));
   const gloss = (lang: string, code: number) => (textsOf(lang, 'codes')[code] as Record<string, unknown> | undefined)?.gloss ?? null;
   const codeData = (code: number) => once(`code:${code}`, () => sha256(stable(byCode.get(code))));
-  /** What a link to a code shows: its number, reason and gloss. */
-  const linkLabel = (lang: string, code: number) => once(`link:${lang}:${code}`, () => sha256(stable([code, byCode.get(code)?.reason ?? null, gloss(lang, code)])));
+  const codeTexts = (lang: string, code: number) => sha256(stable(textsOf(lang, 'codes')[code] ?? null));
   const headings = (lang: string) => once(`headings:${lang}`, () => sha256(stable(catalog.codes.map((c) => [c.code, c.reason, gloss(lang, c.code)]))));
   const relations = once('relations', () =>
     sha256(stable([catalog.codes.map((c) => [c.code, c.classId, c.facts, c.related, c.lifecycle]), catalog.confusable.map((e) => e.pair)])),
   );
-  const headingKey = (lang: string, code: StatusCode) => once(`heading-key:${lang}:${code.code}`, () => inputs.headingKey(lang, code));
   const curated = new Set(catalog.confusable.map((e) => `${e.pair[0]}-${e.pair[1]}`));
+
+  // Per language: what every page of a kind starts with, and what a code brings to a pair
+  // article. A pair article hashes two of those and its own few parts: tens of thousands of
+  // pages are hashed on every build, so each does as little as it can.
+  const perLanguage = new Map<string, { common: Map<PageKind, string>; inPair: Map<number, string> }>();
+  const ofLanguage = (lang: string) => {
+    let entry = perLanguage.get(lang);
+    if (!entry) {
+      entry = { common: new Map(), inPair: new Map() };
+      perLanguage.set(lang, entry);
+    }
+    return entry;
+  };
+  const common = (kind: PageKind, lang: string): string => {
+    const { common: byKind } = ofLanguage(lang);
+    let value = byKind.get(kind);
+    if (value === undefined) {
+      value = [kind, site, template(kind), labels(lang)].join('\n');
+      byKind.set(kind, value);
+    }
+    return value;
+  };
+  /**
+   * A code on a pair article of `lang`: all its data, its texts in the language, the id its
+   * heading gets, and the reason and gloss of every related code it links to (the article links
+   * the related codes of both).
+   */
+  const inPair = (lang: string, code: StatusCode): string => {
+    const made = ofLanguage(lang).inPair;
+    let value = made.get(code.code);
+    if (value === undefined) {
+      const links = code.related.map((c) => stable([c, byCode.get(c)?.reason ?? null, gloss(lang, c)]));
+      value = sha256([codeData(code.code), codeTexts(lang, code.code), inputs.headingKey(lang, code), ...links].join('\n'));
+      made.set(code.code, value);
+    }
+    return value;
+  };
 
   function parts(job: Job): string[] {
     const { lang } = job;
-    const common = [job.kind, job.path, site, template(job.kind), labels(lang)];
+    const start = [common(job.kind, lang), job.path];
     if (job.kind === 'pair') {
       const [a, b] = job.codes.map((c) => byCode.get(c)!) as [StatusCode, StatusCode];
       const key = `${a.code}-${b.code}`;
-      const linked = [...new Set([...a.related, ...b.related])].sort((x, y) => x - y);
-      return [
-        ...common,
-        codeData(a.code),
-        codeData(b.code),
-        codeTexts(lang, a.code),
-        codeTexts(lang, b.code),
-        curated.has(key) ? sha256(stable(textsOf(lang, 'confusable')[key] ?? null)) : 'not curated',
-        ...linked.map((c) => linkLabel(lang, c)),
-        headingKey(lang, a),
-        headingKey(lang, b),
-      ];
+      return [...start, inPair(lang, a), inPair(lang, b), curated.has(key) ? sha256(stable(textsOf(lang, 'confusable')[key] ?? null)) : 'not curated'];
     }
     const lists = [headings(lang), relations];
-    if (job.kind === 'code') return [...common, ...lists, codeData(job.codes[0]!), codeTexts(lang, job.codes[0]!)];
-    return [...common, ...lists];
+    if (job.kind === 'code') return [...start, ...lists, codeData(job.codes[0]!), codeTexts(lang, job.codes[0]!)];
+    return [...start, ...lists];
   }
 
   return { page: (job) => sha256(parts(job).join('\n')) };
