@@ -356,9 +356,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const removed = previous ? [...previous.keys()].filter((path) => !hashes.has(path)).length : 0;
     const keptFiles = [...keptPages.flatMap((page) => page.files), ...keptExtras];
 
-    const present = previous ? output.filesInTarget() : new Set<string>();
-    const missing = new Set(keptFiles.filter((file) => !present.has(file)));
-    if (keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && missing.size === 0) {
+    const allKept = keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0;
+    // Whether the output lost a kept file is looked at here only when nothing else changed: it
+    // then decides whether anything is written at all. Otherwise a kept file found missing when
+    // it is linked has its page rendered then (\`vanished\` below), which spares a walk of the
+    // whole output (85,000 files for ten languages of SIP).
+    const present = allKept ? output.filesInTarget() : undefined;
+    const missing = new Set(present ? keptFiles.filter((file) => !present.has(file)) : []);
+    if (allKept && missing.size === 0) {
       // Nothing to write: the output folder stays exactly as it is. When only the input key
       // changed (an edit that changes no page), the manifest records the new one, so the next
       // rebuild with these inputs stops before loading them.
@@ -403,7 +408,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     rendered = performance.now();
     keepTime = keeping - opened;
     for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
-    for (const [path, text] of extras) if (!keptExtras.includes(path) || gone(path)) await output.write(path, text);
+    for (const [path, text] of extras) if (!keptExtras.includes(path) || gone(path) || vanished.has(path)) await output.write(path, text);
     await output.flush();
     written = output.written;
     kept = output.kept;

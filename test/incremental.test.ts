@@ -4,7 +4,7 @@
  * and always ends with the same bytes as a full build of the same inputs.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VFile } from 'vfile';
@@ -191,11 +191,30 @@ describe('incremental builds', () => {
     expect(snapshotTree(project.path('out'))).toEqual(before);
   });
 
-  it('a missing file of a kept page is written again', () => {
+  it('a file lost from the output while an edit is built is made again: its page is rendered, a site file written', () => {
+    // 486's pages change; 180-vs-183 and the stylesheet do not, but the output lost them.
+    editDescription(486);
+    rmSync(project.path('out/zh-CN/sip/180-vs-183.md'));
+    rmSync(project.path('out/assets/style.css'));
+    const counts = buildAndCompare();
+    // Per language 486's code page and its pairs with the five other codes (600 was deleted above), and 180-vs-183 in zh-CN.
+    expect(counts.rendered).toBe(LANGS.length * (1 + SMALL_SET.length - 2) + 1);
+  });
+
+  it('a missing file of a kept page is made again: taken from the output the last build replaced, or its page rendered', () => {
+    // The output the build before replaced (recycled as the staging folder) has the file as it should be.
+    expect(existsSync(project.path('.out.previous'))).toBe(true);
     rmSync(project.path('out/en/sip/180-vs-183.html'));
     const result = project.run('build');
     expect(result.status, result.stderr).toBe(0);
-    expect(summary(result.stdout).rendered).toBe(1);
+    expect(summary(result.stdout).rendered).toBe(0);
+    expect(snapshotTree(project.path('out'))).toEqual(snapshotTree(project.path('cold')));
+    // Without it, the page is rendered again.
+    rmSync(project.path('.out.previous'), { recursive: true });
+    rmSync(project.path('out/en/sip/180-vs-183.html'));
+    const again = project.run('build');
+    expect(again.status, again.stderr).toBe(0);
+    expect(summary(again.stdout).rendered).toBe(1);
     expect(snapshotTree(project.path('out'))).toEqual(snapshotTree(project.path('cold')));
   });
 
