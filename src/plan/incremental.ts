@@ -26,15 +26,15 @@
  * of the value it sits in, so its position in the resources already says which unit it is.
  */
 import { createHash } from 'node:crypto';
+import { unnumberedMarks } from '../translations/fallback.js';
 import type { Catalog, Job, Language, PageKind, Resources, StatusCode } from '../types.js';
 
 /** Bump when the hashing scheme changes: every page is then rebuilt. */
 export const INPUT_HASH_SCHEME = 2;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const FALLBACK_STARTS = /[\u{F0000}-\u{FFFFD}]/gu;
 /** JSON of a value with every fallback start mark made the same (see above). */
-const stable = (value: unknown): string => (JSON.stringify(value) ?? 'undefined').replace(FALLBACK_STARTS, '\u{F0000}');
+const stable = (value: unknown): string => unnumberedMarks(JSON.stringify(value) ?? 'undefined');
 
 export interface HashInputs {
   catalog: Catalog;

@@ -51,7 +51,7 @@ export interface ProcessOptions {
    */
   mermaid?: Record<string, string>;
 }
-import { hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
+import { hasFallbackMarks, stripFallbackMarks, unnumberedMarks } from '../translations/fallback.js';
 
 const markdown = unified()
   .use(remarkParse)
@@ -96,7 +96,8 @@ export interface PreviousPage {
  * images it shows (the Markdown output shows them as code): 96 bits, as text.
  */
 function pieceHash(piece: Piece, options: ProcessOptions): string {
-  const text = typeof piece === 'string' ? piece : `\u0000list\n${piece.items.join('\n')}`;
+  // Without the units' numbers in fallback marks, which do not change what the piece becomes.
+  const text = unnumberedMarks(typeof piece === 'string' ? piece : `\u0000list\n${piece.items.join('\n')}`);
   const hash = createHash('sha256').update(text);
   for (const [image, diagram] of Object.entries(options.mermaid ?? {})) if (text.includes(image)) hash.update(`\u0000${image}\u0000${diagram}`);
   return hash.digest('base64url').slice(0, 16);

@@ -21,6 +21,15 @@ const STARTS = /[\u{F0000}-\u{FFFFD}]/gu;
 export const fallbackStart = (index: number): string => String.fromCodePoint(FIRST + index);
 export const isFallbackStart = (codePoint: number): boolean => codePoint >= FIRST && codePoint <= LAST;
 
+/**
+ * The text with every start mark made the same. What a processed text looks like depends on
+ * where marks are, not on which unit they name: the numbers shift when another unit of the
+ * language goes stale, so hashes of texts (a page's inputs, a piece's text) leave them out.
+ */
+export function unnumberedMarks(text: string): string {
+  return text.replace(STARTS, fallbackStart(0));
+}
+
 export function stripFallbackMarks(text: string): string {
   return text.replace(FALLBACK_MARKS, '');
 }
