@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
-import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, serializeBuildManifest, toolFingerprint, type InputsRecord, type PreviousBuild } from './emit/build-manifest.js';
+import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild } from './emit/build-manifest.js';
 import { inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
 import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, serializePieceRecords, type PieceRecords } from './emit/piece-records.js';
@@ -323,7 +323,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const record = (): InputsRecord => ({ key, pages: jobs.length, languages, sitemap: ctx.baseUrl !== undefined, warnings: recordWarnings(warnings) });
   try {
     // The manifest read by the early look, unless another build replaced it since.
-    const read = early && 'manifest' in early && early.stamp === manifestStamp(output.target) ? early.manifest : undefined;
+    const stamp = manifestStamp(output.target);
+    const read = early && 'manifest' in early && early.stamp === stamp ? early.manifest : undefined;
     const manifest = options.force ? undefined : (read ?? (await readBuildManifest(output.target, tool)));
     // The pieces of the pages kept are carried into the new records: without them, a full build.
     const previousRecords = manifest ? await readPieceRecords(output.target) : undefined;
@@ -379,8 +380,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
     // The output the last commit replaced becomes the staging folder: its files whose hash is
     // this build's stay there, every other file of it goes (see StagedOutput.recyclePrevious).
-    const recycled = keptFiles.length > 0 && output.recyclePrevious() ? (await readBuildManifest(output.staging, tool))?.files : undefined;
-    const settled = output.settle(new Set(recycled ? keptFiles.filter((file) => recycled.get(file) === hashes.get(file)) : []));
+    const settled = output.settle(keptFiles.length > 0 && output.recyclePrevious() ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes) : new Set());
     // A page one of whose files is gone from the output (and not settled) is rendered again, all its files.
     const gone = (file: string) => missing.has(file) && !settled.has(file);
     const again = keptPages.filter((page) => page.files.some(gone));
@@ -431,7 +431,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await output.write(PIECE_RECORDS_PATH, serializePieceRecords({ keys, pages: allRecords }));
     await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
     await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
-    await output.commit();
+    const replaced = await output.commit();
+    // What this build changed in the output it replaced, for the next build, which recycles it.
+    if (replaced && previous) writeRecycleNote(replaced, manifestStamp(output.target)!, [...hashes.keys()].filter((path) => previous.get(path) !== hashes.get(path)));
   } catch (error) {
     await output.abort();
     throw toInputError(error);
@@ -493,6 +495,19 @@ function buildInputKey(options: BuildOptions, tool: string): string {
       },
     },
   });
+}
+
+/**
+ * Of the files a build keeps, those its recycled staging folder (the output the build before
+ * replaced) already has with this build's hash: the note the build before left there says what
+ * it changed since, when the output is still the one it wrote (see writeRecycleNote); otherwise
+ * the folder's own manifest is read. Whether each file is really there is seen by settle.
+ */
+async function rightInRecycled(staging: string, stamp: string | undefined, tool: string, keptFiles: string[], hashes: ReadonlyMap<string, string>): Promise<Set<string>> {
+  const changed = readRecycleNote(staging, stamp);
+  if (changed) return new Set(keptFiles.filter((file) => !changed.has(file)));
+  const files = (await readBuildManifest(staging, tool))?.files;
+  return new Set(files ? keptFiles.filter((file) => files.get(file) === hashes.get(file)) : []);
 }
 
 /** What the early look found: the result when nothing changed, else the manifest it read and its stamp (to be used again). */

@@ -19,6 +19,8 @@ const LANGS = ['en', 'zh-CN'];
 const MANIFEST = '.codepairs/manifest.json';
 const PIECES = '.codepairs/pieces.json';
 const PARSED = '.codepairs/parsed.json';
+/** The note a build leaves in the output it replaced, for the next build (src/emit/build-manifest.ts). */
+const RECYCLE_NOTE = '.codepairs/recycle.json';
 /** The build's own records (manifest, piece records, parsed YAML): not pages, neither written nor kept in the counts. */
 const RECORDS = 3;
 const isPage = (path: string) => !path.startsWith('.codepairs/');
@@ -133,7 +135,13 @@ describe('incremental builds', () => {
     project.edit('locales/zh-CN/common.json', (text) => text.replace(/("differences": ")([^"]+)"/, '$1$2（已改）"'));
     // Built in the output the edit before replaced (.out.previous, recycled); it keeps the one this build replaces.
     buildAndCompare();
-    expect(snapshotTree(project.path('.out.previous'))).toEqual(bytes);
+    const previous = snapshotTree(project.path('.out.previous'));
+    // With a note from this build of the files it changed there: the zh-CN pages only.
+    const note = JSON.parse(previous.get(RECYCLE_NOTE)!) as { changed: string[] };
+    expect(note.changed.length).toBeGreaterThan(0);
+    expect(note.changed.filter((path) => !path.startsWith('zh-CN/'))).toEqual([]);
+    previous.delete(RECYCLE_NOTE);
+    expect(previous).toEqual(bytes);
     const changed = rewritten(before, stamps(project.path('out')));
     expect(changed.filter((p) => p.startsWith('en/'))).toEqual([]);
     // Every pair article shows the label.
@@ -191,8 +199,23 @@ describe('incremental builds', () => {
     expect(snapshotTree(project.path('out'))).toEqual(before);
   });
 
+  it('a recycled folder whose note is gone or damaged is sorted out from its own manifest', () => {
+    const note = project.path('.out.previous', RECYCLE_NOTE);
+    for (const spoil of [() => rmSync(note), () => writeFileSync(note, '{"output": "')]) {
+      // An edit leaves a note of 439's pages in the output it replaced; the next edit recycles that folder.
+      editDescription(439);
+      buildAndCompare();
+      expect(existsSync(note)).toBe(true);
+      spoil();
+      editDescription(200);
+      buildAndCompare();
+    }
+  });
+
   it('a file lost from the output while an edit is built is made again: its page is rendered, a site file written', () => {
-    // 486's pages change; 180-vs-183 and the stylesheet do not, but the output lost them.
+    // 486's pages change; 180-vs-183 and the stylesheet do not, but the output lost them. (Without
+    // the output the build before replaced, which could give them back as they are: see below.)
+    rmSync(project.path('.out.previous'), { recursive: true, force: true });
     editDescription(486);
     rmSync(project.path('out/zh-CN/sip/180-vs-183.md'));
     rmSync(project.path('out/assets/style.css'));

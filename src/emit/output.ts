@@ -338,9 +338,9 @@ export class StagedOutput {
   /**
    * Swap the staging folder in place of the target. The old output is kept as the next build's
    * staging folder when this build carried files over from it (see recyclePrevious); otherwise
-   * (a full build: it shares nothing with the new one) it is removed.
+   * (a full build: it shares nothing with the new one) it is removed. Returns where it was kept.
    */
-  async commit(): Promise<void> {
+  async commit(): Promise<string | undefined> {
     await Promise.all(this.linking);
     await this.flush();
     const old = `${this.staging}.old`;
@@ -359,19 +359,21 @@ export class StagedOutput {
       await this.release();
       throw new OutputError('output-unwritable', this.target, (error as Error).message);
     }
-    if (hadTarget) this.keepAsPrevious(old);
+    const kept = hadTarget ? this.keepAsPrevious(old) : undefined;
     await this.release();
+    return kept;
   }
 
-  private keepAsPrevious(old: string): void {
+  private keepAsPrevious(old: string): string | undefined {
     const previous = previousPath(this.target);
     // One left by a build that did not recycle it (it kept nothing), or another than the one recycled.
     removeTree(previous);
-    if (this.kept === 0) return removeTree(old);
+    if (this.kept === 0) return void removeTree(old);
     try {
       renameSync(old, previous);
+      return previous;
     } catch {
-      removeTree(old);
+      return void removeTree(old);
     }
   }
 
