@@ -380,23 +380,41 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
     // The output the last commit replaced becomes the staging folder: its files whose hash is
     // this build's stay there, every other file of it goes (see StagedOutput.recyclePrevious).
-    const settled = output.settle(keptFiles.length > 0 && output.recyclePrevious() ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes) : new Set());
-    // A page one of whose files is gone from the output (and not settled) is rendered again, all its files.
-    const gone = (file: string) => missing.has(file) && !settled.has(file);
+    const right = keptFiles.length > 0 && output.recyclePrevious() ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes) : new Set<string>();
+    // A page one of whose files is gone from the output (and not in the recycled folder) is rendered again, all its files.
+    const gone = (file: string) => missing.has(file) && !right.has(file);
     const again = keptPages.filter((page) => page.files.some(gone));
     const againFiles = new Set(again.flatMap((page) => page.files));
-    await output.unkeep([...againFiles].filter((file) => settled.has(file)));
-    // The other files are linked into the staging folder while the pages are rendered.
-    if (previous) output.reuseUnchanged();
-    const linking = output.keepFiles(keptFiles.filter((file) => !missing.has(file) && !againFiles.has(file) && !settled.has(file)));
-    // Its failure is thrown where it is awaited, after rendering; not an unhandled rejection before.
-    linking.catch(() => undefined);
     const renderSet = new Set([...pages.filter((page) => !page.files.every(unchanged)), ...again].map((page) => page.job));
     toRender = jobs.filter((job) => renderSet.has(job));
-    const keeping = performance.now();
     workers = await threadsFor(toRender.length, options.jobs);
     const reuse = previousRecords ? { from: output.target, records: previousRecords } : undefined;
-    const records = workers === 1 ? await renderJobs(site, toRender, output, options.onProgress, thread, reuse) : await renderInWorkers(options, toRender, workers, output, ctx, thread, reuse, parseCache.entries());
+    // Render threads load the inputs while the staging folder is made ready below, and render
+    // once it is (a recycled folder's stale files must be gone before pages are written there).
+    let ready!: () => void;
+    let refuse!: (error: unknown) => void;
+    const go = new Promise<void>((resolvePromise, rejectPromise) => ((ready = resolvePromise), (refuse = rejectPromise)));
+    go.catch(() => undefined);
+    const inWorkers = workers > 1 ? renderInWorkers(options, toRender, workers, output, ctx, thread, reuse, parseCache.entries(), go) : undefined;
+    inWorkers?.catch(() => undefined);
+    let linking: Promise<string[]>;
+    try {
+      const settled = output.settle(right);
+      await output.unkeep([...againFiles].filter((file) => settled.has(file)));
+      // The other files are linked into the staging folder while the pages are rendered; a file
+      // the output lost is then found missing, and its page rendered (\`vanished\` below).
+      if (previous) output.reuseUnchanged();
+      linking = output.keepFiles(keptFiles.filter((file) => !againFiles.has(file) && !settled.has(file)));
+    } catch (error) {
+      refuse(error);
+      await inWorkers?.catch(() => undefined);
+      throw error;
+    }
+    // Its failure is thrown where it is awaited, after rendering; not an unhandled rejection before.
+    linking.catch(() => undefined);
+    ready();
+    const keeping = performance.now();
+    const records = inWorkers ? await inWorkers : await renderJobs(site, toRender, output, options.onProgress, thread, reuse);
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
     const vanished = new Set(await linking);
     if (vanished.size) {
@@ -679,7 +697,17 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
  * and writes its pages into the staging folder. Output does not depend on which worker renders
  * a page.
  */
-async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number, output: StagedOutput, ctx: RenderContext, timings: RenderTimings & { workerLoad: number }, reuse: PieceReuse | undefined, parsed: Array<[string, string]>): Promise<Map<string, PageRecord>> {
+async function renderInWorkers(
+  options: BuildOptions,
+  jobs: Job[],
+  count: number,
+  output: StagedOutput,
+  ctx: RenderContext,
+  timings: RenderTimings & { workerLoad: number },
+  reuse: PieceReuse | undefined,
+  parsed: Array<[string, string]>,
+  go: Promise<void>,
+): Promise<Map<string, PageRecord>> {
   const records = new Map<string, PageRecord>();
   let done = 0;
   const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
@@ -699,6 +727,10 @@ async function renderInWorkers(options: BuildOptions, jobs: Job[], count: number
         };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);
+        go.then(
+          () => worker.postMessage('go'),
+          () => void worker.terminate(),
+        );
         worker.on('message', (message: WorkerMessage) => {
           if (message.type === 'progress') {
             done += message.done;

@@ -271,6 +271,31 @@ describe('incremental builds', () => {
  * warnings of that build are reported again, word for word. Through the API, as the stage
  * timings tell what ran (and the key includes the working folder, which a CLI run would change).
  */
+describe('incremental builds on worker threads', () => {
+  // 30 codes: a label change renders the 466 pages of a language, which takes two threads.
+  const THIRTY = [100, 180, 181, 182, 183, 199, 200, 202, 204, 300, 301, 302, 305, 380, 400, 401, 402, 403, 404, 405, 406, 407, 408, 410, 412, 413, 414, 415, 416, 417];
+
+  it('end as a full build would, also in a recycled staging folder sorted out while the threads load', () => {
+    const big = makeProject(THIRTY, LANGS);
+    try {
+      expect(big.run('build', '--jobs', '2').status).toBe(0);
+      for (const lang of ['zh-CN', 'en']) {
+        // The second build recycles the output the first one replaced.
+        expect(existsSync(big.path('.out.previous'))).toBe(lang === 'en');
+        big.edit(`locales/${lang}/common.json`, (text) => text.replace(/("differences": ")([^"]+)"/, '$1$2 (2)"'));
+        const result = big.run('build', '--jobs', '2');
+        expect(result.status, result.stderr).toBe(0);
+        expect(summary(result.stdout).rendered).toBeGreaterThan(400);
+        rmSync(big.path('cold'), { recursive: true, force: true });
+        expect(big.run('build', '--out', 'cold', '--force', '--jobs', '1').status).toBe(0);
+        expect(snapshotTree(big.path('out'))).toEqual(snapshotTree(big.path('cold')));
+      }
+    } finally {
+      big.remove();
+    }
+  });
+});
+
 describe('a rebuild with unchanged inputs', () => {
   let small: Project;
   const options = () => ({ root: small.dir, outDir: small.path('out'), jobs: 1 });

@@ -28,10 +28,17 @@ export type WorkerMessage =
   | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; records: Array<[string, PageRecord]>; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
+/**
+ * The main thread's word that the staging folder is ready for pages: the worker loads the inputs
+ * meanwhile (a recycled staging folder is being sorted out, see src/emit/output.ts).
+ */
+const go = new Promise<void>((resolvePromise) => parentPort!.once('message', () => resolvePromise()));
+
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
   const site = await loadSite({ ...input.load, parseCache: new ParseCache(new Map(input.parsed)) });
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
+  await go;
   const output = StagedOutput.attach(input.staging, input.pieces?.from);
   let sinceReport = 0;
   const report = () => {
