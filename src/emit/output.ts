@@ -195,21 +195,11 @@ export class StagedOutput {
     const settled = new Set<string>();
     if (this.recycled !== 'untouched') return settled;
     this.recycled = 'settled';
-    const sweep = (dir: string, prefix: string): boolean => {
-      let empty = true;
-      for (const entry of entriesOf(dir) ?? []) {
-        const path = `${prefix}${entry.name}`;
-        if (entry.isDirectory()) {
-          if (sweep(join(dir, entry.name), `${path}/`)) rmdirSync(join(dir, entry.name));
-          else empty = false;
-        } else if (paths.has(path)) {
-          settled.add(path);
-          empty = false;
-        } else unlinkSync(join(dir, entry.name));
-      }
-      return empty;
-    };
-    sweep(this.staging, '');
+    sweep(this.staging, (path) => {
+      if (!paths.has(path)) return false;
+      settled.add(path);
+      return true;
+    });
     this.kept += settled.size;
     return settled;
   }
@@ -449,19 +439,31 @@ function linkOnAThread(target: string, staging: string, paths: readonly string[]
 }
 
 /**
- * Remove a folder and everything in it, synchronously: after a swap, the previous output's
- * files are mostly links of the new output's, and removing them one call each on this thread
- * took half the time of `fs.rm` (which hands each to the thread pool).
+ * Unlink every file under `dir` that `keep` does not keep (it is given the path relative to
+ * `dir`, `/` between folders), and every folder below `dir` left empty; synchronously: the files
+ * are mostly links of another output's, and removing them one call each on this thread took
+ * half the time of `fs.rm` (which hands each to the thread pool). True when `dir` is left empty,
+ * false when it keeps something or cannot be read (it is not there).
  */
-function removeTree(dir: string): void {
+function sweep(dir: string, keep: (path: string) => boolean, prefix = ''): boolean {
   const entries = entriesOf(dir);
-  if (!entries) return;
+  if (!entries) return false;
+  let empty = true;
   for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) removeTree(path);
-    else unlinkSync(path);
+    const full = join(dir, entry.name);
+    const path = `${prefix}${entry.name}`;
+    if (entry.isDirectory()) {
+      if (sweep(full, keep, `${path}/`)) rmdirSync(full);
+      else empty = false;
+    } else if (keep(path)) empty = false;
+    else unlinkSync(full);
   }
-  rmdirSync(dir);
+  return empty;
+}
+
+/** Remove a folder and everything in it (see sweep); nothing when it is not there. */
+function removeTree(dir: string): void {
+  if (sweep(dir, () => false)) rmdirSync(dir);
 }
 
 /** The entries of a folder, or undefined when it cannot be read (it is not there). */
