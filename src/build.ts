@@ -451,7 +451,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
     const replaced = await output.commit();
     // What this build changed in the output it replaced, for the next build, which recycles it.
-    if (replaced && previous) writeRecycleNote(replaced, manifestStamp(output.target)!, [...hashes.keys()].filter((path) => previous.get(path) !== hashes.get(path)));
+    if (replaced && previous) writeRecycleNote(replaced, manifestStamp(output.target)!, [...hashes.keys()].filter((path) => !unchanged(path)));
   } catch (error) {
     await output.abort();
     throw toInputError(error);
@@ -522,7 +522,7 @@ function buildInputKey(options: BuildOptions, tool: string): string {
  * the folder's own manifest is read. Whether each file is really there is seen by settle.
  */
 async function rightInRecycled(staging: string, stamp: string | undefined, tool: string, keptFiles: string[], hashes: ReadonlyMap<string, string>): Promise<Set<string>> {
-  const changed = readRecycleNote(staging, stamp);
+  const changed = await readRecycleNote(staging, stamp);
   if (changed) return new Set(keptFiles.filter((file) => !changed.has(file)));
   const files = (await readBuildManifest(staging, tool))?.files;
   return new Set(files ? keptFiles.filter((file) => files.get(file) === hashes.get(file)) : []);

@@ -195,14 +195,8 @@ export function writeRecycleNote(previousDir: string, outputStamp: string, chang
 }
 
 /** The files the note in `dir` says changed since, when it is a note for the output with this manifest stamp. */
-export function readRecycleNote(dir: string, outputStamp: string | undefined): Set<string> | undefined {
-  let note: unknown;
-  try {
-    note = JSON.parse(readFileSync(join(dir, RECYCLE_NOTE_PATH), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const { output, changed } = (note ?? {}) as { output?: unknown; changed?: unknown };
+export async function readRecycleNote(dir: string, outputStamp: string | undefined): Promise<Set<string> | undefined> {
+  const { output, changed } = ((await readJsonFile(join(dir, RECYCLE_NOTE_PATH))) ?? {}) as { output?: unknown; changed?: unknown };
   if (outputStamp === undefined || output !== outputStamp || !Array.isArray(changed) || !changed.every(isString)) return undefined;
   return new Set(changed);
 }
