@@ -93,42 +93,18 @@ export function inputHashes(inputs: HashInputs): InputHashes {
   );
   const curated = new Set(catalog.confusable.map((e) => `${e.pair[0]}-${e.pair[1]}`));
 
-  // Per language: what every page of a kind starts with, and what a code brings to a pair
-  // article. A pair article hashes two of those and its own few parts: tens of thousands of
-  // pages are hashed on every build, so each does as little as it can.
-  const perLanguage = new Map<string, { common: Map<PageKind, string>; inPair: Map<number, string> }>();
-  const ofLanguage = (lang: string) => {
-    let entry = perLanguage.get(lang);
-    if (!entry) {
-      entry = { common: new Map(), inPair: new Map() };
-      perLanguage.set(lang, entry);
-    }
-    return entry;
-  };
-  const common = (kind: PageKind, lang: string): string => {
-    const { common: byKind } = ofLanguage(lang);
-    let value = byKind.get(kind);
-    if (value === undefined) {
-      value = [kind, site, template(kind), labels(lang)].join('\n');
-      byKind.set(kind, value);
-    }
-    return value;
-  };
+  /** What every page of a kind and language starts with. */
+  const common = (kind: PageKind, lang: string) => once(`common:${kind}:${lang}`, () => [kind, site, template(kind), labels(lang)].join('\n'));
   /**
    * A code on a pair article of `lang`: all its data, its texts in the language, the id its
    * heading gets, and the reason and gloss of every related code it links to (the article links
-   * the related codes of both).
+   * the related codes of both). A pair article hashes two of these and its own few parts.
    */
-  const inPair = (lang: string, code: StatusCode): string => {
-    const made = ofLanguage(lang).inPair;
-    let value = made.get(code.code);
-    if (value === undefined) {
+  const inPair = (lang: string, code: StatusCode) =>
+    once(`in-pair:${lang}:${code.code}`, () => {
       const links = code.related.map((c) => stable([c, byCode.get(c)?.reason ?? null, gloss(lang, c)]));
-      value = sha256([codeData(code.code), codeTexts(lang, code.code), inputs.headingKey(lang, code), ...links].join('\n'));
-      made.set(code.code, value);
-    }
-    return value;
-  };
+      return sha256([codeData(code.code), codeTexts(lang, code.code), inputs.headingKey(lang, code), ...links].join('\n'));
+    });
 
   function parts(job: Job): string[] {
     const { lang } = job;
