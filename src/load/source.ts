@@ -18,6 +18,8 @@ export interface Parsed {
 }
 
 const START: Place = { line: 1, column: 1 };
+/** jsonc-parser held to plain JSON, as `JSON.parse` is. */
+const JSON_STRICT = { allowTrailingComma: false, disallowComments: true };
 
 /**
  * Parse a YAML file. With a cache (src/load/parse-cache.ts), a text parsed before gives its value
@@ -27,9 +29,9 @@ export function parseYaml(file: VFile, cache?: ParseCache): Parsed | undefined {
   const text = String(file.value);
   const value = cache?.get(text);
   if (value !== undefined) {
-    let parsed: Parsed | undefined;
+    let document: Parsed | undefined;
     // The same text parsed without errors before: it does again.
-    return { value, placeOf: (path, key) => (parsed ??= parseYamlText(file)!).placeOf(path, key) };
+    return { value, placeOf: (path, key) => (document ??= parseYamlText(file)!).placeOf(path, key) };
   }
   const parsed = parseYamlText(file);
   if (parsed) cache?.set(text, parsed.value);
@@ -88,7 +90,7 @@ export function parseJson(file: VFile): Parsed | undefined {
   return {
     value,
     placeOf(path, key = false) {
-      tree ??= parseTree(text, [], { allowTrailingComma: false, disallowComments: true });
+      tree ??= parseTree(text, [], JSON_STRICT);
       toPlace ??= placesOf(file);
       for (let depth = path.length; depth >= 0; depth--) {
         const node = tree && findNodeAtLocation(tree, path.slice(0, depth));
@@ -113,7 +115,7 @@ function placesOf(file: VFile): (offset: number) => Place {
 /** Report where a JSON file that `JSON.parse` refused goes wrong. */
 function jsonErrors(file: VFile): undefined {
   const errors: ParseError[] = [];
-  parseTree(String(file.value), errors, { allowTrailingComma: false, disallowComments: true });
+  parseTree(String(file.value), errors, JSON_STRICT);
   const toPlace = placesOf(file);
   for (const error of errors) report(file, 'invalid-json', { detail: printParseErrorCode(error.error) }, toPlace(error.offset));
   if (errors.length === 0) report(file, 'invalid-json', { detail: String(file.value).trim() ? 'not JSON' : 'the file is empty' }, START);
