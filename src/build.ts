@@ -381,6 +381,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // The output the last commit replaced becomes the staging folder: its files whose hash is
     // this build's stay there, every other file of it goes (see StagedOutput.recyclePrevious).
     const right = keptFiles.length > 0 && output.recyclePrevious() ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes) : new Set<string>();
+    // Nothing carried over: what is written is linked into a seed as well, for the next build to recycle.
+    if (keptFiles.length === 0) output.seed();
     // A page one of whose files is gone from the output (and not in the recycled folder) is rendered again, all its files.
     const gone = (file: string) => missing.has(file) && !right.has(file);
     const again = keptPages.filter((page) => page.files.some(gone));
@@ -450,8 +452,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
     await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
     const replaced = await output.commit();
-    // What this build changed in the output it replaced, for the next build, which recycles it.
-    if (replaced && previous) writeRecycleNote(replaced, manifestStamp(output.target)!, [...hashes.keys()].filter((path) => !unchanged(path)));
+    // What the folder kept for the next build to recycle lacks of the new output: nothing, when
+    // it is the seed; else what this build changed in the output it replaced.
+    if (replaced) writeRecycleNote(replaced.kept, manifestStamp(output.target)!, replaced.seed ? [] : [...hashes.keys()].filter((path) => !unchanged(path)));
   } catch (error) {
     await output.abort();
     throw toInputError(error);
@@ -722,6 +725,7 @@ async function renderInWorkers(
           load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout },
           parsed,
           staging: output.staging,
+          seeded: output.seeded,
           ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.records.keys } } : {}),
           jobs: share,
         };

@@ -117,6 +117,15 @@ describe('incremental builds', () => {
     expect(statSync(project.path('out')).ino).toBe(folder);
   });
 
+  it('a full build leaves links of its files beside the output, noted as the same, for the edit after it to build in', () => {
+    // As the full build of beforeAll left it (the no-op rebuild does not touch it).
+    const seed = stamps(project.path('.out.previous'));
+    const note = JSON.parse(readFileSync(project.path('.out.previous', RECYCLE_NOTE), 'utf8')) as { output: string; changed: string[] };
+    expect(note.changed).toEqual([]);
+    seed.delete(RECYCLE_NOTE);
+    expect(seed).toEqual(stamps(project.path('out')));
+  });
+
   it("editing one code's English text rewrites exactly its code page and its pairs, in every language", () => {
     const before = stamps(project.path('out'));
     editDescription(183);
@@ -279,9 +288,13 @@ describe('incremental builds on worker threads', () => {
     const big = makeProject(THIRTY, LANGS);
     try {
       expect(big.run('build', '--jobs', '2').status).toBe(0);
+      // The threads linked what they wrote into the seed, as the main thread did.
+      const seed = stamps(big.path('.out.previous'));
+      seed.delete(RECYCLE_NOTE);
+      expect(seed).toEqual(stamps(big.path('out')));
       for (const lang of ['zh-CN', 'en']) {
-        // The second build recycles the output the first one replaced.
-        expect(existsSync(big.path('.out.previous'))).toBe(lang === 'en');
+        // The first edit builds in that seed, the second in the output the first one replaced.
+        expect(existsSync(big.path('.out.previous'))).toBe(true);
         big.edit(`locales/${lang}/common.json`, (text) => text.replace(/("differences": ")([^"]+)"/, '$1$2 (2)"'));
         const result = big.run('build', '--jobs', '2');
         expect(result.status, result.stderr).toBe(0);
@@ -325,11 +338,15 @@ describe('a rebuild with unchanged inputs', () => {
     expect(stamps(small.path('out'))).toEqual(before);
   });
 
-  it('looks closer when a file of the output is gone, and writes it again', async () => {
-    rmSync(small.path('out/zh-CN/sip/180-vs-183.md'));
+  it('looks closer when a file of the output is gone, and puts it back', async () => {
+    const lost = small.path('out/zh-CN/sip/180-vs-183.md');
+    const bytes = readFileSync(lost);
+    rmSync(lost);
     const result = await build(options());
     expect(result.timings.plan).toBeGreaterThan(0);
-    expect(result.rendered).toBe(1);
+    // Taken from the folder the full build left beside the output, not rendered.
+    expect({ rendered: result.rendered, files: result.files }).toEqual({ rendered: 0, files: 0 });
+    expect(readFileSync(lost)).toEqual(bytes);
     expect((await build(options())).timings.plan).toBe(0);
   });
 

@@ -165,6 +165,47 @@ describe('recycling the output a commit replaced', () => {
     expect(readFileSync(join(out, 'a.md'), 'utf8')).toBe('a');
   });
 
+  it('is the seed after a build that carried nothing over: links of every file written, on this thread and on one attached', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    output.seed();
+    await output.write('a.md', 'a');
+    // A render worker writes into the same staging folder, told to seed it too.
+    const worker = StagedOutput.attach(output.staging, { seeded: output.seeded });
+    await worker.write('c/d.md', 'd');
+    await worker.flush();
+    const kept = await output.commit();
+    expect(kept).toEqual({ kept: previousPath(out), seed: true });
+    const current = tree(out);
+    expect(Object.keys(current).sort()).toEqual(['a.md', 'c/d.md']);
+    // The same inodes: nothing was written twice, and nothing of the old output (old.md) is left.
+    expect(tree(previousPath(out))).toEqual(current);
+    expect(readdirSync(dir).sort()).toEqual(['.out.previous', 'out']);
+  });
+
+  it('leaves a file out of the seed when it cannot be linked there, and writes it all the same', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    output.seed();
+    // A file where the seed needs a folder: linking c/d.md into it fails.
+    writeFileSync(join(`${output.staging}.seed`, 'c'), 'in the way');
+    await output.write('a.md', 'a');
+    await output.write('c/d.md', 'd');
+    await output.commit();
+    expect(Object.keys(tree(out)).sort()).toEqual(['a.md', 'c/d.md']);
+    expect(Object.keys(tree(previousPath(out))).sort()).toEqual(['a.md', 'c']);
+  });
+
+  it('is removed with the staging folder by a build that stops', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    output.seed();
+    await output.write('a.md', 'a');
+    await output.abort();
+    expect(readdirSync(dir).sort()).toEqual(['out']);
+    expect(tree(out)).toEqual({ 'old.md': ['old', statSync(join(out, 'old.md')).ino] });
+  });
+
   it('is given back untouched by a build that stops before settling it', async () => {
     const out = await twoBuilds();
     const before = tree(previousPath(out));
