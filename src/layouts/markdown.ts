@@ -3,7 +3,8 @@
  * front matter written back, the page's internal links found and rewritten.
  */
 import { posix } from 'node:path';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { frontMatterYaml } from '../render/front-matter.js';
 import type { Job } from '../types.js';
 
 export interface SplitPage {
@@ -23,7 +24,7 @@ export function splitFrontMatter(markdown: string): SplitPage {
 /** Front matter and body back into one Markdown file; keys with an undefined value are left out. */
 export function joinFrontMatter(data: Record<string, unknown>, body: string): string {
   const defined = Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
-  return `---\n${toYaml(defined, { lineWidth: 0 }).trimEnd()}\n---\n\n${body}`;
+  return `---\n${frontMatterYaml(defined)}\n---\n\n${body}`;
 }
 
 /**

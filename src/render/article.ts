@@ -4,9 +4,9 @@
  * No disk I/O here.
  */
 import { posix } from 'node:path';
-import { stringify as toYaml } from 'yaml';
 import type { Article, Job, Language, PageRecord, RenderTimings, StatusCode } from '../types.js';
 import { fallbackUnitsOf, hasFallbackMarks, stripFallbackMarks } from '../translations/fallback.js';
+import { frontMatterYaml } from './front-matter.js';
 import { translator } from './i18n.js';
 import { optionsKey, processMarkdown, processMarkdownWhole, type PreviousPage, type ProcessOptions } from './processors.js';
 import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
@@ -83,7 +83,7 @@ function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: str
     const keywords = job.codes.flatMap((c) => ctx.byCode.get(c)!.aliases);
     if (keywords.length) data.keywords = keywords;
   }
-  return toYaml(data, { lineWidth: 0 }).trimEnd();
+  return frontMatterYaml(data);
 }
 
 /** A label of the layout, without fallback marks, and the language to declare if it is English. */
@@ -326,18 +326,15 @@ export async function renderHomePage(ctxs: RenderContext[], lang: string, langua
   const built = homeView(ctxs, lang);
   const meta: PageMeta = { title: typeset(stripFallbackMarks(built.meta.title), typography), description: typeset(stripFallbackMarks(built.meta.description), typography) };
   const untranslated = ctx.fallbackIds.length ? fallbackUnitsOf([built, layoutLabels(ctx, lang)], ctx.fallbackIds) : [];
-  const front = toYaml(
-    {
-      title: meta.title,
-      description: meta.description,
-      lang,
-      protocols: ctxs.map((c) => c.catalog.protocol.id),
-      slug: 'index',
-      translationKey: job.translationKey,
-      ...(untranslated.length ? { fallback: { lang: FALLBACK_LANG, keys: untranslated } } : {}),
-    },
-    { lineWidth: 0 },
-  ).trimEnd();
+  const front = frontMatterYaml({
+    title: meta.title,
+    description: meta.description,
+    lang,
+    protocols: ctxs.map((c) => c.catalog.protocol.id),
+    slug: 'index',
+    translationKey: job.translationKey,
+    ...(untranslated.length ? { fallback: { lang: FALLBACK_LANG, keys: untranslated } } : {}),
+  });
   const notice = untranslated.length ? fallbackNotice(ctx, lang) : '';
   const source = fill('home.md', ctx.templates.home, { ...built.view, notice, frontMatter: front });
   const { markdown, body } = await processMarkdown(source, { lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) });
