@@ -181,7 +181,7 @@ function linkPeers(ctxs: RenderContext[]): void {
         if (!peer || peer.byCode.has(entry.code)) continue;
         const file = files.find((f) => f.path === code.file) ?? new VFile({ path: code.file });
         if (!files.includes(file)) files.push(file);
-        report(file, 'unknown-see-also', { protocol: entry.protocol, code: entry.code, expected: `a code of the ${peer.name} catalog` }, entry.place);
+        report(file, 'unknown-see-also', { protocol: entry.protocol, code: entry.code, expected: `a code of the ${peer.name} catalog` }, entry.placeOf());
       }
     }
   }
@@ -401,7 +401,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     inWorkers?.catch(() => undefined);
     let linking: Promise<string[]>;
     try {
-      const settled = output.settle(right);
+      const settled = output.settle(right, (file) => hashes.has(file));
       await output.unkeep([...againFiles].filter((file) => settled.has(file)));
       // The other files are linked into the staging folder while the pages are rendered; a file
       // the output lost is then found missing, and its page rendered (\`vanished\` below).
@@ -726,6 +726,7 @@ async function renderInWorkers(
           parsed,
           staging: output.staging,
           seeded: output.seeded,
+          replaces: output.replacing,
           ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.records.keys } } : {}),
           jobs: share,
         };

@@ -160,8 +160,8 @@ export interface SeeAlso {
   /** The document that states the correspondence ("RFC3261") and its section. */
   source: string;
   section: string;
-  /** Where the entry is in the code file, for messages about it. */
-  place: { line: number; column: number };
+  /** Where the entry is in the code file, for messages about it (a function: JSON of a code leaves it out). */
+  placeOf: () => { line: number; column: number };
 }
 
 /**

@@ -131,38 +131,63 @@ describe('recycling the output a commit replaced', () => {
     expect(readdirSync(dir).sort()).toEqual(['out']);
   });
 
-  it('becomes the next staging folder: the files settled stay as they are, the others go, the current output never changes', async () => {
+  it('becomes the next staging folder: the files settled stay as they are, the others go or are replaced, the current output never changes', async () => {
     const out = await twoBuilds();
     const current = tree(out);
+    const stale = tree(previousPath(out));
     const output = await StagedOutput.open(out);
     expect(output.recyclePrevious()).toBe(true);
     expect(existsSync(previousPath(out))).toBe(false);
-    // b.md is to change: the staging folder's b.md, a link of the current output's, must go, not be written over.
-    expect(output.settle(new Set(['a.md', 'c/d.md', 'not-there.md']))).toEqual(new Set(['a.md', 'c/d.md']));
-    expect(Object.keys(tree(output.staging)).sort()).toEqual(['a.md', 'c/d.md']);
+    // a.md and c/d.md stay; b.md is to change and is left for its write to replace; the
+    // recycle note is not part of the new output and goes.
+    mkdirSync(join(output.staging, '.codepairs'));
+    writeFileSync(join(output.staging, '.codepairs/recycle.json'), '{}');
+    expect(output.settle(new Set(['a.md', 'c/d.md', 'not-there.md']), (path) => path === 'b.md')).toEqual(new Set(['a.md', 'c/d.md']));
+    expect(tree(output.staging)).toEqual(stale);
+    // b.md there is a link of the current output's: it is unlinked and made anew, never written over.
     await output.write('b.md', 'b, changed');
     await output.keepFiles(['e.md']);
+    await output.flush();
     expect(tree(out)).toEqual(current);
     await output.commit();
     expect(output.kept).toBe(3);
     const next = tree(out);
     expect(next['b.md']![0]).toBe('b, changed');
+    expect(next['b.md']![1]).not.toBe(current['b.md']![1]);
     for (const path of ['a.md', 'c/d.md', 'e.md']) expect(next[path], path).toEqual(current[path]);
     // The output replaced is the next build's staging folder in turn.
     expect(tree(previousPath(out))).toEqual(current);
   });
 
-  it('never has a file written over: a settled file written again fails, and the current output keeps its bytes', async () => {
+  it('replaces a stale file it links, on this thread and on the thread that links thousands', async () => {
     const out = await twoBuilds();
+    const many = Array.from({ length: StagedOutput.LINKS_ON_A_THREAD }, (_, i) => `many/${i}.md`);
+    mkdirSync(join(out, 'many'));
+    for (const [i, path] of many.entries()) writeFileSync(join(out, path), `new ${i}`);
     const output = await StagedOutput.open(out);
     output.recyclePrevious();
-    output.settle(new Set(['a.md']));
+    // Stale files at the paths to be linked: what the output before had there.
+    mkdirSync(join(output.staging, 'many'));
+    for (const path of [...many, 'e.md']) writeFileSync(join(output.staging, path), 'stale');
+    output.settle(new Set(['a.md', 'b.md', 'c/d.md']), (path) => path === 'e.md' || path.startsWith('many/'));
+    expect(await output.keepFiles(['e.md'])).toEqual([]);
+    expect(await output.keepFiles(many)).toEqual([]);
+    await output.commit();
+    const next = tree(out);
+    expect(next['e.md']![0]).toBe('e');
+    for (const [i, path] of many.entries()) expect(next[path]![0]).toBe(`new ${i}`);
+  });
+
+  it('never writes a path twice outside a recycled folder: the second write fails, and the old output stays as it was', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    await output.write('a.md', 'first');
     await expect((async () => {
-      await output.write('a.md', 'written over');
+      await output.write('a.md', 'second');
       await output.flush();
     })()).rejects.toThrow(/EEXIST/);
     await output.abort();
-    expect(readFileSync(join(out, 'a.md'), 'utf8')).toBe('a');
+    expect(tree(out)).toEqual({ 'old.md': ['old', statSync(join(out, 'old.md')).ino] });
   });
 
   it('is the seed after a build that carried nothing over: links of every file written, on this thread and on one attached', async () => {

@@ -129,8 +129,12 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
       const where = need(entry, 'section', 'string', ['seeAlso', i]);
       if (other === protocol.id) report(file, 'unknown-value', { field: `seeAlso[${i}].protocol`, value: String(other), expected: 'the id of another protocol (a code of this one is a `related` code)' }, at(['seeAlso', i, 'protocol']));
       if (typeof other === 'string' && typeof number === 'number' && typeof source === 'string' && typeof where === 'string') {
-        const place = at(['seeAlso', i]);
-        seeAlso.push({ protocol: other, code: number, source, section: where, place: { line: place?.line ?? 1, column: place?.column ?? 1 } });
+        // Looked up when a message needs it: a place may cost a parse of the file (see src/load/source.ts).
+        const placeOf = () => {
+          const place = at(['seeAlso', i]);
+          return { line: place?.line ?? 1, column: place?.column ?? 1 };
+        };
+        seeAlso.push({ protocol: other, code: number, source, section: where, placeOf });
       }
     }
   }
