@@ -14,7 +14,6 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { idleJobs } from '../dist/build.js';
 import { editCode, makeCatalog } from './bench-catalog.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +22,7 @@ const CHILD = join(REPO, 'scripts', 'bench-child.mjs');
 const USAGE = `Usage: npm run bench -- [options]
   --codes <n>   codes in the synthetic catalog, 2 to 600 (default: 75, the shipped SIP codes)
   --langs <n>   languages (default: 10, the shipped ones, as the targets are set; beyond 10, region variants)
-  --jobs <n>    render threads of the builds (default: as codepairs build, one per core, at most 8)
+  --jobs <n>    render threads of the builds (default: each decides as codepairs build does)
   --no-threads  skip the second cold build with another number of threads
   --no-hugo     skip the Hugo comparison even when hugo is installed
   --keep        keep the synthetic project and its outputs (the folder is printed)`;
@@ -53,9 +52,9 @@ const wholeNumber = (name, min, max) => {
 };
 const codeCount = wholeNumber('codes', 2, 600);
 const langCount = wholeNumber('langs', 1, 500);
-// As `codepairs build` decides: one thread per core idle now (the load average would count this
-// script's own compile).
-const jobs = values.jobs === undefined ? await idleJobs() : wholeNumber('jobs', 1, 64);
+// Without --jobs each build decides as `codepairs build` does: one thread per core idle when it
+// starts, none for fewer than 1,000 pages (an edit renders on the main thread).
+const jobs = values.jobs === undefined ? undefined : wholeNumber('jobs', 1, 64);
 
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (kb) => `${Math.round(kb / 1024)} MB`;

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { busyCores, defaultJobs, threadsFor } from '../src/build.js';
+import { busyCores, defaultJobs, PAGES_PER_THREAD, threadsFor } from '../src/build.js';
 
 describe('the default of --jobs', () => {
   it('is the cores not busy, at least one and at most eight', () => {
@@ -21,11 +21,18 @@ describe('the default of --jobs', () => {
     expect(busy).toBeLessThanOrEqual(availableParallelism());
   });
 
-  it('renders a build of a few hundred pages on the main thread, and gives no thread fewer than 200 pages', async () => {
-    expect(await threadsFor(200, undefined)).toBe(1);
-    expect(await threadsFor(200, 4)).toBe(1);
-    expect(await threadsFor(1000, 8)).toBe(5);
-    expect(await threadsFor(1000, 2)).toBe(2);
-    expect(await threadsFor(5000, undefined)).toBeGreaterThanOrEqual(1);
+  it(`by default renders an edit's few hundred pages on the main thread, and starts no thread for fewer than ${PAGES_PER_THREAD} pages`, async () => {
+    expect(await threadsFor(750, undefined)).toBe(1);
+    expect(await threadsFor(PAGES_PER_THREAD, undefined)).toBe(1);
+    const threads = await threadsFor(3 * PAGES_PER_THREAD, undefined);
+    expect(threads).toBeGreaterThanOrEqual(1);
+    expect(threads).toBeLessThanOrEqual(Math.min(3, availableParallelism()));
+  });
+
+  it('takes the number of threads asked for, no more than one per page', async () => {
+    expect(await threadsFor(200, 4)).toBe(4);
+    expect(await threadsFor(5000, 2)).toBe(2);
+    expect(await threadsFor(3, 8)).toBe(3);
+    expect(await threadsFor(0, 2)).toBe(1);
   });
 });
