@@ -1,0 +1,73 @@
+/**
+ * The build manifest (src/emit/build-manifest.ts): written a line per file, it must be the text
+ * JSON.stringify gives the same object; read back, it gives the same files and hashes, and a
+ * manifest that names a path outside the output (or in the manifest's own folder) is not trusted.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUILD_MANIFEST_FORMAT, BUILD_MANIFEST_PATH, BUILD_MANIFEST_VERSION, readBuildManifest, serializeBuildManifest, type InputsRecord } from '../src/emit/build-manifest.js';
+
+const TOOL = 'tool-fingerprint';
+const FILES = new Map([
+  ['zh-TW/sip/183-vs-439.md', 'b'.repeat(64)],
+  ['en/sip/183.md', 'a'.repeat(64)],
+  ['assets/style.css', 'c'.repeat(64)],
+  ['odd/"quoted" name\u2028.html', 'd'.repeat(64)],
+  ['ü/中文.html', 'e'.repeat(64)],
+]);
+const INPUTS: InputsRecord = {
+  key: 'k',
+  pages: 2,
+  languages: ['en', 'zh-TW'],
+  sitemap: false,
+  warnings: [{ path: 'locales/zh-TW/sip.json', messages: [{ reason: 'Stale "x"', place: { line: 3, column: 5 }, ruleId: 'stale-translation', source: 'codepairs' }] }],
+};
+
+/** The straightforward text: the whole manifest object through JSON.stringify. */
+function byStringify(files: Map<string, string>, inputs?: InputsRecord): string {
+  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${JSON.stringify({ format: BUILD_MANIFEST_FORMAT, version: BUILD_MANIFEST_VERSION, tool: TOOL, files: Object.fromEntries(sorted), ...(inputs ? { inputs } : {}) }, null, 1)}\n`;
+}
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function written(text: string): string {
+  dir = mkdtempSync(join(tmpdir(), 'codepairs-manifest-'));
+  mkdirSync(join(dir, '.codepairs'));
+  writeFileSync(join(dir, BUILD_MANIFEST_PATH), text);
+  return dir;
+}
+
+describe('the build manifest', () => {
+  it('is written as JSON.stringify writes the manifest object, with and without files and inputs', () => {
+    const escaped = new Map([...FILES, ['back\\slash.md', 'f'.repeat(64)]]);
+    for (const [files, inputs] of [[FILES, INPUTS], [escaped, undefined], [new Map(), INPUTS], [new Map(), undefined]] as const) {
+      expect(serializeBuildManifest(TOOL, files, inputs)).toBe(byStringify(files, inputs));
+    }
+  });
+
+  it('reads back the files and hashes it was written with, and the inputs record', async () => {
+    const read = await readBuildManifest(written(serializeBuildManifest(TOOL, FILES, INPUTS)), TOOL);
+    expect(read?.files).toEqual(FILES);
+    expect(read?.inputs).toEqual(INPUTS);
+  });
+
+  it('is not trusted when it names a path outside the output or in its own folder', async () => {
+    for (const path of ['', '/etc/passwd', '../up.md', 'en/../../up.md', 'en//x.md', 'en/./x.md', 'en/', '.', 'a\\b.md', 'a\0b.md', '.codepairs', '.codepairs/pieces.json']) {
+      const files = new Map([...FILES, [path, 'f'.repeat(64)]]);
+      expect(await readBuildManifest(written(serializeBuildManifest(TOOL, files)), TOOL), JSON.stringify(path)).toBeUndefined();
+      rmSync(dir!, { recursive: true, force: true });
+    }
+    for (const path of ['...md', '.well-known/x.txt', 'x/.codepairs/y', '.codepairsy/z']) {
+      const files = new Map([...FILES, [path, 'f'.repeat(64)]]);
+      expect((await readBuildManifest(written(serializeBuildManifest(TOOL, files)), TOOL))?.files.get(path), path).toBe('f'.repeat(64));
+      rmSync(dir!, { recursive: true, force: true });
+    }
+  });
+});
