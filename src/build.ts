@@ -393,7 +393,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     workers = await threadsFor(toRender.length, options.jobs);
     const reuse = previousRecords ? { from: output.target, records: previousRecords } : undefined;
     // Render threads load the inputs while the staging folder is made ready below, and render
-    // once it is (a recycled folder's stale files must be gone before pages are written there).
+    // once it is (settling a recycled folder unlinks what is not this build's and removes the
+    // folders it leaves empty: no page may be written there meanwhile).
     let ready!: () => void;
     let refuse!: (error: unknown) => void;
     const go = new Promise<void>((resolvePromise, rejectPromise) => ((ready = resolvePromise), (refuse = rejectPromise)));
@@ -739,7 +740,7 @@ async function renderInWorkers(
           parsed,
           staging: output.staging,
           seeded: output.seeded,
-          replaces: output.replacing,
+          recycled: output.replaces,
           ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.records.keys } } : {}),
           jobs: share,
         };

@@ -102,8 +102,6 @@ export class StagedOutput {
   private recycled: 'no' | 'untouched' | 'settled' = 'no';
   /** The folder every file written is linked into as well, when there is one (see `seed`). */
   private seedDir: string | undefined;
-  /** The staging folder is a recycled one, whose stale files settle leaves (see settle): a write or link replaces them. */
-  private replaces = false;
   written = 0;
   /** Files carried over unchanged from the previous output (see `keepFiles`). */
   kept = 0;
@@ -143,17 +141,21 @@ export class StagedOutput {
   }
 
   /** Write into a staging folder another thread opened (a render worker); only that thread commits. */
-  static attach(staging: string, options: { reuseFrom?: string; seeded?: boolean; replaces?: boolean } = {}): StagedOutput {
+  static attach(staging: string, options: { reuseFrom?: string; seeded?: boolean; recycled?: boolean } = {}): StagedOutput {
     const output = new StagedOutput('', staging);
     output.reuseFrom = options.reuseFrom;
     if (options.seeded) output.seedDir = seedPath(staging);
-    output.replaces = options.replaces ?? false;
+    // A thread attaches once the opening thread has settled the recycled folder.
+    if (options.recycled) output.recycled = 'settled';
     return output;
   }
 
-  /** Whether writes and links replace stale files (a recycled folder): for the threads attached. */
-  get replacing(): boolean {
-    return this.replaces;
+  /**
+   * The staging folder is a recycled one, whose stale files settle leaves (see settle): a write
+   * or a link that finds one replaces it.
+   */
+  get replaces(): boolean {
+    return this.recycled !== 'no';
   }
 
   /**
@@ -194,7 +196,6 @@ export class StagedOutput {
       return false;
     }
     this.recycled = 'untouched';
-    this.replaces = true;
     return true;
   }
 

@@ -18,7 +18,7 @@ export interface WorkerInput {
   /** Whether the files written are linked into the staging folder's seed as well (see StagedOutput.seed). */
   seeded: boolean;
   /** Whether the staging folder is a recycled one, whose stale files a write replaces (see StagedOutput.settle). */
-  replaces: boolean;
+  recycled: boolean;
   /**
    * An incremental build's previous output, whose files of the same bytes are linked, not
    * written, and the piece records of this worker's pages (see src/emit/piece-records.ts).
@@ -43,7 +43,7 @@ async function run(input: WorkerInput): Promise<void> {
   const site = await loadSite({ ...input.load, parseCache: new ParseCache(new Map(input.parsed)) });
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   await go;
-  const output = StagedOutput.attach(input.staging, { reuseFrom: input.pieces?.from, seeded: input.seeded, replaces: input.replaces });
+  const output = StagedOutput.attach(input.staging, { reuseFrom: input.pieces?.from, seeded: input.seeded, recycled: input.recycled });
   let sinceReport = 0;
   const report = () => {
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
