@@ -83,15 +83,19 @@ export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, 
 /** A string as JSON writes it: quoted as it is when it has nothing JSON escapes (most paths, every hash). */
 const jsonString = (text: string): string => (/["\\\u0000-\u001f\ud800-\udfff]/.test(text) ? JSON.stringify(text) : `"${text}"`);
 
-/** The value of a JSON file of the build's own, or undefined when it is missing or not JSON. */
-async function readJsonFile(path: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
+/** The value of a JSON text, or undefined when it is not JSON. */
+function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
+}
+
+/** The value of a JSON file of the build's own, or undefined when it is missing or not JSON. */
+async function readJsonFile(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseJsonText(text);
 }
 
 /**
@@ -106,12 +110,9 @@ export async function readBuildManifest(outDir: string, tool: string): Promise<P
   const quick = quickRead(text);
   if (quick) [manifest, entries] = quick;
   else {
-    try {
-      manifest = JSON.parse(text) as Partial<BuildManifest>;
-    } catch {
-      return undefined;
-    }
-    if (typeof manifest !== 'object' || manifest === null) return undefined;
+    const data = parseJsonText(text);
+    if (typeof data !== 'object' || data === null) return undefined;
+    manifest = data as Partial<BuildManifest>;
     const files = manifest.files;
     if (typeof files !== 'object' || files === null || Array.isArray(files)) return undefined;
     entries = Object.entries(files);
@@ -140,12 +141,9 @@ function quickRead(text: string): [Partial<BuildManifest>, Array<[string, string
     if (!match || (match[3] === ',') !== (i < lines.length - 1)) return undefined;
     entries.push([match[1]!, match[2]!]);
   }
-  try {
-    // The text without the files' lines (`{` to the line ` }`).
-    return [JSON.parse(`${text.slice(0, open)}\n "files": {}${text.slice(end + '\n }'.length)}`) as Partial<BuildManifest>, entries];
-  } catch {
-    return undefined;
-  }
+  // The text without the files' lines (`{` to the line ` }`).
+  const rest = parseJsonText(`${text.slice(0, open)}\n "files": {}${text.slice(end + '\n }'.length)}`);
+  return typeof rest === 'object' && rest !== null ? [rest as Partial<BuildManifest>, entries] : undefined;
 }
 
 /** A line of the manifest's files: a path and a hash, JSON strings with nothing escaped. */
