@@ -25,12 +25,43 @@ export interface I18nContext {
   misses: Miss[];
   /** See existsIn. */
   known?: Map<string, boolean>;
-  /** See translated. */
-  said?: Map<string, string>;
+  /**
+   * Whether every placeholder of the resources is a plain `{{name}}` (no format, no unescaped
+   * `{{- name}}`, no path): then answers can be made from sentence shapes (see Shape).
+   */
+  shapes: boolean;
+  /** Per language and namespace: the shape of each sentence asked (see shapeOf). */
+  shaped: Map<string, Map<string, Shape>>;
 }
 
-/** Translations remembered at most: the sentences of a code recur on all its pairs. */
-const SAID_LIMIT = 50_000;
+/**
+ * A sentence as i18next resolves and interpolates it for one key, context and set of value
+ * names, with each value's place marked: the text between the places, and at each place the
+ * value's name and whether i18next escaped it. i18next then runs once per sentence shape (a few
+ * hundred per language) instead of once per sentence of every page (tens per page), and every
+ * answer is the same text it would have given (a test holds it to i18next on every resource).
+ */
+type Shape = string | { texts: string[]; names: string[]; escaped: boolean[] };
+
+/** What a value's place is marked with while i18next interpolates (the loader refuses NUL in resources and text). */
+const PLACE = /\u0000([re])([^\u0000]*)\u0000/g;
+const rawPlace = (name: string) => `\u0000r${name}\u0000`;
+/** i18next's escape: a marked place becomes an escaped place; any other value is escaped for Markdown. */
+const escapeValue = (value: string): string => (value.startsWith('\u0000r') && value.endsWith('\u0000') ? `\u0000e${value.slice(2)}` : escapeMarkdown(value));
+
+/** A placeholder that sentence shapes support: a name alone. */
+const PLACEHOLDER = /\{\{(.*?)\}\}/g;
+const PLAIN_PLACEHOLDER = /^\s*\w+\s*$/;
+
+/** Whether every placeholder in the resources is a plain name (see I18nContext.shapes). */
+function plainPlaceholders(value: unknown): boolean {
+  if (typeof value === 'string') {
+    for (const [, inside] of value.matchAll(PLACEHOLDER)) if (!PLAIN_PLACEHOLDER.test(inside!)) return false;
+    return true;
+  }
+  if (value && typeof value === 'object') return Object.values(value).every(plainPlaceholders);
+  return true;
+}
 
 export function createI18n(resources: Resources, namespaces: readonly string[]): I18nContext {
   const misses: Miss[] = [];
@@ -47,7 +78,7 @@ export function createI18n(resources: Resources, namespaces: readonly string[]):
     returnEmptyString: false,
     interpolation: {
       escapeValue: true,
-      escape: escapeMarkdown,
+      escape: escapeValue,
       skipOnVariables: true,
       // Text is data, not a place for nested translations: `$t(…)` stays as written. (A NUL
       // never reaches a resource: the loader refuses control characters.)
@@ -56,7 +87,7 @@ export function createI18n(resources: Resources, namespaces: readonly string[]):
     },
     showSupportNotice: false,
   } as never);
-  return { instance, misses };
+  return { instance, misses, shapes: plainPlaceholders(resources), shaped: new Map() };
 }
 
 /**
@@ -75,39 +106,90 @@ function existsIn(context: I18nContext, lang: string, ns: string, key: string, o
   return known;
 }
 
+/** Options that are not values to interpolate. */
+const CONTROLS = new Set(['context', 'interpolation']);
+/** i18next's own options, which a shape cannot stand for (they change how the key resolves or what it returns). */
+const I18NEXT_OPTIONS = new Set(['count', 'ordinal', 'lng', 'lngs', 'ns', 'defaultValue', 'replace', 'postProcess', 'returnObjects', 'returnDetails', 'joinArrays', 'keySeparator', 'nsSeparator', 'fallbackLng', 'skipInterpolation']);
+
 export function translator(context: I18nContext, lang: string, ns: string): Translator {
-  // Straight to t() rather than through getFixedT, which copies all of i18next's options on every call.
   const { instance } = context;
+  const place = `${lang}\u0000${ns}`;
+  let shaped = context.shaped.get(place);
+  if (!shaped) context.shaped.set(place, (shaped = new Map()));
+  const shapes = shaped;
+  const miss = (key: string): string => {
+    context.misses.push({ lang, key: `${ns}:${key}` });
+    return `[${key}]`;
+  };
+  // Straight to t() rather than through getFixedT, which copies all of i18next's options on every call.
+  const ask = (key: string, options?: Record<string, unknown>): string => (existsIn(context, lang, ns, key, options) ? String(instance.t(key, { ...options, lng: lang, ns } as never)) : miss(key));
   return {
     lang,
     exists: (key, options) => existsIn(context, lang, ns, key, options),
     t(key, options) {
-      // An answer remembered is for a key that resolves: no need to ask again.
-      const id = saidId(lang, ns, key, options);
-      const said = context.said?.get(id);
-      if (said !== undefined) return said;
-      if (!existsIn(context, lang, ns, key, options)) {
-        context.misses.push({ lang, key: `${ns}:${key}` });
-        return `[${key}]`;
+      const id = context.shapes ? shapeId(key, options) : undefined;
+      if (id === undefined) return ask(key, options);
+      let shape = shapes.get(id);
+      if (shape === undefined) {
+        if (!existsIn(context, lang, ns, key, options)) return miss(key);
+        shapes.set(id, (shape = shapeOf(instance, lang, ns, key, options)));
       }
-      return translated(context, id, lang, ns, key, options);
+      return typeof shape === 'string' ? shape : fill(shape, options!);
     },
   };
 }
 
 /**
- * i18next's answer for a key and its options, remembered (`t` looks there first): a sentence
- * about one code (its retry rule, its "after 486 …") is asked with the same values on every pair
- * of that code, and i18next resolves and interpolates it anew each time. The memory is bounded
- * like the section cache's: it is emptied when full.
+ * What the shape of a sentence depends on: the key, the context, whether values are escaped and
+ * which values are given. Undefined for options a shape cannot stand for (a count, which picks a
+ * plural form by its value; a value that is not a string or a number; other i18next options).
  */
-function translated(context: I18nContext, id: string, lang: string, ns: string, key: string, options?: Record<string, unknown>): string {
-  const text = String(context.instance.t(key, { ...options, lng: lang, ns } as never));
-  const said = (context.said ??= new Map());
-  if (said.size >= SAID_LIMIT) said.clear();
-  said.set(id, text);
-  return text;
+function shapeId(key: string, options?: Record<string, unknown>): string | undefined {
+  if (options === undefined) return key;
+  let id = key;
+  for (const name in options) {
+    const value = options[name];
+    // Given but undefined is not the same to i18next as not given (it writes nothing for the first).
+    if (value === undefined) id += `\u0000${name}?`;
+    else if (name === 'context') id += `\u0000c${String(value)}`;
+    else if (name === 'interpolation') {
+      const keys = Object.keys(value as object);
+      if (keys.length !== 1 || keys[0] !== 'escapeValue' || (value as { escapeValue: unknown }).escapeValue !== false) return undefined;
+      id += '\u0000raw';
+    } else if (typeof value === 'string' || typeof value === 'number') {
+      if (I18NEXT_OPTIONS.has(name) || !/^\w+$/.test(name)) return undefined;
+      id += `\u0000${name}`;
+    } else return undefined;
+  }
+  return id;
 }
 
-/** What an answer of i18next is remembered by: the language, namespace, key and options. */
-const saidId = (lang: string, ns: string, key: string, options?: Record<string, unknown>): string => `${lang}\u0000${ns}\u0000${key}\u0000${options ? JSON.stringify(options) : ''}`;
+/** i18next's answer for the key with every value replaced by its marked place (see Shape). */
+function shapeOf(instance: I18n, lang: string, ns: string, key: string, options?: Record<string, unknown>): Shape {
+  const marked: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options ?? {})) marked[name] = CONTROLS.has(name) || value === undefined ? value : rawPlace(name);
+  const text = String(instance.t(key, { ...marked, lng: lang, ns } as never));
+  const parts = text.split(PLACE);
+  if (parts.length === 1) return text;
+  const texts: string[] = [];
+  const names: string[] = [];
+  const escaped: boolean[] = [];
+  for (let i = 0; i < parts.length; i += 3) {
+    texts.push(parts[i]!);
+    if (i + 1 < parts.length) {
+      escaped.push(parts[i + 1] === 'e');
+      names.push(parts[i + 2]!);
+    }
+  }
+  return { texts, names, escaped };
+}
+
+/** A sentence of this shape with these values. */
+function fill(shape: Exclude<Shape, string>, values: Record<string, unknown>): string {
+  let text = shape.texts[0]!;
+  for (let i = 0; i < shape.names.length; i++) {
+    const value = values[shape.names[i]!];
+    text += (shape.escaped[i] ? escapeMarkdown(value) : String(value)) + shape.texts[i + 1]!;
+  }
+  return text;
+}
