@@ -110,7 +110,15 @@ export function pairSteps(ctx: ViewContext, lang: string, codes: [StatusCode, St
   const [a, b] = codes;
   if (!a.example || !b.example || !ctx.catalog.protocol.example) return undefined;
   const proto = translator(ctx.i18n, lang, ctx.catalog.protocol.id);
-  const cellsOf = (code: StatusCode) => {
+  const cellsOf = (code: StatusCode): string[] => {
+    // A code's column is the same on every pair page of the language that shows it.
+    const key = `stepCells:${lang}:${code.code}`;
+    ctx.cache ??= new Map();
+    let cells = ctx.cache.get(key) as string[] | undefined;
+    if (!cells) ctx.cache.set(key, (cells = stepCells(code)));
+    return cells;
+  };
+  const stepCells = (code: StatusCode) => {
     const exchange = code.example!.exchange;
     const highlighted = exchange.findIndex((s) => s.message === `${code.code} ${code.reason}`);
     // A message sent again (a request resent with credentials, say) says so: the rows differ.

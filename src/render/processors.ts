@@ -305,31 +305,55 @@ const typographyKey = (typography: Typography): string => {
   return key;
 };
 
+/** What a SectionCache remembers for one language and typography. */
+interface CacheScope<T> {
+  seen: Set<string>;
+  results: Map<string, T>;
+}
+
 /**
  * Keep what is computed for a section met a second time: sections are remembered by their
  * language, typography and text (heading keys are a function of the language).
  */
 class SectionCache<T> {
-  private readonly seen = new Set<string>();
-  private readonly results = new Map<string, T>();
+  /** By typography (one object per language of a build), then language. */
+  private readonly scopes = new WeakMap<Typography, Map<string, CacheScope<T>>>();
+  /** Every scope made, to empty them when full. */
+  private readonly made: Array<CacheScope<T>> = [];
+  private seenCount = 0;
+  private resultCount = 0;
 
   /**
-   * The text itself, after the language and typography: hashing it (sha1) cost more than the
-   * Map's own hashing of the string, and pieces are small (a code's section is about 2 KB).
+   * A map per language and typography, in which the text itself is the key: hashing it (sha1)
+   * cost more than the Map's own hashing of the string, and pieces are small (a code's section
+   * is about 2 KB); a key that joined the language to the text would copy the text each time.
    */
-  private static key(section: string, options: ProcessOptions): string {
-    return `${options.lang}\u0000${typographyKey(options.typography)}\u0000${section}`;
+  private scope(options: ProcessOptions): CacheScope<T> {
+    let byLang = this.scopes.get(options.typography);
+    if (!byLang) this.scopes.set(options.typography, (byLang = new Map()));
+    // Pieces with images become Mermaid blocks in Markdown on pages that ask for it.
+    const id = options.mermaid ? `${options.lang}\u0000mermaid` : options.lang;
+    let scope = byLang.get(id);
+    if (!scope) {
+      byLang.set(id, (scope = { seen: new Set(), results: new Map() }));
+      this.made.push(scope);
+    }
+    return scope;
   }
 
   get(section: string, options: ProcessOptions, make: () => T): T {
-    const key = SectionCache.key(section, options);
-    const cached = this.results.get(key);
+    const scope = this.scope(options);
+    const cached = scope.results.get(section);
     if (cached !== undefined) return cached;
     const made = make();
-    if (this.seen.has(key)) {
-      if (this.results.size >= SectionCache.LIMIT) this.results.clear();
-      this.results.set(key, made);
-    } else this.remember(key);
+    if (scope.seen.has(section)) {
+      if (this.resultCount >= SectionCache.LIMIT) {
+        for (const each of this.made) each.results.clear();
+        this.resultCount = 0;
+      }
+      scope.results.set(section, made);
+      this.resultCount++;
+    } else this.remember(scope, section);
     return made;
   }
 
@@ -338,25 +362,36 @@ class SectionCache<T> {
    * that the next `get` of one of them keeps what it makes.
    */
   metBefore(sections: string[], options: ProcessOptions): boolean {
-    const keys = sections.map((section) => SectionCache.key(section, options));
-    if (keys.some((key) => this.seen.has(key) || this.results.has(key))) return true;
-    for (const key of keys) this.remember(key);
+    const scope = this.scope(options);
+    if (sections.some((section) => scope.seen.has(section) || scope.results.has(section))) return true;
+    for (const section of sections) this.remember(scope, section);
     return false;
   }
 
-  private remember(key: string): void {
+  private remember(scope: CacheScope<T>, section: string): void {
     // Most pieces are one page's own and never recur: forget them now and then, so memory
     // does not grow with the number of pages (a recurring piece is soon seen twice again).
-    if (this.seen.size >= SectionCache.LIMIT) this.seen.clear();
-    this.seen.add(key);
+    if (this.seenCount >= SectionCache.LIMIT) {
+      for (const each of this.made) each.seen.clear();
+      this.seenCount = 0;
+    }
+    scope.seen.add(section);
+    this.seenCount++;
   }
 
-  /** Entries each of the two sets keeps at most: far more than recurring pieces of a catalog. */
+  /** Entries each of the two kinds keeps at most: far more than recurring pieces of a catalog. */
   static readonly LIMIT = 50_000;
 }
 
 const rendered = new SectionCache<Promise<Rendered>>();
 const trees = new SectionCache<MdastRoot>();
+/**
+ * The hashes of pieces, which recur as the pieces do. Not for pages that show diagrams as
+ * Mermaid, whose pieces' hashes also cover the diagrams (see pieceHash).
+ */
+const hashes = new SectionCache<string>();
+const hashOf = (piece: Piece, options: ProcessOptions): string =>
+  typeof piece === 'string' && !options.mermaid ? hashes.get(piece, options, () => pieceHash(piece, options)) : pieceHash(piece, options);
 
 /**
  * A page's Markdown processed whole, with no cache: the straightforward pipeline. The build uses
@@ -375,12 +410,12 @@ export async function processMarkdown(source: string, options: ProcessOptions, p
   const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source);
   if (!pieces) return processWhole(source, options);
   const process = (piece: string) => rendered.get(piece, options, () => processPiece(piece, options));
-  const hashes = pieces.map((piece) => pieceHash(piece, options));
+  const pieceHashes = pieces.map((piece) => hashOf(piece, options));
   const before = previous && previousPieces(previous);
   const parts = await Promise.all(
     pieces.map(
       (piece, i) =>
-        before?.get(hashes[i]!) ??
+        before?.get(pieceHashes[i]!) ??
         (typeof piece !== 'string' ? processList(piece.items, options, process) : isFrontMatter(piece) ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : process(piece)),
     ),
   );
@@ -388,7 +423,7 @@ export async function processMarkdown(source: string, options: ProcessOptions, p
     // A piece of only blank lines and spaces writes nothing, and takes no line of its own.
     markdown: parts.map((p) => p.markdown).filter(Boolean).join('\n'),
     body: parts.map((p) => p.body).filter(Boolean).join('\n'),
-    pieces: parts.map((p, i) => [hashes[i]!, p.markdown.length, p.body.length]),
+    pieces: parts.map((p, i) => [pieceHashes[i]!, p.markdown.length, p.body.length]),
   };
 }
 

@@ -91,13 +91,15 @@ const rfcUrl = (reference: string, section?: string): string | undefined => {
 
 /** The link to where a code is defined, when its reference has a known address. */
 function referenceLinks(t: Tr, code: StatusCode): Array<{ label: string; href: string }> {
-  const href = rfcUrl(code.reference, code.section);
-  return href ? [{ label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, ...raw })), href }] : [];
+  return cached(t.ctx, `referenceLinks:${t.proto.lang}:${code.code}`, () => {
+    const href = rfcUrl(code.reference, code.section);
+    return href ? [{ label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, ...raw })), href }] : [];
+  });
 }
 
 /** "183 Session Progress", or with a localized gloss where the language has one. */
 function heading(t: Tr, code: StatusCode): string {
-  return t.proto.t('heading', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } });
+  return cached(t.ctx, `heading:${t.proto.lang}:${code.code}`, () => t.proto.t('heading', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } }));
 }
 
 /** The heading a code's section has on every page of `lang` (unescaped). */
@@ -185,11 +187,9 @@ const tableRows = (t: Tr): string[] => [...factOrder(t.ctx.catalog.protocol), 'r
  * when they go into a sentence, and escapeMarkdown does it for table cells.
  */
 function factTable(t: Tr, codes: StatusCode[]) {
-  const values = codes.map((c) => factValues(t, c));
-  return tableRows(t).map((fact) => ({
-    label: escapeMarkdown(t.proto.t(`facts.${fact}.label`)),
-    cells: values.map((v) => escapeMarkdown(v[fact]!)),
-  }));
+  const labels = cached(t.ctx, `factLabels:${t.proto.lang}`, () => tableRows(t).map((fact) => escapeMarkdown(t.proto.t(`facts.${fact}.label`))));
+  const cells = codes.map((c) => cached(t.ctx, `factCells:${t.proto.lang}:${c.code}`, () => tableRows(t).map((fact) => escapeMarkdown(factValues(t, c)[fact]!))));
+  return labels.map((label, row) => ({ label, cells: cells.map((column) => column[row]!) }));
 }
 
 /** Whole sentences one after another, spaced the way the language spaces them. */
@@ -287,12 +287,13 @@ function sharedSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]
   return t.proto.t('shared.sentence', { items: formatList(t.language, items, 'conjunction'), interpolation: { escapeValue: false } });
 }
 
-function pageLinks(t: Tr, job: Job, a: StatusCode, b: StatusCode) {
-  const links = [a, b].flatMap((code) => referenceLinks(t, code));
-  for (const code of [a, b]) {
-    links.push({ label: escapeMarkdown(t.proto.t('learnMore.codePage', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } })), href: `${code.code}.md` });
-  }
-  return links;
+function pageLinks(t: Tr, a: StatusCode, b: StatusCode) {
+  const codePage = (code: StatusCode) =>
+    cached(t.ctx, `codePageLink:${t.proto.lang}:${code.code}`, () => ({
+      label: escapeMarkdown(t.proto.t('learnMore.codePage', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } })),
+      href: `${code.code}.md`,
+    }));
+  return [...referenceLinks(t, a), ...referenceLinks(t, b), codePage(a), codePage(b)];
 }
 
 export function pairView(ctx: ViewContext, job: Job) {
@@ -311,14 +312,8 @@ export function pairView(ctx: ViewContext, job: Job) {
     ? t.proto.t('choose.sequence', { provisional: (isFinal(protocol, a) ? b : a).code, final: (isFinal(protocol, a) ? a : b).code })
     : undefined;
 
-  const related = relatedPairs(a, b).slice(0, 6).map(([low, high]) => {
-    const [l, h] = [ctx.byCode.get(low)!, ctx.byCode.get(high)!];
-    return {
-      label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: reasonOf(t, l), b: h.code, reasonB: reasonOf(t, h), interpolation: { escapeValue: false } })),
-      href: `${pairSlug(low, high)}.md`,
-    };
-  });
-  const learnMore = [...pageLinks(t, job, a, b), ...related, { label: escapeMarkdown(t.proto.t('learnMore.index')), href: indexHref(ctx) }];
+  const related = relatedPairs(a, b).slice(0, 6).map(([low, high]) => pairLink(t, ctx.byCode.get(low)!, ctx.byCode.get(high)!, ''));
+  const learnMore = [...pageLinks(t, a, b), ...related, { label: escapeMarkdown(t.proto.t('learnMore.index')), href: indexHref(ctx) }];
 
   // A curated pair: why readers mix the two up and how to tell them apart.
   const key = pairKey(a.code, b.code);
@@ -342,7 +337,7 @@ export function pairView(ctx: ViewContext, job: Job) {
     // What a receiver does differently is said under Which to use when, not here.
     differences: differenceSentences(t, a, b, facts.filter((f) => f !== protocol.receiver)),
     shared: sharedSentence(t, a, b, facts) ?? '',
-    choices: [a, b].map((c) => t.common.t('labelled', { label: heading(t, c), text: t.proto.t(`codes.${c.code}.use`) })),
+    choices: [a, b].map((c) => cached(ctx, `choice:${job.lang}:${c.code}`, () => t.common.t('labelled', { label: heading(t, c), text: t.proto.t(`codes.${c.code}.use`) }))),
     sequence: sequence ?? '',
     receiver: receiverSentence(t, a, b, facts) ?? '',
     // Both diagrams side by side, then each one's steps; none when the codes carry no examples.
@@ -432,11 +427,17 @@ export function indexView(ctx: ViewContext, job: Job) {
 function confusedLinks(ctx: ViewContext, t: Tr, folder: string) {
   return rankCurated(ctx.catalog.protocol, ctx.byCode, ctx.catalog.confusable).map(({ entry }) => {
     const [l, h] = entry.pair.map((c) => ctx.byCode.get(c)!) as [StatusCode, StatusCode];
-    return {
-      label: escapeMarkdown(t.proto.t('learnMore.pair', { a: l.code, reasonA: reasonOf(t, l), b: h.code, reasonB: reasonOf(t, h), interpolation: { escapeValue: false } })),
-      href: `${folder}${pairSlug(l.code, h.code)}.md`,
-    };
+    return pairLink(t, l, h, folder);
   });
+}
+
+/** A link to the page of a pair (`low` first) from `folder` (relative to the page), titled as the pair is. */
+function pairLink(t: Tr, low: StatusCode, high: StatusCode, folder: string): { label: string; href: string } {
+  // The pairs a page links recur on the pages of their codes.
+  return cached(t.ctx, `pairLink:${t.proto.lang}:${folder}:${low.code}:${high.code}`, () => ({
+    label: escapeMarkdown(t.proto.t('learnMore.pair', { a: low.code, reasonA: reasonOf(t, low), b: high.code, reasonB: reasonOf(t, high), interpolation: { escapeValue: false } })),
+    href: `${folder}${pairSlug(low.code, high.code)}.md`,
+  }));
 }
 
 /**
