@@ -6,7 +6,7 @@ import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
 import { frenchSpacing, spaceCjkLatin } from '../src/render/plugins/remark-typography.js';
 import { isSafeLanguageTag } from '../src/load/locales.js';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Protocol, StatusCode } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
@@ -130,6 +130,16 @@ describe('urlFor', () => {
   it('should link relatively without a base URL, so pages work opened from disk', () => {
     expect(urlFor({ baseUrl: undefined }, 'zh-CN/sip/183-vs-439.html', 'en/sip/183-vs-439.html')).toBe('../../en/sip/183-vs-439.html');
     expect(urlFor({ baseUrl: undefined }, 'zh-CN/sip/183-vs-439.html', 'zh-CN/sip/183-vs-439.html')).toBe('183-vs-439.html');
+  });
+
+  it('should give what path.relative gives (the file name when it is the page itself), for any two paths', () => {
+    const paths = ['index.html', 'en/index.html', 'en/sip/183.html', 'en/sip/183-vs-439.html', 'zh-CN/sip/183.html', 'zh-CN/http/404.html', 'en/sip/diagrams/183.svg', 'assets/style.css', 'en/sip', 'en/sip/x/y.html', 'pagefind/pagefind-ui.js'];
+    for (const from of paths) {
+      for (const target of paths) {
+        // Asked twice: the second answer comes from the remembered way between the folders.
+        for (let i = 0; i < 2; i++) expect(urlFor({ baseUrl: undefined }, from, target), `${from} -> ${target}`).toBe(posix.relative(posix.dirname(from), target) || posix.basename(target));
+      }
+    }
   });
 
   it('should link absolutely under a configured base URL', () => {

@@ -49,8 +49,26 @@ export const ROOT_PAGE = 'index';
 /** A URL for `target` (a path under out/ with extension) as seen from the page at `from`. */
 export function urlFor(ctx: Pick<RenderContext, 'baseUrl'>, from: string, target: string): string {
   if (ctx.baseUrl) return new URL(target, ctx.baseUrl).href;
-  const relative = posix.relative(posix.dirname(from), target);
-  return relative || posix.basename(target);
+  const fromDir = posix.dirname(from);
+  const cut = target.lastIndexOf('/');
+  // Inside the target's own path (never for a file): as path.relative says it.
+  if (cut === -1 || fromDir === target || fromDir.startsWith(`${target}/`)) return posix.relative(fromDir, target) || posix.basename(target);
+  // The way from folder to folder is the same for every page of a folder (ten languages: 20 links a page).
+  const up = folderTo(fromDir, target.slice(0, cut));
+  const name = target.slice(cut + 1);
+  return up ? `${up}/${name}` : name;
+}
+
+/** path.relative between two folders, remembered. */
+const folderWays = new Map<string, string>();
+function folderTo(from: string, to: string): string {
+  const id = `${from}\u0000${to}`;
+  let way = folderWays.get(id);
+  if (way === undefined) {
+    if (folderWays.size >= 10_000) folderWays.clear();
+    folderWays.set(id, (way = posix.relative(from, to)));
+  }
+  return way;
 }
 
 /**
@@ -101,7 +119,8 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
   const labels = layoutLabels(ctx, job.lang);
   const home = layoutLabel(labels.home);
   const languages = layoutLabel(labels.languages);
-  const alternates = ctx.languages.map((l) => ({ hreflang: l.tag, href: urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`) }));
+  const hrefs = ctx.languages.map((l) => urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`));
+  const alternates = ctx.languages.map((l, i) => ({ hreflang: l.tag, href: hrefs[i]! }));
   const xDefault = isHome(job) ? `${ROOT_PAGE}.html` : `${otherLanguagePath(job, 'en')}.html`;
   // Like the sitemap: no x-default to an English page the build does not write.
   if (isHome(job) || ctx.languages.some((l) => l.tag === 'en')) alternates.push({ hreflang: 'x-default', href: urlFor(ctx, from, xDefault) });
@@ -115,10 +134,10 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
     home: { href: urlFor(ctx, from, `${job.lang}/index.html`), label: home.label, lang: home.lang ?? '' },
     languagesLabel: languages.label,
     languagesLang: languages.lang ?? '',
-    switcher: ctx.languages.map((l) => ({
+    switcher: ctx.languages.map((l, i) => ({
       name: l.name,
       hreflang: l.tag,
-      href: urlFor(ctx, from, `${otherLanguagePath(job, l.tag)}.html`),
+      href: hrefs[i]!,
       current: l.tag === job.lang,
     })),
     body,
