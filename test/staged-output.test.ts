@@ -208,6 +208,36 @@ describe('recycling the output a commit replaced', () => {
     expect(readdirSync(dir).sort()).toEqual(['.out.previous', 'out']);
   });
 
+  it('writes on the calling thread when attached as a render thread does: the file is there when write returns, seeded, never twice', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    output.seed();
+    const worker = StagedOutput.attach(output.staging, { seeded: output.seeded, blocking: true });
+    const writing = worker.write('c/d.md', 'd');
+    // Before the promise is even awaited: nothing was left to the thread pool.
+    expect(readFileSync(join(output.staging, 'c/d.md'), 'utf8')).toBe('d');
+    await writing;
+    expect(statSync(join(`${output.staging}.seed`, 'c/d.md')).ino).toBe(statSync(join(output.staging, 'c/d.md')).ino);
+    await expect(worker.write('c/d.md', 'again')).rejects.toThrow(/EEXIST/);
+    expect(worker.written).toBe(1);
+    await output.commit();
+    expect(tree(out)).toEqual(tree(previousPath(out)));
+  });
+
+  it('replaces a stale file of a recycled folder on the calling thread too, never writing through it', async () => {
+    const out = await twoBuilds();
+    const current = tree(out);
+    const output = await StagedOutput.open(out);
+    output.recyclePrevious();
+    output.settle(new Set(['a.md', 'c/d.md']), (path) => path === 'b.md');
+    const worker = StagedOutput.attach(output.staging, { recycled: true, blocking: true });
+    await worker.write('b.md', 'b, changed');
+    expect(tree(out)).toEqual(current);
+    await output.commit();
+    expect(tree(out)['b.md']![0]).toBe('b, changed');
+    expect(tree(previousPath(out))).toEqual(current);
+  });
+
   it('leaves a file out of the seed when it cannot be linked there, and writes it all the same', async () => {
     const out = oldOutput();
     const output = await StagedOutput.open(out);

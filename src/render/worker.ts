@@ -43,7 +43,8 @@ async function run(input: WorkerInput): Promise<void> {
   const site = await loadSite({ ...input.load, parseCache: new ParseCache(new Map(input.parsed)) });
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   await go;
-  const output = StagedOutput.attach(input.staging, { reuseFrom: input.pieces?.from, seeded: input.seeded, recycled: input.recycled });
+  // Written on this thread: there is a render thread per idle core (see StagedOutput.writeNow).
+  const output = StagedOutput.attach(input.staging, { reuseFrom: input.pieces?.from, seeded: input.seeded, recycled: input.recycled, blocking: true });
   let sinceReport = 0;
   const report = () => {
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
