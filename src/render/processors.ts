@@ -386,12 +386,15 @@ class SectionCache<T> {
 const rendered = new SectionCache<Promise<Rendered>>();
 const trees = new SectionCache<MdastRoot>();
 /**
- * The hashes of pieces, which recur as the pieces do. Not for pages that show diagrams as
- * Mermaid, whose pieces' hashes also cover the diagrams (see pieceHash).
+ * What is kept of a top-level piece met again: its hash and, once made, its outputs. One entry,
+ * so that a code's section (2 KB) is looked up once a page. A scope is one build's (see
+ * SectionCache), in which a piece with an image always shows the same diagram.
  */
-const hashes = new SectionCache<string>();
-const hashOf = (piece: Piece, options: ProcessOptions): string =>
-  typeof piece === 'string' && !options.mermaid ? hashes.get(piece, options, () => pieceHash(piece, options)) : pieceHash(piece, options);
+interface PieceEntry {
+  hash: string;
+  rendered?: Promise<Rendered>;
+}
+const entries = new SectionCache<PieceEntry>();
 
 /**
  * A page's Markdown processed whole, with no cache: the straightforward pipeline. The build uses
@@ -410,20 +413,24 @@ export async function processMarkdown(source: string, options: ProcessOptions, p
   const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source);
   if (!pieces) return processWhole(source, options);
   const process = (piece: string) => rendered.get(piece, options, () => processPiece(piece, options));
-  const pieceHashes = pieces.map((piece) => hashOf(piece, options));
+  // Front matter is each page's own: not remembered.
+  const front = pieces.map((piece) => typeof piece === 'string' && isFrontMatter(piece));
+  const found = pieces.map((piece, i): PieceEntry => (typeof piece === 'string' && !front[i] ? entries.get(piece, options, () => ({ hash: pieceHash(piece, options) })) : { hash: pieceHash(piece, options) }));
   const before = previous && previousPieces(previous);
   const parts = await Promise.all(
-    pieces.map(
-      (piece, i) =>
-        before?.get(pieceHashes[i]!) ??
-        (typeof piece !== 'string' ? processList(piece.items, options, process) : isFrontMatter(piece) ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : process(piece)),
-    ),
+    pieces.map((piece, i) => {
+      const entry = found[i]!;
+      return (
+        before?.get(entry.hash) ??
+        (typeof piece !== 'string' ? processList(piece.items, options, process) : front[i] ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : (entry.rendered ??= processPiece(piece, options)))
+      );
+    }),
   );
   return {
     // A piece of only blank lines and spaces writes nothing, and takes no line of its own.
     markdown: parts.map((p) => p.markdown).filter(Boolean).join('\n'),
     body: parts.map((p) => p.body).filter(Boolean).join('\n'),
-    pieces: parts.map((p, i) => [pieceHashes[i]!, p.markdown.length, p.body.length]),
+    pieces: parts.map((p, i) => [found[i]!.hash, p.markdown.length, p.body.length]),
   };
 }
 
