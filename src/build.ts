@@ -399,7 +399,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     let refuse!: (error: unknown) => void;
     const go = new Promise<void>((resolvePromise, rejectPromise) => ((ready = resolvePromise), (refuse = rejectPromise)));
     go.catch(() => undefined);
-    const inWorkers = workers > 1 ? renderInWorkers(options, toRender, workers, output, ctx, thread, reuse, parseCache.entries(), go) : undefined;
+    const inWorkers = workers > 1 ? renderInWorkers(options, toRender, (job) => ctxOf(job).hashes.page(job), workers, output, ctx, thread, reuse, parseCache.entries(), go) : undefined;
     inWorkers?.catch(() => undefined);
     let linking: Promise<string[]>;
     try {
@@ -717,6 +717,7 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
 async function renderInWorkers(
   options: BuildOptions,
   jobs: Job[],
+  pageHash: (job: Job) => string,
   count: number,
   output: StagedOutput,
   ctx: RenderContext,
@@ -743,6 +744,7 @@ async function renderInWorkers(
           recycled: output.replaces,
           ...(reuse ? { pieces: { from: reuse.from, records: shareRecords, keys: reuse.records.keys } } : {}),
           jobs: share,
+          hashes: share.map(pageHash),
         };
         const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input });
         workers.push(worker);

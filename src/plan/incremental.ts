@@ -53,8 +53,10 @@ export interface HashInputs {
 }
 
 export interface InputHashes {
-  /** The hash of everything the page of `job` is made from, as hex. */
+  /** The hash of everything the page of `job` is made from, as hex (made once a build). */
   page(job: Job): string;
+  /** Take the hash of the page at `path` as already made (a render thread is given those of its pages). */
+  know(path: string, hash: string): void;
 }
 
 export function inputHashes(inputs: HashInputs): InputHashes {
@@ -119,5 +121,15 @@ export function inputHashes(inputs: HashInputs): InputHashes {
     return [...start, ...lists];
   }
 
-  return { page: (job) => sha256(parts(job).join('\n')) };
+  // The build hashes every page to decide what to render, and the front matter of a page
+  // rendered shows its hash again.
+  const pages = new Map<string, string>();
+  return {
+    page(job) {
+      let hash = pages.get(job.path);
+      if (hash === undefined) pages.set(job.path, (hash = sha256(parts(job).join('\n'))));
+      return hash;
+    },
+    know: (path, hash) => void pages.set(path, hash),
+  };
 }

@@ -3,7 +3,7 @@
  * writes them into the staging folder. It reports progress and any missing translation back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadSite, renderJobs, type LoadOptions } from '../build.js';
+import { contextOf, loadSite, renderJobs, type LoadOptions } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
 import { ParseCache } from '../load/parse-cache.js';
 import type { Job, PageRecord, RenderTimings } from '../types.js';
@@ -25,6 +25,8 @@ export interface WorkerInput {
    */
   pieces?: { from: string; records: Array<[string, string]>; keys: Record<string, string> };
   jobs: Job[];
+  /** The input hash of each job, as the main thread made it (see InputHashes). */
+  hashes: string[];
 }
 
 export type WorkerMessage =
@@ -41,6 +43,8 @@ const go = new Promise<void>((resolvePromise) => parentPort!.once('message', () 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
   const site = await loadSite({ ...input.load, parseCache: new ParseCache(new Map(input.parsed)) });
+  const ctxOf = contextOf(site);
+  for (const [i, job] of input.jobs.entries()) ctxOf(job).hashes.know(job.path, input.hashes[i]!);
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   await go;
   // Written on this thread: there is a render thread per idle core (see StagedOutput.writeNow).
