@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { differingFacts, relatedPairs } from '../src/compare/facts.js';
 import { duplicatePaths, planPairs } from '../src/plan/jobs.js';
 import { urlFor } from '../src/render/article.js';
+import { alignedColumn, tableMarkdown } from '../src/render/plugins/remark-table.js';
 import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
 import { frenchSpacing, spaceCjkLatin } from '../src/render/plugins/remark-typography.js';
 import { isSafeLanguageTag } from '../src/load/locales.js';
@@ -151,5 +152,20 @@ describe('isSafeLanguageTag', () => {
   it('should accept BCP 47 tags and refuse anything path-like', () => {
     for (const tag of ['en', 'zh-CN', 'pt-BR', 'zh-Hant-TW', 'es-419']) expect(isSafeLanguageTag(tag), tag).toBe(true);
     for (const tag of ['../en', 'en/../../x', '/etc', 'en\u0000', 'EN_us', '', 'zh-cn']) expect(isSafeLanguageTag(tag), tag).toBe(false);
+  });
+});
+
+describe('alignedColumn', () => {
+  it('gives the lines markdown-table writes for tables of rows of one length and no aligned column', () => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const words = ['', 'a', 'Class', '**486 Busy Here**', '临时响应', '🙂 x', 'UAC → UAS: INVITE', '\\| pipe', '-', 'a much longer cell than the others'];
+    for (let t = 0; t < 2000; t++) {
+      const width = 1 + random(4);
+      const rows = Array.from({ length: 1 + random(10) }, () => Array.from({ length: width }, () => words[random(words.length)]!));
+      const columns = rows[0]!.map((_, j) => alignedColumn(rows.map((row) => row[j]!)));
+      const lines = columns[0]!.map((_, r) => `|${columns.map((column) => column[r]).join('|')}|`);
+      expect(lines.join('\n')).toBe(tableMarkdown(rows, rows[0]!.map(() => null)));
+    }
   });
 });

@@ -23,7 +23,7 @@ import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import remarkFrontmatter from 'remark-frontmatter';
-import remarkTable, { tableMarkdown, writtenCell } from './plugins/remark-table.js';
+import remarkTable, { alignedColumn, writtenCell } from './plugins/remark-table.js';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import remarkStringify from 'remark-stringify';
@@ -462,29 +462,59 @@ async function processTable(source: string, options: ProcessOptions): Promise<Re
   const plain = !source.includes('\\\\') && !lines.some((line) => line.endsWith('\\|')) && !hasFallbackMarks(source);
   const texts = rows.filter((_, i) => i !== 1);
   if (!plain || rows.some((cells) => cells.length !== width) || texts.some((cells) => cells.some((cell) => NOT_INLINE.test(cell)))) return processWhole(source, options);
+  const align = rows[1]!.map(alignOf);
+  if (align.every((a) => a === null)) {
+    const columns = await Promise.all(rows[0]!.map((_, j) => columnOf(texts.map((cells) => cells[j]!), options)));
+    if (columns.every((column) => column !== undefined)) return tableFromColumns(columns as Column[]);
+  }
   const contents = texts.map((cells) => cells.map((cell) => inlineOf(cell, options)));
   if (contents.some((cells) => cells.some((cell) => cell === undefined))) return processWhole(source, options);
   const table: Table = {
     type: 'table',
-    align: rows[1]!.map(alignOf),
+    align,
     children: contents.map((cells) => ({ type: 'tableRow', children: cells.map((children) => ({ type: 'tableCell', children: children! })) })),
   };
-  return (await tableFromCells(contents as PhrasingContent[][][], table.align!, options)) ?? outputsOf({ type: 'root', children: [table] }, fileOf(source, options), options);
+  return outputsOf({ type: 'root', children: [table] }, fileOf(source, options), options);
 }
 
 /**
- * A table's outputs written from its cells' outputs, without a table tree: its Markdown from the
- * cells' Markdown as the table handler would align it, its HTML from each cell's inline HTML, as
- * remark-rehype lays a table out (an element per line). Only when no column is aligned.
+ * A column of a table with no aligned column: its Markdown a segment per line (the delimiter row
+ * second) as the table handler pads it (see alignedColumn), its HTML a cell's inline HTML per row.
  */
-async function tableFromCells(rows: PhrasingContent[][][], align: AlignType[], options: ProcessOptions): Promise<Rendered | undefined> {
-  if (align.some((a) => a !== null)) return undefined;
-  const cells = rows.map((row) => row.map((content) => writtenCell(markdown, content) ?? writeCell(content)));
-  const htmls = await Promise.all(rows.map((row) => Promise.all(row.map((content) => cellHtml(content, options)))));
-  const row = (tag: string, values: string[]) => `<tr>\n${values.map((value) => `<${tag}>${value}</${tag}>`).join('\n')}\n</tr>`;
-  const head = `<thead>\n${row('th', htmls[0]!)}\n</thead>`;
-  const body = htmls.length > 1 ? `\n<tbody>\n${htmls.slice(1).map((values) => row('td', values)).join('\n')}\n</tbody>` : '';
-  return { markdown: `${tableMarkdown(cells, align)}\n`, body: `<table>\n${head}${body}\n</table>` };
+interface Column {
+  markdown: string[];
+  html: string[];
+}
+
+/**
+ * The columns of tables recur far more than the tables: a fact table is its labels, one code's
+ * values and the other's; a table of steps is the numbers and each code's steps.
+ */
+const columns = new SectionCache<Promise<Column | undefined>>();
+
+/** A column from its cells' text (header first); undefined when a cell is not plain inline text. */
+function columnOf(texts: string[], options: ProcessOptions): Promise<Column | undefined> {
+  // A cell is one line: a line break cannot be in one.
+  return columns.get(texts.join('\n'), options, async () => {
+    const contents = texts.map((text) => inlineOf(text, options));
+    if (contents.some((content) => content === undefined)) return undefined;
+    const cells = (contents as PhrasingContent[][]).map((content) => writtenCell(markdown, content) ?? writeCell(content));
+    return { markdown: alignedColumn(cells), html: await Promise.all((contents as PhrasingContent[][]).map((content) => cellHtml(content, options))) };
+  });
+}
+
+/**
+ * A table's outputs from its columns, without a table tree: its Markdown line by line from the
+ * columns' segments, its HTML from each cell's inline HTML, as remark-rehype lays a table out (an
+ * element per line).
+ */
+function tableFromColumns(columns: Column[]): Rendered {
+  const lines = columns[0]!.markdown.map((_, r) => `|${columns.map((column) => column.markdown[r]).join('|')}|`);
+  const row = (tag: string, r: number) => `<tr>\n${columns.map((column) => `<${tag}>${column.html[r]}</${tag}>`).join('\n')}\n</tr>`;
+  const head = `<thead>\n${row('th', 0)}\n</thead>`;
+  const rows = columns[0]!.html.length;
+  const body = rows > 1 ? `\n<tbody>\n${Array.from({ length: rows - 1 }, (_, r) => row('td', r + 1)).join('\n')}\n</tbody>` : '';
+  return { markdown: `${lines.join('\n')}\n`, body: `<table>\n${head}${body}\n</table>` };
 }
 
 /**

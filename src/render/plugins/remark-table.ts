@@ -43,6 +43,19 @@ export function writtenCell(processor: { data(): unknown }, content: PhrasingCon
 export const tableMarkdown = (cells: string[][], align: Table['align']): string => markdownTable(cells, { align, fillRows: false });
 
 /**
+ * One column of what tableMarkdown writes for a table of rows of the same length and no aligned
+ * column, from the column's cells (header first): its segment of each line, the delimiter row
+ * second. markdown-table pads a cell with spaces after it to the longest cell of its column
+ * (length in UTF-16 code units, at least one), and the delimiter to the same length; a line is
+ * its segments between pipes (`|` + segments joined by `|` + `|`). A test holds the two together.
+ */
+export function alignedColumn(cells: string[]): string[] {
+  const width = Math.max(1, ...cells.map((cell) => cell.length));
+  const segment = (cell: string) => ` ${cell}${' '.repeat(width - cell.length)} `;
+  return [segment(cells[0]!), ` ${'-'.repeat(width)} `, ...cells.slice(1).map(segment)];
+}
+
+/**
  * mdast-util-gfm-table's table handler (with its default options: padded cells, aligned pipes),
  * taking each cell's Markdown from what was written for the same content in the same constructs.
  */
