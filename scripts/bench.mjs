@@ -64,6 +64,10 @@ const rate = (pages, ms) => (pages / (ms / 1000)).toFixed(1);
  * Write what earlier steps left in the page cache to disk first (not timed): otherwise the
  * kernel's write-back of one step's 600 MB slows the file creation of the next, and a step
  * measures its predecessor (the write-only floor of one run took 5 s, of another 39 s).
+ * For the same reason no step's files are removed before the end: for a while after many files
+ * are removed, ext4 makes each new file slowly (its inode allocator passes over the inodes just
+ * freed, reading their blocks; `perf` showed most of a slow floor's time in recently_deleted),
+ * and the same floor took 5.7 s on a settled disk and 42.7 s right after a removal.
  */
 const settleDisk = () => void spawnSync('sync');
 
@@ -104,15 +108,14 @@ try {
   if (!values['no-threads']) {
     // The same cold build with one thread, or with two when the first used one: which is faster here.
     const other = t.threads > 1 ? 1 : 2;
+    // Left in place until the end (see settleDisk): removing 85,000 files slows the next step.
     const second = child({ mode: 'build', root: catalog.dir, outDir: join(catalog.dir, 'out-threads'), jobs: other, force: true });
-    rmSync(join(catalog.dir, 'out-threads'), { recursive: true, force: true });
     const byThreads = [[t.threads, t.total], [second.timings.threads, second.timings.total]].sort((a, b) => a[0] - b[0]);
     const faster = byThreads[0][1] <= byThreads[1][1] ? byThreads[0][0] : byThreads[1][0];
     console.log(`threads: cold build with --jobs ${byThreads[0][0]} ${s(byThreads[0][1])}, with --jobs ${byThreads[1][0]} ${s(byThreads[1][1])} (peak RSS ${mb(second.maxRssKb)} for --jobs ${other}); faster here: --jobs ${faster}`);
   }
 
   const floor = child({ mode: 'write', from: out, outDir: join(catalog.dir, 'floor') });
-  rmSync(join(catalog.dir, 'floor'), { recursive: true, force: true });
   console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
 
   const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;

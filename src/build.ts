@@ -431,7 +431,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     keepTime = keeping - opened;
     for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
     for (const [path, text] of extras) if (!keptExtras.includes(path) || gone(path) || vanished.has(path)) await output.write(path, text);
-    await output.flush();
     written = output.written;
     kept = output.kept;
     removedFiles = removed;
@@ -702,9 +701,6 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
     if (timings) timings.write += performance.now() - writing;
     onProgress?.(++done, jobs.length);
   }
-  const flushing = timings ? performance.now() : 0;
-  await output.flush();
-  if (timings) timings.write += performance.now() - flushing;
   return records;
 }
 

@@ -22,10 +22,10 @@ function oldOutput(): string {
 }
 
 describe('StagedOutput', () => {
-  it('writes every file, whatever the number in flight, and commits them in place of the old output', async () => {
+  it('writes every file, and commits them in place of the old output', async () => {
     const out = oldOutput();
     const output = await StagedOutput.open(out);
-    for (let i = 0; i < 200; i++) await output.write(`en/sip/${i % 7}/${i}.md`, `page ${i}\n`, 4);
+    for (let i = 0; i < 200; i++) await output.write(`en/sip/${i % 7}/${i}.md`, `page ${i}\n`);
     await output.commit();
     expect(output.written).toBe(200);
     for (let i = 0; i < 200; i++) expect(readFileSync(join(out, `en/sip/${i % 7}/${i}.md`), 'utf8')).toBe(`page ${i}\n`);
@@ -79,14 +79,8 @@ describe('StagedOutput', () => {
     const out = oldOutput();
     const output = await StagedOutput.open(out);
     await output.write('a', 'a file where a folder must go');
-    await output.flush();
-    // The folder `a` cannot be made: the write fails in the background, and the writer says
-    // so at the latest when its writes are waited for.
-    const writes = (async () => {
-      for (let i = 0; i < 10; i++) await output.write(`a/${i}.md`, 'x', 2);
-      await output.flush();
-    })();
-    await expect(writes).rejects.toThrow(/EEXIST|ENOTDIR/);
+    // The folder `a` cannot be made: the write fails.
+    await expect(output.write('a/0.md', 'x')).rejects.toThrow(/EEXIST|ENOTDIR/);
     await output.abort();
     expect(readdirSync(out)).toEqual(['old.md']);
     expect(readdirSync(dir)).toEqual(['out']);
@@ -147,7 +141,6 @@ describe('recycling the output a commit replaced', () => {
     // b.md there is a link of the current output's: it is unlinked and made anew, never written over.
     await output.write('b.md', 'b, changed');
     await output.keepFiles(['e.md']);
-    await output.flush();
     expect(tree(out)).toEqual(current);
     await output.commit();
     expect(output.kept).toBe(3);
@@ -182,10 +175,7 @@ describe('recycling the output a commit replaced', () => {
     const out = oldOutput();
     const output = await StagedOutput.open(out);
     await output.write('a.md', 'first');
-    await expect((async () => {
-      await output.write('a.md', 'second');
-      await output.flush();
-    })()).rejects.toThrow(/EEXIST/);
+    await expect(output.write('a.md', 'second')).rejects.toThrow(/EEXIST/);
     await output.abort();
     expect(tree(out)).toEqual({ 'old.md': ['old', statSync(join(out, 'old.md')).ino] });
   });
@@ -198,7 +188,6 @@ describe('recycling the output a commit replaced', () => {
     // A render worker writes into the same staging folder, told to seed it too.
     const worker = StagedOutput.attach(output.staging, { seeded: output.seeded });
     await worker.write('c/d.md', 'd');
-    await worker.flush();
     const kept = await output.commit();
     expect(kept).toEqual({ kept: previousPath(out), seed: true });
     const current = tree(out);
@@ -208,11 +197,11 @@ describe('recycling the output a commit replaced', () => {
     expect(readdirSync(dir).sort()).toEqual(['.out.previous', 'out']);
   });
 
-  it('writes on the calling thread when attached as a render thread does: the file is there when write returns, seeded, never twice', async () => {
+  it('writes on the calling thread: the file is there when write returns, seeded, never twice', async () => {
     const out = oldOutput();
     const output = await StagedOutput.open(out);
     output.seed();
-    const worker = StagedOutput.attach(output.staging, { seeded: output.seeded, blocking: true });
+    const worker = StagedOutput.attach(output.staging, { seeded: output.seeded });
     const writing = worker.write('c/d.md', 'd');
     // Before the promise is even awaited: nothing was left to the thread pool.
     expect(readFileSync(join(output.staging, 'c/d.md'), 'utf8')).toBe('d');
@@ -224,13 +213,13 @@ describe('recycling the output a commit replaced', () => {
     expect(tree(out)).toEqual(tree(previousPath(out)));
   });
 
-  it('replaces a stale file of a recycled folder on the calling thread too, never writing through it', async () => {
+  it('replaces a stale file of a recycled folder on a render thread too, never writing through it', async () => {
     const out = await twoBuilds();
     const current = tree(out);
     const output = await StagedOutput.open(out);
     output.recyclePrevious();
     output.settle(new Set(['a.md', 'c/d.md']), (path) => path === 'b.md');
-    const worker = StagedOutput.attach(output.staging, { recycled: true, blocking: true });
+    const worker = StagedOutput.attach(output.staging, { recycled: true });
     await worker.write('b.md', 'b, changed');
     expect(tree(out)).toEqual(current);
     await output.commit();

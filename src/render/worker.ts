@@ -47,8 +47,7 @@ async function run(input: WorkerInput): Promise<void> {
   for (const [i, job] of input.jobs.entries()) ctxOf(job).hashes.know(job.path, input.hashes[i]!);
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
   await go;
-  // Written on this thread: there is a render thread per idle core (see StagedOutput.writeNow).
-  const output = StagedOutput.attach(input.staging, { reuseFrom: input.pieces?.from, seeded: input.seeded, recycled: input.recycled, blocking: true });
+  const output = StagedOutput.attach(input.staging, { reuseFrom: input.pieces?.from, seeded: input.seeded, recycled: input.recycled });
   let sinceReport = 0;
   const report = () => {
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
