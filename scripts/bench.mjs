@@ -102,7 +102,7 @@ try {
   if (t.threads > 1) console.log(`  worker load   ${s(t.workerLoad).padStart(9)}  (${thread})`);
   console.log(`  render        ${s(t.render).padStart(9)}  (${thread}: views, templates and layout)`);
   console.log(`  markdown→html ${s(t.markdown).padStart(9)}  (${thread}: unified, Markdown and HTML out)`);
-  console.log(`  write         ${s(t.write).padStart(9)}  (${thread}: waiting on page writes)`);
+  console.log(`  write         ${s(t.write).padStart(9)}  (${thread}: writing the pages, and linking them into the seed of a full build)`);
   console.log(`  commit        ${s(t.commit).padStart(9)}  (main thread: last writes, swap into place)`);
 
   if (!values['no-threads']) {
