@@ -71,6 +71,22 @@ const rate = (pages, ms) => (pages / (ms / 1000)).toFixed(1);
  */
 const settleDisk = () => void spawnSync('sync');
 
+/**
+ * How fast the file system creates a file right now: 2,000 empty files in a fresh folder of the
+ * temp project (then left there until the end, see settleDisk), in µs per file. Printed before the
+ * cold build and before the floor, so a run can be read for what the disk was doing: after a
+ * large removal it is several times the usual figure, and every step that writes pays for it.
+ */
+function creationProbe(dir, name) {
+  settleDisk();
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  const started = performance.now();
+  for (let i = 0; i < 2000; i++) writeFileSync(join(folder, `${i}`), '');
+  return ((performance.now() - started) * 1000) / 2000;
+}
+const probe = (us) => `${us.toFixed(0)} µs a file`;
+
 function child(task) {
   settleDisk();
   const run = spawnSync(process.execPath, [CHILD, JSON.stringify(task)], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -90,10 +106,11 @@ const generated = performance.now() - started;
 const out = join(catalog.dir, 'out');
 
 try {
+  const probeBefore = creationProbe(catalog.dir, 'probe-cold');
   const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   const t = cold.timings;
   console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
-  console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')})`);
+  console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')}); creating an empty file took ${probe(probeBefore)} just before the cold build`);
   console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, CPU time ${s(cold.cpuMs)}, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
   const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
   console.log(`  load          ${s(t.load).padStart(9)}  (main thread: input key and previous manifest, then reading and validating the inputs)`);
@@ -115,8 +132,9 @@ try {
     console.log(`threads: cold build with --jobs ${byThreads[0][0]} ${s(byThreads[0][1])}, with --jobs ${byThreads[1][0]} ${s(byThreads[1][1])} (peak RSS ${mb(second.maxRssKb)} for --jobs ${other}); faster here: --jobs ${faster}`);
   }
 
+  const probeFloor = creationProbe(catalog.dir, 'probe-floor');
   const floor = child({ mode: 'write', from: out, outDir: join(catalog.dir, 'floor') });
-  console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
+  console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread; an empty file took ${probe(probeFloor)} just before); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
 
   const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
   const share = (run) => `${percent(run.timings.total, t.total)} of the cold build (CPU time ${s(run.cpuMs)} = ${percent(run.cpuMs, cold.cpuMs)} of its ${s(cold.cpuMs)})`;
