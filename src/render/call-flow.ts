@@ -5,12 +5,13 @@
  * `<protocol>:ladder.parties.<id>`, and messages stay protocol tokens. No disk I/O.
  */
 import { posix } from 'node:path';
-import type { StatusCode } from '../types.js';
+import type { CodeExample, ExampleSchema, StatusCode } from '../types.js';
 import { stripFallbackMarks } from '../translations/fallback.js';
 import { translator } from './i18n.js';
 import { ladderMermaid } from './ladder-mermaid.js';
 import { ladderSvg, type Ladder } from './ladder-svg.js';
 import { escapeMarkdown, formatList, listStyleOf } from './markdown-text.js';
+import { cached } from './view-cache.js';
 import type { ViewContext } from './views.js';
 
 /** Where a code's diagram goes, relative to the folder of the language's protocol pages. */
@@ -49,10 +50,11 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
   const example = code.example;
   const schema = ctx.catalog.protocol.example;
   if (!example || !schema) return undefined;
-  const key = `callFlow:${lang}:${code.code}`;
-  ctx.cache ??= new Map();
-  if (ctx.cache.has(key)) return ctx.cache.get(key) as CallFlow;
+  return cached(ctx, `callFlow:${lang}:${code.code}`, () => makeCallFlow(ctx, lang, code, example, schema));
+}
 
+/** What callFlow keeps for the build, made for a code with an example. */
+function makeCallFlow(ctx: ViewContext, lang: string, code: StatusCode, example: CodeExample, schema: ExampleSchema): CallFlow {
   const proto = translator(ctx.i18n, lang, ctx.catalog.protocol.id);
   const partyLabel = (id: string) => proto.t(`ladder.parties.${id}`);
   const used = new Set(example.exchange.flatMap((s) => [s.from, s.to]));
@@ -88,9 +90,7 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
     },
     shown: [title, desc, ...parties.map(partyLabel)],
   };
-  const flow: CallFlow = { view, message: example.message, svg: ladderSvg(ladder), mermaid: ladderMermaid(ladder) };
-  ctx.cache.set(key, flow);
-  return flow;
+  return { view, message: example.message, svg: ladderSvg(ladder), mermaid: ladderMermaid(ladder) };
 }
 
 /** The steps of two call flows side by side, for a pair page. */
@@ -110,14 +110,8 @@ export function pairSteps(ctx: ViewContext, lang: string, codes: [StatusCode, St
   const [a, b] = codes;
   if (!a.example || !b.example || !ctx.catalog.protocol.example) return undefined;
   const proto = translator(ctx.i18n, lang, ctx.catalog.protocol.id);
-  const cellsOf = (code: StatusCode): string[] => {
-    // A code's column is the same on every pair page of the language that shows it.
-    const key = `stepCells:${lang}:${code.code}`;
-    ctx.cache ??= new Map();
-    let cells = ctx.cache.get(key) as string[] | undefined;
-    if (!cells) ctx.cache.set(key, (cells = stepCells(code)));
-    return cells;
-  };
+  // A code's column is the same on every pair page of the language that shows it.
+  const cellsOf = (code: StatusCode): string[] => cached(ctx, `stepCells:${lang}:${code.code}`, () => stepCells(code));
   const stepCells = (code: StatusCode) => {
     const exchange = code.example!.exchange;
     const highlighted = exchange.findIndex((s) => s.message === `${code.code} ${code.reason}`);

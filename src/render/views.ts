@@ -9,6 +9,7 @@ import type { Catalog, ConfusablePair, FactSchema, Job, Language, StatusCode } f
 import { callFlow, diagramFile, pairSteps, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
 import { escapeMarkdown, formatList, formatNumber, listStyleOf, type ListStyle } from './markdown-text.js';
+import { cached } from './view-cache.js';
 
 /** Values interpolated as they are: the result is raw text, escaped where it is used. */
 const raw = { interpolation: { escapeValue: false } };
@@ -36,13 +37,6 @@ export interface Peer {
   byCode: ReadonlyMap<number, StatusCode>;
   /** The languages it is built in. */
   languages: ReadonlySet<string>;
-}
-
-/** Memoize a per-language, per-code computation for the length of a build. */
-export function cached<T>(ctx: ViewContext, key: string, make: () => T): T {
-  ctx.cache ??= new Map();
-  if (!ctx.cache.has(key)) ctx.cache.set(key, make());
-  return ctx.cache.get(key) as T;
 }
 
 /** The curated confusable pairs by key (see src/compare/relevance.ts). */
