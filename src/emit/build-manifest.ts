@@ -10,6 +10,7 @@
  * tool (other code, package version or Node.js) is ignored: the build is then a full build.
  */
 import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ export interface PreviousBuild {
   inputs?: InputsRecord;
 }
 
-export const contentHash = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const contentHash = (text: string): string => sha256(text);
 
 /**
  * The manifest as written: files sorted by path, one per line; the text of

@@ -8,7 +8,7 @@
  * paragraph or list item of its own sections that repeats the text of a code section, are not
  * copied but named by record id in `refs`.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import type { Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { pairSlug } from '../plan/jobs.js';
@@ -115,7 +115,6 @@ export function pageSections(trees: readonly Root[], keys: SectionKeys): PageSec
   return sections;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The hash of a record's content: every field but the id and the hash itself. */
 export function recordHash(record: Omit<KbRecord, 'hash'>): string {

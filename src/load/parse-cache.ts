@@ -11,7 +11,7 @@
  * cannot carry exactly (an infinite number, `-0`, a `__proto__` key) are not remembered. A file of
  * another format or written by another version of the tool is not used.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,7 +19,7 @@ export const PARSE_CACHE_PATH = '.codepairs/parsed.json';
 const FORMAT = 'codepairs-parsed-inputs';
 const VERSION = 1;
 
-const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+const hashOf = (text: string) => sha256(text);
 
 /** Whether JSON gives this value back exactly (plain data: no -0, no non-finite number, no `__proto__` key). */
 function carriedByJson(value: unknown): boolean {

@@ -25,14 +25,13 @@
  * number they carry (which depends on every other stale unit of the build): a mark names the unit
  * of the value it sits in, so its position in the resources already says which unit it is.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { unnumberedMarks } from '../translations/fallback.js';
 import type { Catalog, Job, Language, PageKind, Resources, StatusCode } from '../types.js';
 
 /** Bump when the hashing scheme changes: every page is then rebuilt. */
 export const INPUT_HASH_SCHEME = 2;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** JSON of a value with every fallback start mark made the same (see above). */
 const stable = (value: unknown): string => unnumberedMarks(JSON.stringify(value) ?? 'undefined');
 

@@ -32,7 +32,7 @@ import rehypeFallbackLang from './plugins/rehype-fallback-lang.js';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
 import rehypeSectionIds from './plugins/rehype-section-ids.js';
 import remarkTypography, { type Typography } from './plugins/remark-typography.js';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import type { SectionKeys } from './section-keys.js';
@@ -98,9 +98,9 @@ export interface PreviousPage {
 function pieceHash(piece: Piece, options: ProcessOptions): string {
   // Without the units' numbers in fallback marks, which do not change what the piece becomes.
   const text = unnumberedMarks(typeof piece === 'string' ? piece : `\u0000list\n${piece.items.join('\n')}`);
-  const hash = createHash('sha256').update(text);
-  for (const [image, diagram] of Object.entries(options.mermaid ?? {})) if (text.includes(image)) hash.update(`\u0000${image}\u0000${diagram}`);
-  return hash.digest('base64url').slice(0, 16);
+  let hashed = text;
+  for (const [image, diagram] of Object.entries(options.mermaid ?? {})) if (text.includes(image)) hashed += `\u0000${image}\u0000${diagram}`;
+  return sha256(hashed, 'base64url').slice(0, 16);
 }
 
 /**

@@ -11,7 +11,7 @@
  * The optional `codes.<code>.gloss` keys have no English source (they gloss the registry's
  * reason phrase) and are not units. Pure: no I/O.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 
 export interface Unit {
   /** `<namespace>:<key path>` of the target language. */
@@ -43,7 +43,7 @@ export function splitUnitId(id: string): { ns: string; key: string } | undefined
 
 /** The first 16 hex digits of the SHA-256 of an English source text. */
 export function hashSource(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return sha256(text).slice(0, 16);
 }
 
 /** Flatten nested resources to dotted keys with their string values, in file order. */
