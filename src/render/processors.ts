@@ -129,7 +129,7 @@ function previousPieces(previous: PreviousPage): Map<string, Rendered> | undefin
  */
 export function optionsKey(options: Pick<ProcessOptions, 'lang' | 'typography' | 'sectionKeys'>): string {
   const keys = options.sectionKeys ? JSON.stringify([...options.sectionKeys]) : '';
-  return createHash('sha256').update(JSON.stringify([options.lang, typographyKey(options.typography), keys])).digest('base64url').slice(0, 16);
+  return sha256(JSON.stringify([options.lang, typographyKey(options.typography), keys]), 'base64url').slice(0, 16);
 }
 
 /** Parse a piece of Markdown and apply the typography: the tree both outputs come from. */
@@ -316,6 +316,12 @@ interface CacheScope<T> {
  * language, typography and text (heading keys are a function of the language).
  */
 class SectionCache<T> {
+  /**
+   * With `keepFirst`, what is made is kept the first time (for parts that nearly always recur,
+   * such as a table's cells); otherwise only when the section is met a second time.
+   */
+  constructor(private readonly keepFirst = false) {}
+
   /** By typography (one object per language of a build), then language. */
   private readonly scopes = new WeakMap<Typography, Map<string, CacheScope<T>>>();
   /** Every scope made, to empty them when full. */
@@ -346,7 +352,7 @@ class SectionCache<T> {
     const cached = scope.results.get(section);
     if (cached !== undefined) return cached;
     const made = make();
-    if (scope.seen.has(section)) {
+    if (this.keepFirst || scope.seen.has(section)) {
       if (this.resultCount >= SectionCache.LIMIT) {
         for (const each of this.made) each.results.clear();
         this.resultCount = 0;
@@ -496,10 +502,30 @@ const columns = new SectionCache<Promise<Column | undefined>>();
 function columnOf(texts: string[], options: ProcessOptions): Promise<Column | undefined> {
   // A cell is one line: a line break cannot be in one.
   return columns.get(texts.join('\n'), options, async () => {
-    const contents = texts.map((text) => inlineOf(text, options));
-    if (contents.some((content) => content === undefined)) return undefined;
-    const cells = (contents as PhrasingContent[][]).map((content) => writtenCell(markdown, content) ?? writeCell(content));
-    return { markdown: alignedColumn(cells), html: await Promise.all((contents as PhrasingContent[][]).map((content) => cellHtml(content, options))) };
+    const made = await Promise.all(texts.map((text) => cellOf(text, options)));
+    if (made.some((cell) => cell === undefined)) return undefined;
+    return { markdown: alignedColumn(made.map((cell) => cell!.markdown)), html: made.map((cell) => cell!.html) };
+  });
+}
+
+/** A cell of a column: its Markdown as the table handler writes it (before padding), and its inline HTML. */
+interface Cell {
+  markdown: string;
+  html: string;
+}
+
+/**
+ * The cells recur more than the columns: a column missed (a code's steps beside a longer or
+ * shorter column than before) is mostly cells met before. A cell is a code's fact, step or
+ * name, nearly always met again: kept the first time, so each is parsed and written once.
+ */
+const cells = new SectionCache<Promise<Cell | undefined>>(true);
+
+/** A cell from its text; undefined when it is not plain inline text. */
+function cellOf(text: string, options: ProcessOptions): Promise<Cell | undefined> {
+  return cells.get(text, options, async () => {
+    const content = inlineOf(text, options);
+    return content && { markdown: writtenCell(markdown, content) ?? writeCell(content), html: await cellHtml(content, options) };
   });
 }
 
