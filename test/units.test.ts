@@ -90,6 +90,22 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('3) x')).toBe('3\\) x');
     expect(escapeMarkdown('RFC 3261, section 21.1.5')).toBe('RFC 3261, section 21.1.5');
   });
+
+  it('should give what the four replacements give on any text (its shortcut for text with nothing to escape)', () => {
+    const replaced = (text: string) =>
+      text
+        .replace(/[ \t]*\r?\n\s*/g, ' ')
+        .replace(/[\\`*_[\]<>|~&#]/g, (char) => `\\${char}`)
+        .replace(/^[ \t]*([-+=])/, '\\$1')
+        .replace(/^[ \t]*(\d+)([.)])/, '$1\\$2');
+    const alphabet = [' ', '\t', '\r', '\n', 'a', 'Z', 'é', '会', '1', '9', '.', ')', '-', '+', '=', '#', '*', '_', '\\', '`', '[', ']', '<', '>', '|', '~', '&', ':'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from({ length: Math.floor(next() * 8) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      expect(escapeMarkdown(text), JSON.stringify(text)).toBe(replaced(text));
+    }
+  });
 });
 
 describe('formatList', () => {

@@ -1,6 +1,8 @@
 /** Text that goes into Markdown: escaped so it always renders literally, never as markup. */
 
 const SPECIAL = /[\\`*_[\]<>|~&#]/g;
+/** Anything one of escapeMarkdown's replacements would change: a line break, a special character, a block opener at the start. */
+const NEEDS_ESCAPE = /[\n\\`*_[\]<>|~&#]|^[ \t]*(?:[-+=]|\d+[.)])/;
 
 /**
  * Escape every character Markdown gives a meaning to, and fold line breaks into spaces: a value
@@ -9,7 +11,10 @@ const SPECIAL = /[\\`*_[\]<>|~&#]/g;
  * leading `-`, `+` or `=` (list, thematic break, setext underline) and `1.` or `1)` (ordered list).
  */
 export function escapeMarkdown(value: unknown): string {
-  return String(value)
+  const text = String(value);
+  // Most values (names, numbers, plain sentences) have nothing to escape: one scan tells.
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  return text
     .replace(/[ \t]*\r?\n\s*/g, ' ')
     .replace(SPECIAL, (char) => `\\${char}`)
     .replace(/^[ \t]*([-+=])/, '\\$1')
