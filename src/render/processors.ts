@@ -280,6 +280,8 @@ const LIST_LINE = /(?:^|\n)(?:[-*+](?:[ \t\n]|$)|\d{1,9}[.)](?:[ \t\n]|$)|[ \t])
  * items).
  */
 function listApart(block: string): Piece[] {
+  // The last part of the block is a list only where a line after a blank one starts with `- `.
+  if (!block.startsWith('- ') && !block.includes('\n\n- ')) return [block];
   const at = block.lastIndexOf('\n\n');
   const before = at === -1 ? '' : block.slice(0, at);
   const list = at === -1 ? block : block.slice(at + 2);
