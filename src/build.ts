@@ -691,11 +691,13 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
       onProgress?.(++done, jobs.length);
       continue;
     }
-    const article = await renderArticle(ctx, job, timings, { previous: previousOf(reuse, ctx, job) });
+    const previous = previousOf(reuse, ctx, job);
+    const article = await renderArticle(ctx, job, timings, { previous });
     if (article.record) records.set(job.path, article.record);
     const writing = timings ? performance.now() : 0;
-    await output.write(`${job.path}.md`, article.markdown);
-    await output.write(`${job.path}.html`, article.html);
+    // The previous Markdown and HTML were read for their pieces: compared as read, not read again.
+    await output.write(`${job.path}.md`, article.markdown, previous?.markdown);
+    await output.write(`${job.path}.html`, article.html, previous?.html);
     if (article.redirect) await output.write(article.redirect.path, article.redirect.html);
     for (const file of article.files ?? []) await output.write(file.path, file.content);
     if (timings) timings.write += performance.now() - writing;

@@ -138,6 +138,25 @@ describe('incremental builds', () => {
     expect(counts).toEqual({ rendered: LANGS.length * SMALL_SET.length, written: expected.length, kept: before.size - RECORDS - expected.length, removed: 0 });
   });
 
+  it('a page rendered again keeps each file whose bytes did not change: a new alias changes its pair articles\' Markdown only (their front matter)', () => {
+    const before = stamps(project.path('out'));
+    let original = '';
+    project.edit('data/sip/codes/183.yaml', (text) => {
+      original = text;
+      const doc = parseDocument(text);
+      doc.setIn(['aliases'], [...((doc.getIn(['aliases']) as { toJSON(): string[] } | undefined)?.toJSON() ?? []), 'Early Media']);
+      return String(doc);
+    });
+    const counts = buildAndCompare();
+    // The code page lists its aliases; a pair article has them as keywords of its front matter.
+    const expected = pagesOf(183, SMALL_SET).filter((p) => p.endsWith('.md') || /\/183\.html$/.test(p));
+    expect(rewritten(before, stamps(project.path('out'))).filter(isPage)).toEqual(expected);
+    expect(counts).toEqual({ rendered: LANGS.length * SMALL_SET.length, written: expected.length, kept: before.size - RECORDS - expected.length, removed: 0 });
+    // As it was, for the tests after this one.
+    project.edit('data/sip/codes/183.yaml', () => original);
+    expect(project.run('build').status).toBe(0);
+  });
+
   it('changing a label of one language rewrites its pages and leaves the other language alone', () => {
     const before = stamps(project.path('out'));
     const bytes = snapshotTree(project.path('out'));
