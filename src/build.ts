@@ -11,7 +11,7 @@ import { VFile } from 'vfile';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild } from './emit/build-manifest.js';
-import { inputKey } from './load/input-key.js';
+import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
 import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, serializePieceRecords, type PieceRecords } from './emit/piece-records.js';
 import { inputHashes } from './plan/incremental.js';
@@ -21,7 +21,6 @@ import { catalogLocales } from './load/catalog-locales.js';
 import { loadTemplates } from './load/templates.js';
 import { withEnglishFallbacks } from './translations/fallback.js';
 import { duplicatePaths, homeJob, isHome, planJobs, protocolOfPath } from './plan/jobs.js';
-import { CONFIG_FILE as CONFIG_PATH } from './cli/config.js';
 import { planShard } from './plan/shard.js';
 import { FALLBACK_LANG, STYLESHEET_PATH, TemplateRenderError, piecesKey, type PreviousFiles, headingKeyOf, indexed, renderArticle, renderHomePage, renderRootPage, reversedPairPath, type RenderContext } from './render/article.js';
 import { createI18n, translator } from './render/i18n.js';
@@ -152,7 +151,7 @@ export async function loadSite(options: LoadOptions & { parseCache?: ParseCache 
   // The templates, the stylesheet and the common resources are read for every catalog: report each once.
   if (failed.length) throw new InputError(oncePerPath(failed));
   const ctxs = loaded.map((l) => l.ctx);
-  const problems = new VFile({ path: CONFIG_PATH });
+  const problems = new VFile({ path: CONFIG_FILE });
   const ids = ctxs.map((c) => c.catalog.protocol.id);
   for (const [i, id] of ids.entries()) if (ids.indexOf(id) !== i) report(problems, 'duplicate-protocol', { id, first: dirs[ids.indexOf(id)]!, second: dirs[i]! });
   if (!ctxs[0]!.templates.home) report(problems, 'missing-file', { what: 'the home page template (a build of several catalogs needs it)', path: `templates/${HOME_TEMPLATE}.hbs` });

@@ -1,6 +1,7 @@
 /** Optional project settings from codepairs.config.json; the command line overrides them. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONFIG_FILE } from '../load/input-key.js';
 
 export interface Config {
   out?: string;
@@ -28,7 +29,7 @@ export const DEFAULT_MAX_SIMILARITY = 0.7;
 /** Off by default: the figure is printed, and a project sets its own floor. */
 export const DEFAULT_MIN_OWN_WORDS = 0;
 
-export const CONFIG_FILE = 'codepairs.config.json';
+export { CONFIG_FILE };
 
 /** A settings file the user must fix; reported like a usage error. */
 export class ConfigError extends Error {}

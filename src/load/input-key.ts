@@ -13,6 +13,9 @@ import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { join, relative, resolve, sep } from 'node:path';
 
+/** The project's settings file, beside those folders: read by the CLI (src/cli/config.ts), named in the build's reports. */
+export const CONFIG_FILE = 'codepairs.config.json';
+
 /** The project folders the loaders read (src/load): every catalog under data/, the locales, templates and stylesheet. */
 export const INPUT_FOLDERS = ['data', 'locales', 'templates', 'assets'] as const;
 

@@ -38,6 +38,7 @@ import { VFile } from 'vfile';
 import type { SectionKeys } from './section-keys.js';
 import type { PageRecord, PieceRecord } from '../types.js';
 import { plainOutputs, plainTree } from './plain-tree.js';
+import { hasFallbackMarks, stripFallbackMarks, unnumberedMarks } from '../translations/fallback.js';
 
 /** How a page's Markdown is processed: its language's typography and heading keys. */
 export interface ProcessOptions {
@@ -51,7 +52,6 @@ export interface ProcessOptions {
    */
   mermaid?: Record<string, string>;
 }
-import { hasFallbackMarks, stripFallbackMarks, unnumberedMarks } from '../translations/fallback.js';
 
 const markdown = unified()
   .use(remarkParse)
