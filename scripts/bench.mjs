@@ -25,6 +25,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --jobs <n>    render threads of the builds (default: each decides as codepairs build does)
   --no-threads  skip the second cold build with another number of threads
   --no-hugo     skip the Hugo comparison even when hugo is installed
+  --settle <s>  wait up to s seconds for the disk to settle before the cold build (default: 330; 0: no wait)
   --keep        keep the synthetic project and its outputs (the folder is printed)`;
 
 const { values } = parseArgs({
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     'no-hugo': { type: 'boolean' },
     'no-threads': { type: 'boolean' },
     keep: { type: 'boolean' },
+    settle: { type: 'string', default: '330' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -55,6 +57,7 @@ const langCount = wholeNumber('langs', 1, 500);
 // Without --jobs each build decides as `codepairs build` does: one thread per core idle when it
 // starts, none for fewer than 1,000 pages (an edit renders on the main thread).
 const jobs = values.jobs === undefined ? undefined : wholeNumber('jobs', 1, 64);
+const settleLimit = wholeNumber('settle', 0, 3600);
 
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (kb) => `${Math.round(kb / 1024)} MB`;
@@ -87,6 +90,33 @@ function creationProbe(dir, name) {
 }
 const probe = (us) => `${us.toFixed(0)} µs a file`;
 
+/**
+ * Creating an empty file on a settled disk takes tens of µs; ext4 without a journal (the
+ * development machine's) skips inodes freed in the last 60 s, or 300 s while their inode table
+ * block is not yet written (`recently_deleted` in fs/ext4/ialloc.c), and looks at each of them
+ * on the way: after a large removal a file takes ten to thirty times as long.
+ */
+const SETTLED_US = 100;
+
+/**
+ * Probe file creation until it is as fast as on a settled disk, or `limit` seconds have passed
+ * (with a `sync` each time, which writes the inode tables and so shortens the wait to a minute):
+ * the last probe's figure, and the seconds waited.
+ */
+async function settledProbe(dir, limit) {
+  const waitStarted = performance.now();
+  for (let round = 0; ; round++) {
+    const us = creationProbe(dir, `probe-cold-${round}`);
+    const waited = (performance.now() - waitStarted) / 1000;
+    if (us <= SETTLED_US || waited + 15 > limit) return { us, waited };
+    await new Promise((done) => {
+      const timer = setTimeout(done, 15_000);
+      wake = () => (clearTimeout(timer), done());
+    });
+    if (interrupted) throw new Error('bench: interrupted');
+  }
+}
+
 function child(task) {
   settleDisk();
   const run = spawnSync(process.execPath, [CHILD, JSON.stringify(task)], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -98,7 +128,13 @@ function child(task) {
 }
 
 // Ctrl-C stops the measurement running in the child; the temp folder is then removed below.
-process.on('SIGINT', () => {});
+// While waiting for the disk to settle, it ends the wait, and the bench.
+let interrupted = false;
+let wake = () => {};
+process.on('SIGINT', () => {
+  interrupted = true;
+  wake();
+});
 const startLoad = loadavg()[0].toFixed(1);
 const started = performance.now();
 const catalog = makeCatalog(REPO, { codes: codeCount, langs: langCount });
@@ -106,11 +142,11 @@ const generated = performance.now() - started;
 const out = join(catalog.dir, 'out');
 
 try {
-  const probeBefore = creationProbe(catalog.dir, 'probe-cold');
+  const { us: probeBefore, waited } = await settledProbe(catalog.dir, settleLimit);
   const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   const t = cold.timings;
   console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
-  console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')}); creating an empty file took ${probe(probeBefore)} just before the cold build`);
+  console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')}); creating an empty file took ${probe(probeBefore)} just before the cold build${waited >= 1 ? `, after ${s(waited * 1000)} of waiting for the disk to settle` : ''}`);
   console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, CPU time ${s(cold.cpuMs)}, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
   const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
   console.log(`  load          ${s(t.load).padStart(9)}  (main thread: input key and previous manifest, then reading and validating the inputs)`);
