@@ -146,7 +146,7 @@ try {
   const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   const t = cold.timings;
   console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
-  console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')}); creating an empty file took ${probe(probeBefore)} just before the cold build${waited >= 1 ? `, after ${s(waited * 1000)} of waiting for the disk to settle` : ''}`);
+  console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')}); creating an empty file took ${probe(probeBefore)} just before the cold build${waited >= 1 ? `, after ${s(waited * 1000)} of waiting for the disk to settle` : ''}${probeBefore > SETTLED_US ? ' (it had not settled: what writes is slowed, see the README)' : ''}`);
   console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s, CPU time ${s(cold.cpuMs)}, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
   const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
   console.log(`  load          ${s(t.load).padStart(9)}  (main thread: input key and previous manifest, then reading and validating the inputs)`);
