@@ -10,10 +10,10 @@
  * tool (other code, package version or Node.js) is ignored: the build is then a full build.
  */
 import { createHash } from 'node:crypto';
-import { sha256 } from '../hash.js';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256 } from '../hash.js';
 import { fileURLToPath } from 'node:url';
 
 /** The manifest's path inside the output folder (a hidden folder: not a page of the site). */

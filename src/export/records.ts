@@ -115,7 +115,6 @@ export function pageSections(trees: readonly Root[], keys: SectionKeys): PageSec
   return sections;
 }
 
-
 /** The hash of a record's content: every field but the id and the hash itself. */
 export function recordHash(record: Omit<KbRecord, 'hash'>): string {
   const { id: _id, ...content } = record;

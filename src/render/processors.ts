@@ -404,8 +404,8 @@ interface PieceEntry {
 }
 /**
  * A piece with level-3 headings is a code's whole section (see piecesOf), shown on every pair
- * page of the code: kept the first time, so that it is parsed once a language, not twice (a
- * section of a code is the largest piece to parse, ~0.5 ms).
+ * page of the code: kept the first time, so that it is made once a language, not twice (at
+ * ~2 KB, the largest piece of a pair page).
  */
 const entries = new SectionCache<PieceEntry>((piece) => piece.includes('\n### '));
 
