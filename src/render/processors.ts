@@ -559,18 +559,11 @@ function writeCell(content: PhrasingContent[]): string {
   return writtenCell(markdown, content)!;
 }
 
-/** Cell content → its HTML: what a paragraph of it holds. */
-const cellHtmls = new WeakMap<PhrasingContent[], Promise<string>>();
-
-/** The inline HTML of a cell's content (the cell's parsed text, shared: see inlineOf). */
-function cellHtml(content: PhrasingContent[], options: ProcessOptions): Promise<string> {
-  if (content.length === 0) return Promise.resolve('');
-  let made = cellHtmls.get(content);
-  if (!made) {
-    made = html.run({ type: 'root', children: [{ type: 'paragraph', children: content }] }, fileOf('', options)).then((tree) => html.stringify(tree as HastRoot).replace(/^<p>|<\/p>$/g, ''));
-    cellHtmls.set(content, made);
-  }
-  return made;
+/** The inline HTML of a cell's content (what a paragraph of it holds), once per cell: see cellOf. */
+async function cellHtml(content: PhrasingContent[], options: ProcessOptions): Promise<string> {
+  if (content.length === 0) return '';
+  const tree = await html.run({ type: 'root', children: [{ type: 'paragraph', children: content }] }, fileOf('', options));
+  return html.stringify(tree as HastRoot).replace(/^<p>|<\/p>$/g, '');
 }
 
 /** The inline content of a cell's text, parsed as a paragraph (shared: do not change it). */
