@@ -178,7 +178,7 @@ describe('pages with fenced code, split outside the code', () => {
 });
 
 describe('plain text written without unified', () => {
-  // Paragraphs, headings and lists of text without Markdown syntax, plain links and images, are
+  // Paragraphs, headings, lists and one-line quotes of text without Markdown syntax, plain links and images, are
   // written directly (plainOutputs). Random documents made of the characters and URLs that are
   // left, and of some that are not, in every typography, with heading keys and Mermaid
   // diagrams or without: the bytes must be unified's.
@@ -197,10 +197,21 @@ describe('plain text written without unified', () => {
     fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => items.map((one) => `- ${one}`).join('\n')),
     fc.tuple(fc.constantFrom('#', '##', '###', '####'), fc.oneof(text, fc.constantFrom('Description', 'When it occurs', 'C#'))).map(([marks, title]) => `${marks} ${title}`),
     fc.array(image, { minLength: 1, maxLength: 2 }).map((images) => images.join(' ')),
+    // Quotes: of one line (the note of a page whose translation is incomplete), of two, without the space.
+    fc.tuple(fc.constantFrom('> ', '>', '>  '), text, fc.option(text)).map(([mark, line, next]) => `${mark}${line}${next === null ? '' : `\n> ${next}`}`),
   );
   const typographies = [{}, { cjkLatinSpacing: true }, { frenchSpacing: true }];
   // With heading keys (the ids of the HTML headings) and Mermaid diagrams, or without.
   const extras = [{}, { sectionKeys: new Map([['Description', 'description'], ['When it occurs', 'when']]), mermaid: { 'diagrams/183.svg': 'sequenceDiagram\n  A->>B: INVITE' } }];
+  // The first piece of a page whose translation is incomplete: its title and a one-line note.
+  const notes = {
+    zh: ['# SIP 180 Ringing 与 183 Session Progress 对比\n\n> 本页部分内容尚未翻译，暂以英语显示。\n', { cjkLatinSpacing: true }],
+    fr: ['# SIP 180 Ringing ou 183 Session Progress : comparaison\n\n> Certaines parties de cette page ne sont pas encore traduites : elles sont en anglais.\n', { frenchSpacing: true }],
+    en: ['> A quote.\n\n> Another.\n\nText after them.\n', {}],
+  } as const;
+  it.each(Object.entries(notes))('gives the bytes of the whole-page pipeline for a title and a note (%s)', (lang, [source, typography]) =>
+    expectSameAsWhole(source, { lang: `${lang}-x-note`, typography }, 2),
+  );
   it('gives the bytes of the whole-page pipeline', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(block, { minLength: 1, maxLength: 4 }), fc.array(block, { maxLength: 4 }), fc.constantFrom(...typographies), fc.constantFrom(...extras), async (blocks, others, typography, extra) => {

@@ -3,11 +3,11 @@
  * with other pages (its lead, its comparison sentences, its title, the paragraph of its two
  * call-flow diagrams) has no Markdown syntax at all, and building its tree directly costs a
  * fraction of a parse. Pure: text in, the tree remark-parse would make (without positions) or
- * undefined out. And for such trees (plain paragraphs, headings, tight lists, links and images)
+ * undefined out. And for such trees (plain paragraphs, headings, tight lists, one-line quotes, links and images)
  * both outputs without unified (plainOutputs). test/pipeline.test.ts holds the results to the
  * parser's and to unified's, byte for byte.
  */
-import type { Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
+import type { Blockquote, Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { htmlHref } from './plugins/rehype-md-links.js';
 import { nextHeadingId, type SectionKeys } from './section-keys.js';
 
@@ -26,8 +26,9 @@ const PLAIN_TEXT = new RegExp(String.raw`^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^${SYNTA
 
 /**
  * The tree remark-parse makes of plain blocks separated by blank lines, without parsing them:
- * paragraphs, ATX headings and tight lists of one-line items ("- text") of plain text (never two
- * lists in a row, which would be one loose list); undefined for anything else. A test holds the
+ * paragraphs, ATX headings, tight lists of one-line items ("- text") of plain text (never two
+ * lists in a row, which would be one loose list) and quotes of one plain line ("> text": the
+ * note over a page whose translation is incomplete); undefined for anything else. A test holds the
  * result to the parser's, byte for byte.
  */
 export function plainTree(source: string): Root | undefined {
@@ -49,9 +50,10 @@ const IMAGE = new RegExp(String.raw`!\[([^${SYNTAX}]*)\]\(([\w./-]+)\)`, 'u');
 /** A paragraph of nothing but such images, one space apart (the call flows of a pair). */
 const PLAIN_IMAGES = new RegExp(`^${IMAGE.source}(?: ${IMAGE.source})*$`, 'u');
 
-function plainBlock(block: string): Paragraph | Heading | List | undefined {
+function plainBlock(block: string): Paragraph | Heading | List | Blockquote | undefined {
   const phrasing = (value: string): PhrasingContent[] => [{ type: 'text', value }];
   if (PLAIN_TEXT.test(block)) return { type: 'paragraph', children: phrasing(block) };
+  if (block.startsWith('> ') && PLAIN_TEXT.test(block.slice(2))) return { type: 'blockquote', children: [{ type: 'paragraph', children: phrasing(block.slice(2)) }] };
   if (PLAIN_IMAGES.test(block)) {
     const images = [...block.matchAll(new RegExp(IMAGE.source, 'gu'))];
     if (images.every(([, alt]) => alt === alt!.trim())) {
@@ -113,7 +115,7 @@ const PLAIN_ALT = new RegExp(String.raw`^[^${SYNTAX}"'\s](?:[^${SYNTAX}"']*[^${S
  * → rehype-section-ids → rehype-md-links → rehype-stringify write for them. For such text that
  * is the text itself: nothing in it needs escaping in either language. Headings get the ids of
  * rehype-section-ids, links to `.md` pages the `.html` of rehype-md-links. Undefined for any
- * other tree (ordered or loose lists, text that typography made other than plain, links and
+ * other tree (a quote of anything but one such paragraph, ordered or loose lists, text that typography made other than plain, links and
  * images that are not plain, diagrams that the Markdown shows as Mermaid).
  */
 export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { markdown: string; body: string } | undefined {
@@ -127,6 +129,12 @@ export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { ma
       if (!inline) return undefined;
       markdown.push(inline.markdown);
       html.push(`<p>${inline.html}</p>`);
+    } else if (node.type === 'blockquote') {
+      const only = node.children.length === 1 ? node.children[0] : undefined;
+      const inline = only?.type === 'paragraph' ? plainInline(only.children, options) : undefined;
+      if (!inline) return undefined;
+      markdown.push(`> ${inline.markdown}`);
+      html.push(`<blockquote>\n<p>${inline.html}</p>\n</blockquote>`);
     } else if (node.type === 'heading') {
       const text = plainValue(node.children);
       if (text === undefined || text.endsWith('#')) return undefined;
