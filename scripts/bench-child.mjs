@@ -1,13 +1,12 @@
 /**
  * One measurement of the benchmark, in a process of its own so its peak RSS is its own:
- * `build` runs the real build (dist/build.js; incremental unless `force`); `write` writes the files of a finished build into
+ * `build` runs the real build (the CLI's bundle, dist/bundle/build.js; incremental unless `force`); `write` writes the files of a finished build into
  * a fresh folder with the build's writer (StagedOutput) and nothing else: the write-only floor.
  * Prints one line of JSON.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../dist/build.js';
-import { StagedOutput } from '../dist/emit/output.js';
+import { build } from '../dist/bundle/build.js';
 
 const task = JSON.parse(process.argv[2]);
 
@@ -31,6 +30,7 @@ if (task.mode === 'build') {
 } else {
   // Read into memory first (not timed): the same paths and bytes as the build wrote.
   const files = filesOf(task.from);
+  const { StagedOutput } = await import('../dist/emit/output.js');
   const started = performance.now();
   const output = await StagedOutput.open(task.outDir);
   for (const [path, text] of files) await output.write(path, text);
