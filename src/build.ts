@@ -354,7 +354,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const keptPages = pages.filter((page) => previous !== undefined && page.files.every((file) => previous.get(file) === page.hash));
     const keptPageSet = new Set(keptPages);
     const keptExtras = [...extras.keys()].filter(unchanged);
-    const removed = previous ? [...previous.keys()].filter((path) => !hashes.has(path)).length : 0;
+    let removed = 0;
+    for (const path of previous?.keys() ?? []) if (!hashes.has(path)) removed++;
     const keptFiles = [...keptPages.flatMap((page) => page.files), ...keptExtras];
 
     const allKept = keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0;

@@ -5,7 +5,12 @@
 
 /** Memoize a per-language, per-code computation for the length of a build. */
 export function cached<T>(ctx: { cache?: Map<string, unknown> }, key: string, make: () => T): T {
-  ctx.cache ??= new Map();
-  if (!ctx.cache.has(key)) ctx.cache.set(key, make());
-  return ctx.cache.get(key) as T;
+  const cache = (ctx.cache ??= new Map());
+  // One lookup when the value is there (dozens a page); a second only for a value made undefined.
+  let value = cache.get(key) as T | undefined;
+  if (value === undefined && !cache.has(key)) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value as T;
 }
