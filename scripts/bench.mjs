@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --jobs <n>    render threads of the builds (default: each decides as codepairs build does)
   --no-threads  skip the second cold build with another number of threads
   --no-hugo     skip the Hugo comparison even when hugo is installed
-  --settle <s>  wait up to s seconds for the disk to settle before the cold build (default: 330; 0: no wait)
+  --settle <s>  wait up to s seconds for the disk to settle before the cold build and the floor (default: 330; 0: no wait)
   --keep        keep the synthetic project and its outputs (the folder is printed)`;
 
 const { values } = parseArgs({
@@ -104,10 +104,10 @@ const SETTLED_US = 100;
  * apply; waits of 31 s, 195 s and more than 326 s were seen after large removals): the last
  * probe's figure, and the seconds waited.
  */
-async function settledProbe(dir, limit) {
+async function settledProbe(dir, limit, name) {
   const waitStarted = performance.now();
   for (let round = 0; ; round++) {
-    const us = creationProbe(dir, `probe-cold-${round}`);
+    const us = creationProbe(dir, `probe-${name}-${round}`);
     const waited = (performance.now() - waitStarted) / 1000;
     if (us <= SETTLED_US || waited + 15 > limit) return { us, waited };
     await new Promise((done) => {
@@ -149,7 +149,7 @@ const generated = performance.now() - started;
 const out = join(catalog.dir, 'out');
 
 try {
-  const { us: probeBefore, waited } = await settledProbe(catalog.dir, settleLimit);
+  const { us: probeBefore, waited } = await settledProbe(catalog.dir, settleLimit, 'cold');
   const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   const t = cold.timings;
   console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
@@ -175,9 +175,11 @@ try {
     console.log(`threads: cold build with --jobs ${byThreads[0][0]} ${s(byThreads[0][1])}, with --jobs ${byThreads[1][0]} ${s(byThreads[1][1])} (peak RSS ${mb(second.maxRssKb)} for --jobs ${other}); faster here: --jobs ${faster}`);
   }
 
-  const probeFloor = creationProbe(catalog.dir, 'probe-floor');
+  // The same wait: the two builds remove nothing, but file creation was seen slow after them too
+  // (598 µs a file once, and a floor as long as the build).
+  const { us: probeFloor, waited: floorWaited } = await settledProbe(catalog.dir, settleLimit, 'floor');
   const floor = child({ mode: 'write', from: out, outDir: join(catalog.dir, 'floor') });
-  console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread; an empty file took ${probe(probeFloor)} just before); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
+  console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread; an empty file took ${probe(probeFloor)} just before${floorWaited >= 1 ? `, after ${s(floorWaited * 1000)} of waiting for the disk to settle` : ''}${probeFloor > SETTLED_US ? ', it had not settled: the floor is the disk\'s more than the writer\'s' : ''}); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
 
   const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
   // As a user waits for them: each a process, from its start to its exit, against the cold build's.
