@@ -250,6 +250,42 @@ describe('recycling the output a commit replaced', () => {
     expect(tree(out)).toEqual({ 'old.md': ['old', statSync(join(out, 'old.md')).ino] });
   });
 
+  /** The folder's entries once only those are left, or what is there after 20 s. */
+  async function settlesTo(folder: string, expected: string[]): Promise<string[]> {
+    for (let waited = 0; waited < 20_000; waited += 100) {
+      if (JSON.stringify(readdirSync(folder).sort()) === JSON.stringify(expected)) break;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    return readdirSync(folder).sort();
+  }
+
+  it('leaves the folders a big build that kept nothing replaced to a process of their own, which removes them', async () => {
+    const out = oldOutput();
+    const many = Array.from({ length: StagedOutput.REMOVED_IN_BACKGROUND }, (_, i) => `en/${i % 5}/${i}.md`);
+    for (const round of ['first', 'second']) {
+      const output = await StagedOutput.open(out);
+      output.seed();
+      for (const path of many) await output.write(path, `${round} ${path}`);
+      await output.commit();
+    }
+    // Only the output and its seed stay: the first output and the seed it kept went to a remover.
+    expect(await settlesTo(dir, ['.out.previous', 'out'])).toEqual(['.out.previous', 'out']);
+    expect(readFileSync(join(out, many[7]!), 'utf8')).toBe(`second ${many[7]}`);
+    expect(Object.keys(tree(out)).length).toBe(many.length);
+    expect(tree(previousPath(out))).toEqual(tree(out));
+  });
+
+  it('hands a folder put aside for removal, still there, to a remover again', async () => {
+    const out = oldOutput();
+    mkdirSync(join(dir, '.out.trash-999999999-0/en/sip'), { recursive: true });
+    writeFileSync(join(dir, '.out.trash-999999999-0/en/sip/183.md'), 'old');
+    writeFileSync(join(dir, '.unrelated.trash-1'), 'keep');
+    const output = await StagedOutput.open(out);
+    await output.write('a.md', 'a');
+    await output.commit();
+    expect(await settlesTo(dir, ['.unrelated.trash-1', 'out'])).toEqual(['.unrelated.trash-1', 'out']);
+  });
+
   it('is given back untouched by a build that stops before settling it', async () => {
     const out = await twoBuilds();
     const before = tree(previousPath(out));
