@@ -3,9 +3,9 @@
  * with other pages (its lead, its comparison sentences, its title, the paragraph of its two
  * call-flow diagrams) has no Markdown syntax at all, and building its tree directly costs a
  * fraction of a parse. Pure: text in, the tree remark-parse would make (without positions) or
- * undefined out. And for such trees (plain paragraphs, headings, tight lists, one-line quotes, links and images)
- * both outputs without unified (plainOutputs). test/pipeline.test.ts holds the results to the
- * parser's and to unified's, byte for byte.
+ * undefined out. And for such trees (plain paragraphs, headings, tight lists, one-line quotes,
+ * links and images) both outputs without unified (plainOutputs). test/pipeline.test.ts holds
+ * the results to the parser's and to unified's, byte for byte.
  */
 import type { Blockquote, Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { htmlHref } from './plugins/rehype-md-links.js';
@@ -28,8 +28,8 @@ const PLAIN_TEXT = new RegExp(String.raw`^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^${SYNTA
  * The tree remark-parse makes of plain blocks separated by blank lines, without parsing them:
  * paragraphs, ATX headings, tight lists of one-line items ("- text") of plain text (never two
  * lists in a row, which would be one loose list) and quotes of one plain line ("> text": the
- * note over a page whose translation is incomplete); undefined for anything else. A test holds the
- * result to the parser's, byte for byte.
+ * note over a page whose translation is incomplete); undefined for anything else. A test holds
+ * the result to the parser's, byte for byte.
  */
 export function plainTree(source: string): Root | undefined {
   const text = source.endsWith('\n') ? source.slice(0, -1) : source;
@@ -115,8 +115,9 @@ const PLAIN_ALT = new RegExp(String.raw`^[^${SYNTAX}"'\s](?:[^${SYNTAX}"']*[^${S
  * → rehype-section-ids → rehype-md-links → rehype-stringify write for them. For such text that
  * is the text itself: nothing in it needs escaping in either language. Headings get the ids of
  * rehype-section-ids, links to `.md` pages the `.html` of rehype-md-links. Undefined for any
- * other tree (a quote of anything but one such paragraph, ordered or loose lists, text that typography made other than plain, links and
- * images that are not plain, diagrams that the Markdown shows as Mermaid).
+ * other tree (a quote of anything but one such paragraph, ordered or loose lists, text that
+ * typography made other than plain, links and images that are not plain, diagrams that the
+ * Markdown shows as Mermaid).
  */
 export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { markdown: string; body: string } | undefined {
   const keys = options.sectionKeys;
