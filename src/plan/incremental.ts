@@ -101,19 +101,11 @@ export function inputHashes(inputs: HashInputs): InputHashes {
    * heading gets, and the reason and gloss of every related code it links to (the article links
    * the related codes of both). A pair article hashes two of these and its own few parts.
    */
-  const inPairs = new Map<string, Map<StatusCode, string>>();
-  const inPair = (lang: string, code: StatusCode) => {
-    // Two a pair article, 57,000 for ten languages of SIP: by language and code, without a key string each.
-    let ofLang = inPairs.get(lang);
-    if (!ofLang) inPairs.set(lang, (ofLang = new Map()));
-    let hash = ofLang.get(code);
-    if (hash === undefined) {
+  const inPair = (lang: string, code: StatusCode) =>
+    once(`in-pair:${lang}:${code.code}`, () => {
       const links = code.related.map((c) => stable([c, byCode.get(c)?.reason ?? null, gloss(lang, c)]));
-      hash = sha256([codeData(code.code), codeTexts(lang, code.code), inputs.headingKey(lang, code), ...links].join('\n'));
-      ofLang.set(code, hash);
-    }
-    return hash;
-  };
+      return sha256([codeData(code.code), codeTexts(lang, code.code), inputs.headingKey(lang, code), ...links].join('\n'));
+    });
 
   function parts(job: Job): string[] {
     const { lang } = job;
