@@ -7,7 +7,7 @@
  * links and images) both outputs without unified (plainOutputs). test/pipeline.test.ts holds
  * the results to the parser's and to unified's, byte for byte.
  */
-import type { Blockquote, Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
+import type { BlockContent, Blockquote, DefinitionContent, Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { htmlHref } from './plugins/rehype-md-links.js';
 import { nextHeadingId, type SectionKeys } from './section-keys.js';
 
@@ -131,8 +131,7 @@ export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { ma
       markdown.push(inline.markdown);
       html.push(`<p>${inline.html}</p>`);
     } else if (node.type === 'blockquote') {
-      const only = node.children.length === 1 ? node.children[0] : undefined;
-      const inline = only?.type === 'paragraph' ? plainInline(only.children, options) : undefined;
+      const inline = soleParagraph(node.children, options);
       if (!inline) return undefined;
       markdown.push(`> ${inline.markdown}`);
       html.push(`<blockquote>\n<p>${inline.html}</p>\n</blockquote>`);
@@ -146,8 +145,7 @@ export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { ma
     } else if (node.type === 'list' && !node.ordered && !node.spread) {
       const items: Array<{ markdown: string; html: string }> = [];
       for (const item of node.children) {
-        const only = item.children.length === 1 && !item.spread && item.checked === null ? item.children[0] : undefined;
-        const inline = only?.type === 'paragraph' ? plainInline(only.children, options) : undefined;
+        const inline = !item.spread && item.checked === null ? soleParagraph(item.children, options) : undefined;
         if (!inline) return undefined;
         items.push(inline);
       }
@@ -156,6 +154,12 @@ export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { ma
     } else return undefined;
   }
   return { markdown: `${markdown.join('\n\n')}\n`, body: html.join('\n') };
+}
+
+/** Both outputs of the content of a quote or list item that is one paragraph of plain inline content, else undefined. */
+function soleParagraph(children: Array<BlockContent | DefinitionContent>, options: PlainOutputOptions): { markdown: string; html: string } | undefined {
+  const only = children.length === 1 ? children[0] : undefined;
+  return only?.type === 'paragraph' ? plainInline(only.children, options) : undefined;
 }
 
 /**
