@@ -152,6 +152,35 @@ describe('recycling the output a commit replaced', () => {
     expect(tree(previousPath(out))).toEqual(current);
   });
 
+  it('leaves a stale file of a recycled folder that has the bytes written as it is, and replaces one of other bytes, on this thread and on a render thread', async () => {
+    const out = await twoBuilds();
+    const current = tree(out);
+    const stale = tree(previousPath(out));
+    const output = await StagedOutput.open(out);
+    output.recyclePrevious();
+    output.reuseUnchanged();
+    output.settle(new Set(), (path) => ['a.md', 'b.md', 'c/d.md'].includes(path));
+    // The stale a.md made anew (not a link of the output's, which has the same bytes): it is the one kept, not the output's linked over it.
+    rmSync(join(output.staging, 'a.md'));
+    writeFileSync(join(output.staging, 'a.md'), 'a');
+    const made = tree(output.staging)['a.md']!;
+    expect(made[1]).not.toBe(current['a.md']![1]);
+    const worker = StagedOutput.attach(output.staging, { recycled: true, reuseFrom: out });
+    // a.md: the same bytes as the stale file; b.md: the same length, other bytes; c/d.md: the caller read it from the output and found it changed.
+    await output.write('a.md', 'a');
+    await worker.write('b.md', 'B');
+    await output.write('c/d.md', 'd', 'D');
+    expect([output.kept, output.written, worker.kept, worker.written]).toEqual([1, 1, 0, 1]);
+    expect(tree(out)).toEqual(current);
+    await output.commit();
+    const next = tree(out);
+    expect(next['a.md']).toEqual(made);
+    expect(next['b.md']![0]).toBe('B');
+    expect(next['b.md']![1]).not.toBe(stale['b.md']![1]);
+    expect(next['c/d.md']![0]).toBe('d');
+    expect(next['c/d.md']![1]).not.toBe(stale['c/d.md']![1]);
+  });
+
   it('replaces a stale file it links, on this thread and on the thread that links thousands', async () => {
     const out = await twoBuilds();
     const many = Array.from({ length: StagedOutput.LINKS_ON_A_THREAD }, (_, i) => `many/${i}.md`);
