@@ -3,7 +3,7 @@
  * Any problem in the inputs stops the run before the output folder is touched.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -28,7 +28,8 @@ import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
 import { HOME_TEMPLATE, REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
 import type { BuildOptions, Job, Language, PageRecord, RenderTimings, StageTimings } from './types.js';
 import type { WorkerInput, WorkerMessage } from './render/worker.js';
-import { SEARCH_DIR, SearchIndexError, writeSearchIndex } from './emit/search-index.js';
+import { SearchIndexError, indexedPages, keptBundles, searchKeys, writeSearchIndex } from './emit/search-index.js';
+import { SEARCH_DIR, searchBundle } from './site/search-bundle.js';
 import { siteFiles } from './site/files.js';
 import { diagramFile } from './render/call-flow.js';
 import { portalOf, portalPaths, portalSiteFiles } from './layouts/index.js';
@@ -350,15 +351,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return { job, files, hash };
     });
     for (const [path, text] of extras) hashes.set(path, contentHash(text));
+    // A language's search bundle is kept when none of its HTML files changed; its files are then kept as pages are.
+    const bundleKeys = ctx.search ? searchKeys(languages, hashes) : new Map<string, string>();
+    const bundles = keptBundles(bundleKeys, previous);
+    const keptSearch = [...bundles].flatMap(([lang, files]) => files.map((file) => (hashes.set(file, bundleKeys.get(lang)!), file)));
     const unchanged = (path: string) => previous !== undefined && previous.get(path) === hashes.get(path);
     const keptPages = pages.filter((page) => previous !== undefined && page.files.every((file) => previous.get(file) === page.hash));
     const keptPageSet = new Set(keptPages);
     const keptExtras = [...extras.keys()].filter(unchanged);
     let removed = 0;
     for (const path of previous?.keys() ?? []) if (!hashes.has(path)) removed++;
-    const keptFiles = [...keptPages.flatMap((page) => page.files), ...keptExtras];
+    const keptFiles = [...keptPages.flatMap((page) => page.files), ...keptExtras, ...keptSearch];
 
-    const allKept = keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0;
+    const allKept = keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && bundles.size === bundleKeys.size;
     // Whether the output lost a kept file is looked at here only when nothing else changed: it
     // then decides whether anything is written at all. Otherwise a kept file found missing when
     // it is linked has its page rendered then (\`vanished\` below), which spares a walk of the
@@ -434,10 +439,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     written = output.written;
     kept = output.kept;
     removedFiles = removed;
+    const indexed: string[] = [];
     if (ctx.search) {
-      // The index covers every page, kept or rendered, so it is made again whenever anything changed.
+      // The bundles of the languages a page of which changed; and of any language a kept file of whose bundle is gone.
       const indexing = performance.now();
-      searchPages = (await writeSearchIndex(output.staging)).pages;
+      const lost = (file: string) => gone(file) || vanished.has(file);
+      const stale = languages.filter((lang) => !bundles.has(lang) || bundles.get(lang)!.some(lost));
+      for (const lang of stale) if (bundles.has(lang)) await rm(join(output.staging, searchBundle(lang)), { recursive: true, force: true });
+      for (const [lang, files] of await writeSearchIndex(output.staging, stale)) for (const file of files) indexed.push(file), hashes.set(file, bundleKeys.get(lang)!);
+      searchPages = await indexedPages(output.staging, languages);
       searchTime = performance.now() - indexing;
     }
     // Every page's record: made now, or the previous one of a page kept.
@@ -456,7 +466,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // What the folder kept for the next build to recycle lacks of the new output: nothing, when
     // it is the seed; else what this build changed in the output it replaced.
     if (replaced) {
-      const changed = replaced.seed ? [] : [...pages.filter((page) => !keptPageSet.has(page)).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path))];
+      const changed = replaced.seed ? [] : [...pages.filter((page) => !keptPageSet.has(page)).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path)), ...indexed];
       writeRecycleNote(replaced.kept, manifestStamp(output.target)!, changed);
     }
   } catch (error) {

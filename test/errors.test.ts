@@ -204,7 +204,7 @@ describe('the command line', () => {
     // the piece records and the parsed YAML, and the search index.
     const pages = [...first.keys()].filter((path) => !path.startsWith('pagefind/'));
     expect(pages.length).toBe(2 * (2 * (1 + 7 + 21) + 21 + 7) + 7);
-    expect(first.has('pagefind/pagefind-entry.json')).toBe(true);
+    for (const lang of ['en', 'zh-CN']) expect(first.has(`pagefind/${lang}/pagefind-entry.json`), lang).toBe(true);
     expect(first.has('.codepairs/manifest.json')).toBe(true);
     expect(first.has('.codepairs/pieces.json')).toBe(true);
     expect(first.has('.codepairs/parsed.json')).toBe(true);

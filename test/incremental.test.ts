@@ -75,8 +75,8 @@ const isStub = (path: string) => {
 let project: Project;
 
 /** Append a sentence to the English description of `code` (in data/sip/codes/<code>.yaml). */
-function editDescription(code: number) {
-  project.edit(`data/sip/codes/${code}.yaml`, (text) => {
+function editDescription(code: number, of: Project = project) {
+  of.edit(`data/sip/codes/${code}.yaml`, (text) => {
     const doc = parseDocument(text);
     doc.setIn(['text', 'description'], `${String(doc.getIn(['text', 'description'])).trim()} An edited sentence.`);
     return String(doc);
@@ -455,6 +455,54 @@ describe('a rebuild with unchanged inputs', () => {
       }
     } finally {
       rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('incremental builds with a search index', () => {
+  it("index again only the languages a page of which changed, keep the other bundles as they are, and end as a full build would", () => {
+    const site = makeProject(SMALL_SET, LANGS, { search: true });
+    const bundle = (stamp: Map<string, string>, lang: string) => new Map([...stamp].filter(([path]) => path.startsWith(`pagefind/${lang}/`)));
+    const compare = () => {
+      rmSync(site.path('cold'), { recursive: true, force: true });
+      expect(site.run('build', '--out', 'cold', '--force').status).toBe(0);
+      expect(snapshotTree(site.path('out'))).toEqual(snapshotTree(site.path('cold')));
+    };
+    try {
+      expect(site.run('build').status).toBe(0);
+      const first = stamps(site.path('out'));
+      for (const lang of LANGS) expect(first.has(`pagefind/${lang}/pagefind-entry.json`), lang).toBe(true);
+      // Each home page searches its own language's bundle.
+      expect(site.read('out/zh-CN/index.html')).toContain('src="../pagefind/zh-CN/pagefind-ui.js"');
+
+      // A Chinese label: the Chinese pages change, the English bundle is kept file for file.
+      site.edit('locales/zh-CN/common.json', (text) => text.replace('"home": "全部状态码"', '"home": "所有状态码"'));
+      const result = site.run('build');
+      expect(result.status, result.stderr).toBe(0);
+      const second = stamps(site.path('out'));
+      expect(bundle(second, 'en')).toEqual(bundle(first, 'en'));
+      const zh = bundle(second, 'zh-CN');
+      expect(zh.size).toBeGreaterThan(0);
+      expect([...zh].every(([path, stamp]) => first.get(path) !== stamp)).toBe(true);
+      compare();
+
+      // An English text is shown on the Chinese pages too (stale translation): both are indexed again.
+      editDescription(183, site);
+      expect(site.run('build').status).toBe(0);
+      const third = stamps(site.path('out'));
+      for (const lang of LANGS) expect(rewritten(second, third).some((path) => path === `pagefind/${lang}/pagefind-entry.json`), lang).toBe(true);
+      compare();
+
+      // A file of a bundle gone from the output: that bundle is made again, whole; the other is kept.
+      const lost = [...third.keys()].find((path) => path.startsWith('pagefind/en/') && path.includes('/fragment/'))!;
+      rmSync(site.path('out', lost));
+      expect(site.run('build').status).toBe(0);
+      const fourth = stamps(site.path('out'));
+      expect(fourth.has(lost)).toBe(true);
+      expect(bundle(fourth, 'zh-CN')).toEqual(bundle(third, 'zh-CN'));
+      compare();
+    } finally {
+      site.remove();
     }
   });
 });

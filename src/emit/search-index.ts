@@ -1,14 +1,49 @@
 /**
  * The full-text search index: Pagefind reads the HTML pages in the staging folder (only the
  * regions marked data-pagefind-body, so redirect stubs, the root page and the 404 page stay out)
- * and writes its bundle, with its default UI, into `pagefind/`. It runs before the staging
- * folder is swapped in, so a failed index leaves the previous output as it was.
+ * and writes a bundle per language, with its default UI, into `pagefind/<lang>/`: a language's
+ * home page searches its own language's bundle. It runs before the staging folder is swapped
+ * in, so a failed index leaves the previous output as it was.
+ *
+ * Pagefind cannot update a bundle in part, but a bundle none of whose pages changed is kept as it
+ * is: a bundle's files are listed in the build manifest with the language's search key (every
+ * HTML file of the language with its hash, see searchKeys), so an edit of one language's
+ * translations indexes that language again, not all ten.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
+import { sha256 } from '../hash.js';
+import { SEARCH_DIR, searchBundle } from '../site/search-bundle.js';
 
-export const SEARCH_DIR = 'pagefind';
+/**
+ * Per language, the key of its search bundle: a hash of every HTML file under `<lang>/` with the
+ * hash it was made from (`hashes`: the build manifest's, a page's input hash or a file's content
+ * hash). The same key means the same pages, so the same bundle.
+ */
+export function searchKeys(langs: readonly string[], hashes: ReadonlyMap<string, string>): Map<string, string> {
+  const lists = new Map(langs.map((lang): [string, string[]] => [lang, []]));
+  for (const [path, hash] of hashes) if (path.endsWith('.html')) lists.get(path.slice(0, path.indexOf('/')))?.push(`${path}\u0000${hash}`);
+  return new Map([...lists].map(([lang, list]) => [lang, sha256(list.sort().join('\n'))]));
+}
+
+/**
+ * Of the previous build's files (`previous`: the manifest's), the search bundles that can be kept:
+ * per language whose key is the one its files were listed with, those files. A bundle is whole
+ * or not kept: it has its entry file, and every file has the key.
+ */
+export function keptBundles(keys: ReadonlyMap<string, string>, previous: ReadonlyMap<string, string> | undefined): Map<string, string[]> {
+  const files = new Map<string, string[]>();
+  const broken = new Set<string>();
+  for (const [path, hash] of previous ?? []) {
+    if (!path.startsWith(`${SEARCH_DIR}/`)) continue;
+    const lang = path.slice(SEARCH_DIR.length + 1, path.indexOf('/', SEARCH_DIR.length + 1));
+    if (keys.get(lang) !== hash) broken.add(lang);
+    else if (files.has(lang)) files.get(lang)!.push(path);
+    else files.set(lang, [path]);
+  }
+  return new Map([...files].filter(([lang, paths]) => !broken.has(lang) && paths.includes(`${searchBundle(lang)}/pagefind-entry.json`)));
+}
 
 export class SearchIndexError extends Error {
   readonly detail: string;
@@ -33,7 +68,13 @@ function stallGuard(): { stalled: Promise<never>; stop: () => void } {
   return { stalled, stop: () => process.off('beforeExit', onStall) };
 }
 
-export async function writeSearchIndex(staging: string): Promise<{ pages: number }> {
+/**
+ * Index the pages of each of `langs` in the staging folder into its bundle (a folder that is not
+ * there yet): the files written, per language, as paths inside the staging folder.
+ */
+export async function writeSearchIndex(staging: string, langs: readonly string[]): Promise<Map<string, string[]>> {
+  const files = new Map<string, string[]>();
+  if (!langs.length) return files;
   // Pagefind prints its service's failures with stack traces; they become the error's detail.
   const printed: string[] = [];
   const consoleError = console.error;
@@ -41,16 +82,26 @@ export async function writeSearchIndex(staging: string): Promise<{ pages: number
   const guard = stallGuard();
   const call = <T>(promise: Promise<T>) => Promise.race([promise, guard.stalled]);
   try {
-    const created = await call(pagefind.createIndex({ keepIndexUrl: true }));
-    if (!created.index || created.errors.length) throw new SearchIndexError(created.errors.join('; ') || 'no index');
-    const { index } = created;
-    const added = await call(index.addDirectory({ path: staging, glob: '**/*.html' }));
-    if (added.errors.length) throw new SearchIndexError(added.errors.join('; '));
-    const written = await call(index.writeFiles({ outputPath: join(staging, SEARCH_DIR) }));
-    if (written.errors.length) throw new SearchIndexError(written.errors.join('; '));
-    // page_count above counts every HTML file seen; the entry file counts the pages indexed.
-    const entry = JSON.parse(await readFile(join(staging, SEARCH_DIR, 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
-    return { pages: Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0) };
+    for (const lang of langs) {
+      const created = await call(pagefind.createIndex({ keepIndexUrl: true }));
+      if (!created.index || created.errors.length) throw new SearchIndexError(created.errors.join('; ') || 'no index');
+      const { index } = created;
+      const added = await call(index.addDirectory({ path: staging, glob: `${lang}/**/*.html` }));
+      if (added.errors.length) throw new SearchIndexError(added.errors.join('; '));
+      const written = await call(index.writeFiles({ outputPath: join(staging, searchBundle(lang)) }));
+      if (written.errors.length) throw new SearchIndexError(written.errors.join('; '));
+      await call(index.deleteIndex());
+      const bundle = join(staging, searchBundle(lang));
+      const entries = await readdir(bundle, { recursive: true, withFileTypes: true });
+      files.set(
+        lang,
+        entries
+          .filter((entry) => entry.isFile())
+          .map((entry) => `${searchBundle(lang)}/${join(entry.parentPath, entry.name).slice(bundle.length + 1).replaceAll('\\', '/')}`)
+          .sort(),
+      );
+    }
+    return files;
   } catch (error) {
     const detail = error instanceof SearchIndexError ? error.detail : error instanceof Error ? error.message.split('\n')[0]! : String(error);
     const cause = printed.map((p) => p.replace(/^Service stopped\s*/, '').split('\n')[0]).filter(Boolean);
@@ -60,4 +111,14 @@ export async function writeSearchIndex(staging: string): Promise<{ pages: number
     console.error = consoleError;
     await Promise.race([pagefind.close(), new Promise((done) => setTimeout(done, 1000).unref())]);
   }
+}
+
+/** How many pages the bundles of `langs` in `dir` index (their entry files say; page_count of addDirectory counts every HTML file seen). */
+export async function indexedPages(dir: string, langs: readonly string[]): Promise<number> {
+  let pages = 0;
+  for (const lang of langs) {
+    const entry = JSON.parse(await readFile(join(dir, searchBundle(lang), 'pagefind-entry.json'), 'utf8')) as { languages: Record<string, { page_count: number }> };
+    pages += Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0);
+  }
+  return pages;
 }

@@ -13,6 +13,7 @@ import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
 import type { CompiledTemplates } from './templates.js';
 import { articleJsonLd } from '../site/json-ld.js';
+import { searchBundle } from '../site/search-bundle.js';
 import { codeHeading, codeView, homeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
 import { cached } from './view-cache.js';
 import { homeJob, isHome } from '../plan/jobs.js';
@@ -152,16 +153,16 @@ function layout(ctx: RenderContext, job: Job, meta: PageMeta, body: string): str
         url: ctx.baseUrl ? urlFor(ctx, from, from) : undefined,
         about: job.codes.map((c) => `${ctx.catalog.protocol.name} ${c} ${ctx.byCode.get(c)!.reason}`),
       }) ?? '',
-    search: job.kind === 'index' && ctx.search ? searchBox(from, labels.search) : '',
+    search: job.kind === 'index' && ctx.search ? searchBox(from, job.lang, labels.search) : '',
   });
 }
 
-/** The Pagefind search box of a language's home page (the files are written by the search stage). */
-function searchBox(from: string, text: string) {
+/** The Pagefind search box of a language's home page, searching the language's bundle (the files are written by the search stage). */
+function searchBox(from: string, lang: string, text: string) {
   const label = layoutLabel(text);
   const local = (target: string) => urlFor({ baseUrl: undefined }, from, target);
   // The site root as seen from the page, so result links work wherever the site is served.
-  return { label: label.label, lang: label.lang ?? '', css: local('pagefind/pagefind-ui.css'), js: local('pagefind/pagefind-ui.js'), root: local('index.html').replace(/index\.html$/, '') || './' };
+  return { label: label.label, lang: label.lang ?? '', css: local(`${searchBundle(lang)}/pagefind-ui.css`), js: local(`${searchBundle(lang)}/pagefind-ui.js`), root: local('index.html').replace(/index\.html$/, '') || './' };
 }
 
 /** A page's Markdown before unified sees it, with what processing it needs. */
