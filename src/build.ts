@@ -354,7 +354,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // A language's search bundle is kept when none of its HTML files changed; its files are then kept as pages are.
     const bundleKeys = ctx.search ? searchKeys(languages, hashes) : new Map<string, string>();
     const bundles = keptBundles(bundleKeys, previous);
-    const keptSearch = [...bundles].flatMap(([lang, files]) => files.map((file) => (hashes.set(file, bundleKeys.get(lang)!), file)));
+    const keptSearch: string[] = [];
+    for (const [lang, files] of bundles) {
+      for (const file of files) hashes.set(file, bundleKeys.get(lang)!);
+      keptSearch.push(...files);
+    }
     const unchanged = (path: string) => previous !== undefined && previous.get(path) === hashes.get(path);
     const keptPages = pages.filter((page) => previous !== undefined && page.files.every((file) => previous.get(file) === page.hash));
     const keptPageSet = new Set(keptPages);
@@ -446,7 +450,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const lost = (file: string) => gone(file) || vanished.has(file);
       const stale = languages.filter((lang) => !bundles.has(lang) || bundles.get(lang)!.some(lost));
       for (const lang of stale) if (bundles.has(lang)) await rm(join(output.staging, searchBundle(lang)), { recursive: true, force: true });
-      for (const [lang, files] of await writeSearchIndex(output.staging, stale)) for (const file of files) indexed.push(file), hashes.set(file, bundleKeys.get(lang)!);
+      for (const [lang, files] of await writeSearchIndex(output.staging, stale)) {
+        for (const file of files) hashes.set(file, bundleKeys.get(lang)!);
+        indexed.push(...files);
+      }
       searchPages = await indexedPages(output.staging, languages);
       searchTime = performance.now() - indexing;
     }
