@@ -353,7 +353,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const [path, text] of extras) hashes.set(path, contentHash(text));
     // A language's search bundle is kept when none of its HTML files changed; its files are then kept as pages are.
     const bundleKeys = ctx.search ? searchKeys(languages, hashes) : new Map<string, string>();
-    const bundles = keptBundles(bundleKeys, previous);
+    const bundles = ctx.search ? keptBundles(bundleKeys, previous) : new Map<string, string[]>();
     const keptSearch: string[] = [];
     for (const [lang, files] of bundles) {
       for (const file of files) hashes.set(file, bundleKeys.get(lang)!);
