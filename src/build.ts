@@ -344,13 +344,25 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
             ],
     );
     const hashes = new Map<string, string>();
+    // A page is kept when the previous build recorded its hash for every one of its files. One
+    // pass over the 85,000 files of ten languages of SIP, counting those the previous build had.
+    let before = 0;
     const pages = jobs.map((job) => {
       const hash = ctxOf(job).hashes.page(job);
       const files = filesOfJob(ctxOf(job), job);
-      for (const file of files) hashes.set(file, hash);
-      return { job, files, hash };
+      let kept = previous !== undefined;
+      for (const file of files) {
+        hashes.set(file, hash);
+        const recorded = previous?.get(file);
+        if (recorded !== undefined) before++;
+        if (recorded !== hash) kept = false;
+      }
+      return { job, files, hash, kept };
     });
-    for (const [path, text] of extras) hashes.set(path, contentHash(text));
+    for (const [path, text] of extras) {
+      if (!hashes.has(path) && previous?.has(path)) before++;
+      hashes.set(path, contentHash(text));
+    }
     // A language's search bundle is kept when none of its HTML files changed; its files are then kept as pages are.
     const bundleKeys = ctx.search ? searchKeys(languages, hashes) : new Map<string, string>();
     const bundles = ctx.search ? keptBundles(bundleKeys, previous) : new Map<string, string[]>();
@@ -360,12 +372,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       keptSearch.push(...files);
     }
     const unchanged = (path: string) => previous !== undefined && previous.get(path) === hashes.get(path);
-    const keptPages = pages.filter((page) => previous !== undefined && page.files.every((file) => previous.get(file) === page.hash));
-    const keptPageSet = new Set(keptPages);
+    const keptPages = pages.filter((page) => page.kept);
     const keptExtras = [...extras.keys()].filter(unchanged);
-    let removed = 0;
-    for (const path of previous?.keys() ?? []) if (!hashes.has(path)) removed++;
-    const keptFiles = [...keptPages.flatMap((page) => page.files), ...keptExtras, ...keptSearch];
+    // The previous build's files this one does not have (the bundles of languages indexed again among them).
+    const removed = (previous?.size ?? 0) - before - keptSearch.length;
+    const keptFiles: string[] = [];
+    for (const page of keptPages) for (const file of page.files) keptFiles.push(file);
+    keptFiles.push(...keptExtras, ...keptSearch);
 
     const allKept = keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && bundles.size === bundleKeys.size;
     // Whether the output lost a kept file is looked at here only when nothing else changed: it
@@ -401,7 +414,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const gone = (file: string) => missing.has(file) && !right.has(file);
     const again = keptPages.filter((page) => page.files.some(gone));
     const againFiles = new Set(again.flatMap((page) => page.files));
-    const renderSet = new Set([...pages.filter((page) => !keptPageSet.has(page)), ...again].map((page) => page.job));
+    const renderSet = new Set([...pages.filter((page) => !page.kept), ...again].map((page) => page.job));
     toRender = jobs.filter((job) => renderSet.has(job));
     workers = await threadsFor(toRender.length, options.jobs);
     const reuse = previousRecords ? { from: output.target, records: previousRecords } : undefined;
@@ -482,7 +495,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // What the folder kept for the next build to recycle lacks of the new output: nothing, when
     // it is the seed; else what this build changed in the output it replaced.
     if (replaced) {
-      const changed = replaced.seed ? [] : [...pages.filter((page) => !keptPageSet.has(page)).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path)), ...indexed];
+      const changed = replaced.seed ? [] : [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path)), ...indexed];
       writeRecycleNote(replaced.kept, manifestStamp(output.target)!, changed);
     }
   } catch (error) {
