@@ -403,11 +403,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
     // The output the last commit replaced becomes the staging folder: its files whose hash is
     // this build's stay there, every other file of it goes (see StagedOutput.recyclePrevious).
-    const recycled = keptFiles.length > 0 && output.recyclePrevious();
-    // What changed in it since, as its note says: then it is settled on the thread that links,
-    // while the pages render (no file of the output lost: none is rendered again for that).
-    const noted = recycled && missing.size === 0 ? await readRecycleNote(output.staging, stamp) : undefined;
-    const right = recycled && !noted ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes) : new Set<string>();
+    const right = keptFiles.length > 0 && output.recyclePrevious() ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes) : new Set<string>();
     // Nothing carried over: what is written is linked into a seed as well, for the next build to recycle.
     if (keptFiles.length === 0) output.seed();
     // A page one of whose files is gone from the output (and not in the recycled folder) is rendered again, all its files.
@@ -429,17 +425,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     inWorkers?.catch(() => undefined);
     let linking: Promise<string[]>;
     try {
-      if (noted) {
-        if (previous) output.reuseUnchanged();
-        linking = output.settleAndKeep(keptFiles, [...noted], hashes.keys());
-      } else {
-        const settled = output.settle(right, (file) => hashes.has(file));
-        await output.unkeep([...againFiles].filter((file) => settled.has(file)));
-        // The other files are linked into the staging folder while the pages are rendered; a file
-        // the output lost is then found missing, and its page rendered (\`vanished\` below).
-        if (previous) output.reuseUnchanged();
-        linking = output.keepFiles(keptFiles.filter((file) => !againFiles.has(file) && !settled.has(file)));
-      }
+      const settled = output.settle(right, (file) => hashes.has(file));
+      await output.unkeep([...againFiles].filter((file) => settled.has(file)));
+      // The other files are linked into the staging folder while the pages are rendered; a file
+      // the output lost is then found missing, and its page rendered (\`vanished\` below).
+      if (previous) output.reuseUnchanged();
+      linking = output.keepFiles(keptFiles.filter((file) => !againFiles.has(file) && !settled.has(file)));
     } catch (error) {
       refuse(error);
       await inWorkers?.catch(() => undefined);

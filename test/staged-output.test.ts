@@ -152,50 +152,6 @@ describe('recycling the output a commit replaced', () => {
     expect(tree(previousPath(out))).toEqual(current);
   });
 
-  for (const many of [0, StagedOutput.LINKS_ON_A_THREAD]) {
-    it(`settles a recycled folder by its note while pages are written, and links what it lacks (${many ? 'thousands, on the thread that links' : 'a few, on this thread'})`, async () => {
-      const out = await twoBuilds();
-      const extra = Array.from({ length: many }, (_, i) => `many/${i}.md`);
-      if (many) mkdirSync(join(out, 'many'));
-      for (const [i, path] of extra.entries()) writeFileSync(join(out, path), `new ${i}`);
-      const current = tree(out);
-      // The folder kept from two builds ago: b.md as it was then (the note says it changed since),
-      // a page since removed (gone/x.md), one in a folder the build writes into (f/old.md), a note.
-      const previous = previousPath(out);
-      rmSync(join(previous, 'b.md'));
-      writeFileSync(join(previous, 'b.md'), 'b, two builds ago');
-      for (const path of ['gone/x.md', 'f/old.md', '.codepairs/recycle.json']) {
-        mkdirSync(join(previous, path, '..'), { recursive: true });
-        writeFileSync(join(previous, path), 'stale');
-      }
-      const output = await StagedOutput.open(out);
-      expect(output.recyclePrevious()).toBe(true);
-      const kept = ['a.md', 'b.md', 'c/d.md', 'e.md', ...extra];
-      const settling = output.settleAndKeep(kept, ['b.md', 'e.md'], [...kept, 'f/new.md']);
-      // Settled on this thread before it returns: the folder a file of the build goes into stays, emptied.
-      if (!many) expect(readdirSync(join(output.staging, 'f'))).toEqual([]);
-      // A page written meanwhile, into a folder whose only file goes.
-      await StagedOutput.attach(output.staging, { recycled: true }).write('f/new.md', 'new');
-      expect(await settling).toEqual([]);
-      expect(tree(out)).toEqual(current);
-      expect(output.kept).toBe(kept.length);
-      await output.commit();
-      const next = tree(out);
-      expect(Object.keys(next).sort()).toEqual([...kept, 'f/new.md'].sort());
-      // Every file kept is the current output's (the same inode), b.md included.
-      for (const path of kept) expect(next[path], path).toEqual(current[path]);
-      expect(next['f/new.md']![0]).toBe('new');
-      expect(readdirSync(out).sort()).toEqual(['a.md', 'b.md', 'c', 'e.md', 'f', ...(many ? ['many'] : [])]);
-    });
-  }
-
-  it('settles by a note only a recycled folder not settled yet', async () => {
-    const out = await twoBuilds();
-    const output = await StagedOutput.open(out);
-    await expect(output.settleAndKeep(['a.md'], [], ['a.md'])).rejects.toThrow(/not a recycled one/);
-    await output.abort();
-  });
-
   it('leaves a stale file of a recycled folder that has the bytes written as it is, and replaces one of other bytes, on this thread and on a render thread', async () => {
     const out = await twoBuilds();
     const current = tree(out);

@@ -280,35 +280,6 @@ export class StagedOutput {
     return missing.sort();
   }
 
-  /**
-   * `settle` and `keepFiles` in one, on the thread that links while the pages are rendered, for
-   * a recycled staging folder whose recycle note says which of its files changed since (`changed`):
-   * the files of `kept` it has and that did not change stay, every file the build will not have
-   * (`wanted`: every file of the build) goes, and the other files of `kept` are linked from the
-   * output (replacing a stale one). Resolves to the paths of `kept` the output does not have.
-   *
-   * Settling the folder walks its 85,000 files for ten languages of SIP (0.1–0.14 s on the
-   * development machine, and as much again to make the set of files that stay): on the main
-   * thread that was time an edit's pages waited for. Pages may be written meanwhile: only
-   * files the build will not have are unlinked, and no folder a file of the build is in is
-   * removed, so a page written there never loses its folder.
-   */
-  async settleAndKeep(kept: readonly string[], changed: readonly string[], wanted: Iterable<string>): Promise<string[]> {
-    if (this.recycled !== 'untouched') throw new Error('settleAndKeep: the staging folder is not a recycled one, or is settled already');
-    this.recycled = 'settled';
-    const wantedText = [...wanted].join('\n');
-    const keptText = kept.join('\n');
-    const linking: Promise<{ missing: string[]; found: number }> =
-      kept.length >= StagedOutput.LINKS_ON_A_THREAD
-        ? onAThread(`const linkFiles = ${linkFiles.toString()};\nconst settleAndLink = ${settleAndLink.toString()};`, 'settleAndLink(require("node:fs"), require("node:path"), linkFiles, workerData.target, workerData.staging, workerData.keptText, workerData.changed, workerData.wantedText)', { target: this.target, staging: this.staging, keptText, changed, wantedText })
-        : Promise.resolve(settleAndLink(SETTLE_FS, PATH, linkFiles, this.target, this.staging, keptText, changed, wantedText));
-    this.linking.add(linking.catch(() => undefined));
-    const { missing, found } = await linking;
-    this.kept += kept.length - missing.length;
-    void found;
-    return missing.sort();
-  }
-
   /** Undo `keepFiles` for these paths (a page that must be written again, all its files). */
   async unkeep(paths: readonly string[]): Promise<void> {
     for (const path of paths) unlinkSync(join(this.staging, path));
@@ -545,57 +516,8 @@ function linkFiles(fs: LinkFs, path: Pick<typeof import('node:path'), 'dirname' 
   return missing;
 }
 
-/**
- * The work of `settleAndKeep` (see there): `keptText` and `wantedText` are paths, one per line
- * (one string crosses to a thread at once, where 85,000 strings are copied one by one). Names
- * nothing outside itself, like linkFiles, which it is given.
- */
-function settleAndLink(fs: SettleFs, path: Pick<typeof import('node:path'), 'dirname' | 'join'>, link: typeof linkFiles, target: string, staging: string, keptText: string, changed: readonly string[], wantedText: string): { missing: string[]; found: number } {
-  const kept = keptText === '' ? [] : keptText.split('\n');
-  const right = new Set(kept);
-  for (const file of changed) right.delete(file);
-  const wanted = new Set(wantedText === '' ? [] : wantedText.split('\n'));
-  // The folders of the build's files, and their folders: never removed (a page may be written into one meanwhile).
-  const folders = new Set<string>();
-  for (const file of wanted) {
-    for (let end = file.lastIndexOf('/'); end > 0; end = file.lastIndexOf('/', end - 1)) {
-      const folder = file.slice(0, end);
-      if (folders.has(folder)) break;
-      folders.add(folder);
-    }
-  }
-  const found = new Set<string>();
-  const sweep = (dir: string, prefix: string): boolean => {
-    let entries;
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return false;
-    }
-    let empty = true;
-    for (const entry of entries) {
-      const full = `${dir}/${entry.name}`;
-      const file = `${prefix}${entry.name}`;
-      if (entry.isDirectory()) {
-        if (sweep(full, `${file}/`) && !folders.has(file)) fs.rmdirSync(full);
-        else empty = false;
-      } else if (right.has(file)) {
-        found.add(file);
-        empty = false;
-      } else if (wanted.has(file)) empty = false;
-      else fs.unlinkSync(full);
-    }
-    return empty;
-  };
-  sweep(staging, '');
-  const missing = link(fs, path, target, staging, kept.filter((file) => !found.has(file)), new Set(), true);
-  return { missing, found: found.size };
-}
-
 type LinkFs = { copyFileSync: typeof copyFileSync; linkSync: typeof linkSync; mkdirSync: typeof mkdirSync; unlinkSync: typeof unlinkSync; rmSync: typeof rmSync };
 const LINK_FS: LinkFs = { copyFileSync, linkSync, mkdirSync, unlinkSync, rmSync };
-type SettleFs = LinkFs & { readdirSync: typeof readdirSync; rmdirSync: typeof rmdirSync };
-const SETTLE_FS: SettleFs = { ...LINK_FS, readdirSync, rmdirSync };
 const PATH = { dirname, join };
 
 /**
@@ -603,25 +525,18 @@ const PATH = { dirname, join };
  * compiled package and from the TypeScript sources the tests import.
  */
 function linkOnAThread(target: string, staging: string, paths: readonly string[], replace: boolean): Promise<string[]> {
-  return onAThread(`const linkFiles = ${linkFiles.toString()};`, 'linkFiles(require("node:fs"), require("node:path"), workerData.target, workerData.staging, workerData.paths, new Set(), workerData.replace)', { target, staging, paths, replace });
-}
-
-/**
- * Run `call` on a thread of its own, after `definitions` (functions given as their own text, which
- * name nothing outside themselves), with `workerData` in scope; resolves to what it returns.
- */
-function onAThread<T>(definitions: string, call: string, workerData: Record<string, unknown>): Promise<T> {
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
-    ${definitions}
-    parentPort.postMessage({ result: ${call} });
+    const linkFiles = ${linkFiles.toString()};
+    const { target, staging, paths, replace } = workerData;
+    parentPort.postMessage(linkFiles(require('node:fs'), require('node:path'), target, staging, paths, new Set(), replace));
   `;
   return new Promise((resolvePromise, reject) => {
-    let answer: { result: T } | undefined;
-    const worker = new Worker(code, { eval: true, workerData });
-    worker.on('message', (message: { result: T }) => (answer = message));
+    let missing: string[] | undefined;
+    const worker = new Worker(code, { eval: true, workerData: { target, staging, paths, replace } });
+    worker.on('message', (message: string[]) => (missing = message));
     worker.on('error', reject);
-    worker.on('exit', (exitCode) => (answer ? resolvePromise(answer.result) : reject(new Error(`the thread that links kept files exited with code ${exitCode}`))));
+    worker.on('exit', (exitCode) => (missing ? resolvePromise(missing) : reject(new Error(`the thread that links kept files exited with code ${exitCode}`))));
   });
 }
 
