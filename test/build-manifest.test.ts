@@ -58,6 +58,29 @@ describe('the build manifest', () => {
     expect(read?.inputs).toEqual(INPUTS);
   });
 
+  it('reads a manifest of plain paths line by line as JSON.parse reads it, and trusts none with a broken line', async () => {
+    const plain = new Map([...FILES].filter(([path]) => !/["\u2028]/.test(path)));
+    const text = serializeBuildManifest(TOOL, plain, INPUTS);
+    const read = await readBuildManifest(written(text), TOOL);
+    expect(read?.files).toEqual(plain);
+    expect([...read!.files.keys()]).toEqual([...plain.keys()].sort());
+    // The same manifest indented otherwise (a hand-edited file) is read by JSON.parse: the same files.
+    rmSync(dir!, { recursive: true, force: true });
+    expect((await readBuildManifest(written(`${JSON.stringify(JSON.parse(text), null, 2)}\n`), TOOL))?.files).toEqual(plain);
+    const broken = [
+      text.replace(`${'a'.repeat(64)}",\n`, `${'a'.repeat(64)}"\n`),
+      text.replace('"en/sip/183.md": "', '"en/sip/183.md"; "'),
+      text.replace('"en/sip/183.md"', '"en/sip/183.md'),
+      text.replace('"en/sip/183.md', '"en/sip/\t183.md'),
+      text.replace(`"${'a'.repeat(64)}"`, `"${'a'.repeat(64)}`),
+    ];
+    for (const damaged of broken) {
+      expect(damaged).not.toBe(text);
+      rmSync(dir!, { recursive: true, force: true });
+      expect(await readBuildManifest(written(damaged), TOOL), damaged.slice(0, 400)).toBeUndefined();
+    }
+  });
+
   it('is not trusted when it names a path outside the output or in its own folder', async () => {
     for (const path of ['', '/etc/passwd', '../up.md', 'en/../../up.md', 'en//x.md', 'en/./x.md', 'en/', '.', 'a\\b.md', 'a\0b.md', '.codepairs', '.codepairs/pieces.json']) {
       const files = new Map([...FILES, [path, 'f'.repeat(64)]]);
