@@ -135,6 +135,12 @@ export interface StatusCode {
   reason: string;
   reference: string;
   section: string;
+  /**
+   * `member`: the code is only ever the status of a member inside a multi-status body (HTTP 208,
+   * inside a 207 response), never the status of a response. Otherwise its class says whether it
+   * is provisional or final.
+   */
+  finality?: 'member';
   lifecycle: Lifecycle;
   aliases: string[];
   facts: CodeFacts;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
-import { differingFacts, factOrder } from '../src/compare/facts.js';
+import { differingFacts, factOrder, finalityOf, isFinal, mayFollow } from '../src/compare/facts.js';
 import { parseYaml } from '../src/load/source.js';
 import { validateCode } from '../src/load/validate-code.js';
 import { validateProtocol } from '../src/load/validate-protocol.js';
@@ -99,5 +99,36 @@ describe('code facts against the declared ones', () => {
     const { messages } = checkCode(text, sip);
     expect(messages).toContainEqual(expect.objectContaining({ rule: 'empty-fact', line: lineOf(text, 'senders: []') }));
     expect(messages).toContainEqual(expect.objectContaining({ rule: 'wrong-type', line: lineOf(text, 'sdp: maybe') }));
+  });
+});
+
+describe('a code that is only the status of a member (HTTP 208)', () => {
+  const http = checkProtocol(readFileSync(join(ROOT, 'data/http/protocol.yaml'), 'utf8')).protocol!;
+  const codeOf = (name: string, edit: (text: string) => string = (text) => text) => {
+    const text = edit(readFileSync(join(ROOT, `data/http/codes/${name}.yaml`), 'utf8'));
+    return { text, ...checkCode(text, http) };
+  };
+  const [c100, c200, c207, c208] = ['100', '200', '207', '208'].map((name) => codeOf(name).code!);
+
+  it('is neither interim nor final: it differs from both in kind, and follows neither', () => {
+    expect(c208!.finality).toBe('member');
+    expect([c100, c200, c208].map((c) => finalityOf(http, c!))).toEqual(['provisional', 'final', 'member']);
+    expect(isFinal(http, c208!)).toBe(false);
+    for (const other of [c100!, c200!, c207!]) {
+      expect(differingFacts(http, other, c208!), String(other.code)).toContain('finality');
+      expect(mayFollow(http, other, c208!), String(other.code)).toBe(false);
+    }
+    // Its kind needs the member's label and sentences; a catalog without such a code does not.
+    expect(protocolKeys(http, [c200!, c208!])).toEqual(expect.arrayContaining(['facts.finality.member', 'compare.finality_member', 'compare.finality_memberInterim']));
+    expect(protocolKeys(http, [c200!])).not.toContain('facts.finality.member');
+  });
+
+  it('is refused as another finality, and in a provisional class, at its line', () => {
+    const other = codeOf('208', (text) => text.replace('finality: member', 'finality: final'));
+    expect(other.code).toBeUndefined();
+    expect(other.messages).toContainEqual(expect.objectContaining({ rule: 'unknown-value', line: lineOf(other.text, 'finality: final') }));
+    const interim = codeOf('102', (text) => text.replace(/^section: .*$/m, (line) => `${line}\nfinality: member`));
+    expect(interim.code).toBeUndefined();
+    expect(interim.messages).toContainEqual(expect.objectContaining({ rule: 'unknown-value', line: lineOf(interim.text, 'finality: member') }));
   });
 });

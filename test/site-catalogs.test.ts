@@ -132,6 +132,22 @@ describe('a site of several catalogs (the shipped codepairs.config.json)', () =>
     expect(get(http, 'facts.reference.value')).toContain('{{rfc}}');
   });
 
+  it('never calls 208 a final response: its kind is a member\'s status, against a final and an interim code, in each language', () => {
+    const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name]));
+    for (const lang of SMALL_LANGS) {
+      const http = locale(lang, 'http');
+      const member = get(http, 'facts.finality.member');
+      const kindRow = (page: string) => read(`${lang}/http/${page}.md`).split('\n').find((line) => line.startsWith(`| ${get(http, 'facts.finality.label')} `))!;
+      expect(kindRow('208').split('|').map((cell) => cell.trim())).toEqual(['', get(http, 'facts.finality.label'), member, '']);
+      expect(kindRow('200-vs-208').split('|').map((cell) => cell.trim())).toEqual(['', get(http, 'facts.finality.label'), get(http, 'facts.finality.final'), member, '']);
+      expect(read(`${lang}/http/200-vs-208.md`)).toContain(fill(get(http, 'compare.finality_member'), { member: 208, other: 200, otherClass: get(http, 'classes.success') }));
+      expect(read(`${lang}/http/100-vs-208.md`)).toContain(fill(get(http, 'compare.finality_memberInterim'), { member: 208, other: 100 }));
+      // The sentence of an interim against a final code is not said of 208.
+      const finalSentence = get(http, 'compare.finality');
+      expect(read(`${lang}/http/100-vs-208.md`)).not.toContain(fill(finalSentence, { provisional: 100, final: 208, finalClass: get(http, 'classes.success') }));
+    }
+  });
+
   it('refuses a seeAlso entry that names a code the other catalog does not have, at its place, and writes nothing', () => {
     const file = 'data/sip/codes/404.yaml';
     const before = project.read(file);

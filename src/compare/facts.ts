@@ -23,8 +23,17 @@ export function factOrder(protocol: Protocol): FactId[] {
   return [...leading, ...Object.keys(protocol.facts), ...TRAILING_FACTS];
 }
 
-/** A code is final unless its class is declared provisional. */
-export const isFinal = (protocol: Protocol, code: StatusCode): boolean => protocol.classes.find((c) => c.id === code.classId)?.provisional !== true;
+/**
+ * What kind of status a code is: `provisional` (an interim response, its class says so), `member`
+ * (only ever the status of a member inside a multi-status body, the code file says so) or
+ * `final`.
+ */
+export type Finality = 'provisional' | 'final' | 'member';
+export const finalityOf = (protocol: Protocol, code: StatusCode): Finality =>
+  code.finality === 'member' ? 'member' : protocol.classes.find((c) => c.id === code.classId)?.provisional === true ? 'provisional' : 'final';
+
+/** A code is final unless its class is declared provisional or it is a member's status only. */
+export const isFinal = (protocol: Protocol, code: StatusCode): boolean => finalityOf(protocol, code) === 'final';
 
 /** Whether the code's class reports a failure (classes do unless they say `failure: false`). */
 export const isFailure = (protocol: Protocol, code: StatusCode): boolean => protocol.classes.find((c) => c.id === code.classId)?.failure !== false;
@@ -63,7 +72,7 @@ export function differingFacts(protocol: Protocol, a: StatusCode, b: StatusCode)
       case 'class':
         return a.classId !== b.classId;
       case 'finality':
-        return isFinal(protocol, a) !== isFinal(protocol, b);
+        return finalityOf(protocol, a) !== finalityOf(protocol, b);
       case 'lifecycle':
         // In use against not: a difference. Two codes out of use for different reasons are neither
         // a difference nor a shared fact (see sameLifecycle).
@@ -79,7 +88,8 @@ export function differingFacts(protocol: Protocol, a: StatusCode, b: StatusCode)
  * the protocol's `sequence` fact (for SIP, they answer some same request).
  */
 export function mayFollow(protocol: Protocol, a: StatusCode, b: StatusCode): boolean {
-  if (isFinal(protocol, a) === isFinal(protocol, b) || protocol.sequence === undefined) return false;
+  const kinds = [finalityOf(protocol, a), finalityOf(protocol, b)];
+  if (!kinds.includes('provisional') || !kinds.includes('final') || protocol.sequence === undefined) return false;
   if (protocol.sequenceExcept?.some((code) => code === a.code || code === b.code)) return false;
   return overlap(protocol.facts[protocol.sequence], protocol.sequence, a, b);
 }

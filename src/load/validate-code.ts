@@ -9,7 +9,7 @@ import { checkSafeText } from './safe-text.js';
 import { validateExample } from './validate-example.js';
 import type { KeyPath, Parsed } from './source.js';
 
-const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'lifecycle', 'aliases', 'facts', 'related', 'seeAlso', 'text', 'example'];
+const TOP_FIELDS = ['code', 'reason', 'reference', 'section', 'finality', 'lifecycle', 'aliases', 'facts', 'related', 'seeAlso', 'text', 'example'];
 const SEE_ALSO_FIELDS = ['protocol', 'code', 'source', 'section'];
 const LIFECYCLE_FIELDS = ['status', 'by', 'note'];
 const describe = (value: unknown): string =>
@@ -74,6 +74,15 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
       if (cls) classId = cls.id;
       else report(file, 'unknown-class', { code, digit }, at(['code']));
     }
+  }
+
+  // A code that is only ever the status of a member inside a multi-status body (HTTP 208), never
+  // of a response: neither provisional nor final. A provisional class has no such code.
+  const member = data.finality !== undefined;
+  if (member && data.finality !== 'member') {
+    report(file, 'unknown-value', { field: 'finality', value: String(data.finality), expected: '`member` (leave it out for a code whose class says whether it is final)' }, at(['finality']));
+  } else if (member && protocol.classes.find((c) => c.id === classId)?.provisional === true) {
+    report(file, 'unknown-value', { field: 'finality', value: 'member', expected: 'no `finality` for a code of a provisional class' }, at(['finality']));
   }
 
   const lifecycleRaw = (need(data, 'lifecycle', 'mapping', []) as Record<string, unknown> | undefined) ?? {};
@@ -145,6 +154,7 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
     reason: reason!,
     reference: reference!,
     section: section!,
+    ...(member ? { finality: 'member' as const } : {}),
     lifecycle: {
       status: status as StatusCode['lifecycle']['status'],
       ...(typeof lifecycleRaw.by === 'string' ? { by: lifecycleRaw.by } : {}),

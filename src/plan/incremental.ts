@@ -90,7 +90,7 @@ export function inputHashes(inputs: HashInputs): InputHashes {
   const codeTexts = (lang: string, code: number) => sha256(stable(textsOf(lang, 'codes')[code] ?? null));
   const headings = (lang: string) => once(`headings:${lang}`, () => sha256(stable(catalog.codes.map((c) => [c.code, c.reason, gloss(lang, c.code)]))));
   const relations = once('relations', () =>
-    sha256(stable([catalog.codes.map((c) => [c.code, c.classId, c.facts, c.related, c.lifecycle]), catalog.confusable.map((e) => e.pair)])),
+    sha256(stable([catalog.codes.map((c) => [c.code, c.classId, c.finality ?? null, c.facts, c.related, c.lifecycle]), catalog.confusable.map((e) => e.pair)])),
   );
   const curated = new Set(catalog.confusable.map((e) => `${e.pair[0]}-${e.pair[1]}`));
 

@@ -95,6 +95,7 @@ export function protocolKeys(protocol: Protocol, codes: readonly StatusCode[] = 
   const keys = [...FIXED_PROTOCOL_KEYS];
   if (codes.some((c) => c.lifecycle.status === 'obsoleted')) keys.push('facts.lifecycle.obsoleted', 'code.obsoleted', 'compare.lifecycle_obsoleted');
   if (hasFinality(protocol)) keys.push('facts.finality.provisional', 'facts.finality.final', 'compare.finality');
+  if (hasFinality(protocol) && codes.some((c) => c.finality === 'member')) keys.push('facts.finality.member', 'compare.finality_member', 'compare.finality_memberInterim');
   if (protocol.sequence !== undefined) keys.push('choose.sequence');
   if (protocol.reserved?.length) keys.push('index.reserved');
   const receiver = protocol.receiver === undefined ? undefined : protocol.facts[protocol.receiver];

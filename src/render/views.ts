@@ -2,7 +2,7 @@
  * Build the data each Markdown template renders: every sentence comes from a locale resource
  * with interpolation (never glued from fragments here), every value escaped for Markdown.
  */
-import { differingFacts, sameLifecycle, factOrder, hasFinality, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
+import { differingFacts, sameLifecycle, factOrder, finalityOf, hasFinality, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
 import type { Catalog, ConfusablePair, FactSchema, Job, Language, StatusCode } from '../types.js';
@@ -166,7 +166,7 @@ function declaredValue(t: Tr, fact: string, schema: FactSchema, code: StatusCode
 function computeFactValues(t: Tr, code: StatusCode): Record<string, string> {
   const { protocol } = t.ctx.catalog;
   const values: Record<string, string> = { class: t.proto.t(`classes.${code.classId}`) };
-  if (hasFinality(protocol)) values.finality = t.proto.t(`facts.finality.${isFinal(protocol, code) ? 'final' : 'provisional'}`);
+  if (hasFinality(protocol)) values.finality = t.proto.t(`facts.finality.${finalityOf(protocol, code)}`);
   for (const [fact, schema] of Object.entries(protocol.facts)) values[fact] = declaredValue(t, fact, schema, code);
   values.lifecycle = t.proto.t(`facts.lifecycle.${code.lifecycle.status}`, { by: rfcName(code.lifecycle.by ?? ''), ...raw });
   values.reference = t.proto.t('facts.reference.value', { rfc: rfcName(code.reference), section: code.section, ...raw });
@@ -227,6 +227,13 @@ function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[
         // One sentence per pair of classes: what each class means differs too much to share one.
         return t.proto.t('compare.class', { a: a.code, b: b.code, context: `${a.classId}_${b.classId}` });
       case 'finality': {
+        // A member's status against a response's: what the member's status is, then what the other is.
+        const member = [a, b].find((c) => finalityOf(protocol, c) === 'member');
+        if (member) {
+          const other = member === a ? b : a;
+          const interim = finalityOf(protocol, other) === 'provisional';
+          return t.proto.t('compare.finality', { context: interim ? 'memberInterim' : 'member', member: member.code, other: other.code, otherClass: factValues(t, other).class });
+        }
         const [provisional, final] = isFinal(protocol, a) ? [b, a] : [a, b];
         return t.proto.t('compare.finality', { provisional: provisional.code, final: final.code, finalClass: factValues(t, final).class });
       }
