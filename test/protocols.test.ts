@@ -130,5 +130,11 @@ describe('a code that is only the status of a member (HTTP 208)', () => {
     const interim = codeOf('102', (text) => text.replace(/^section: .*$/m, (line) => `${line}\nfinality: member`));
     expect(interim.code).toBeUndefined();
     expect(interim.messages).toContainEqual(expect.objectContaining({ rule: 'unknown-value', line: lineOf(interim.text, 'finality: member') }));
+    // A protocol without a provisional class shows no kind at all: there the field would be lost.
+    const flat = { ...http, classes: http.classes.map((c) => ({ ...c, provisional: false })) };
+    const text = readFileSync(join(ROOT, 'data/http/codes/208.yaml'), 'utf8');
+    const lost = checkCode(text, flat);
+    expect(lost.code).toBeUndefined();
+    expect(lost.messages).toContainEqual(expect.objectContaining({ rule: 'unknown-value', line: lineOf(text, 'finality: member') }));
   });
 });

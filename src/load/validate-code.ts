@@ -83,6 +83,9 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
     report(file, 'unknown-value', { field: 'finality', value: String(data.finality), expected: '`member` (leave it out for a code whose class says whether it is final)' }, at(['finality']));
   } else if (member && protocol.classes.find((c) => c.id === classId)?.provisional === true) {
     report(file, 'unknown-value', { field: 'finality', value: 'member', expected: 'no `finality` for a code of a provisional class' }, at(['finality']));
+  } else if (member && !protocol.classes.some((c) => c.provisional === true)) {
+    // Pages show a code's kind only when some class is provisional (see hasFinality).
+    report(file, 'unknown-value', { field: 'finality', value: 'member', expected: 'no `finality` in a protocol without a provisional class (its pages have no "Kind" row)' }, at(['finality']));
   }
 
   const lifecycleRaw = (need(data, 'lifecycle', 'mapping', []) as Record<string, unknown> | undefined) ?? {};

@@ -219,7 +219,8 @@ function declaredDifference(t: Tr, fact: string, schema: FactSchema, a: StatusCo
 /** One comparison sentence for each fact on which the two codes differ. */
 function differenceSentences(t: Tr, a: StatusCode, b: StatusCode, facts: FactId[]): string[] {
   const { protocol } = t.ctx.catalog;
-  // Only provisional classes are provisional, so when finality differs the class differs too: one sentence says both.
+  // When finality differs, its sentence names the final code's class: a provisional code's class is
+  // always another, and a member's status (HTTP 208) is not the status of a response at all.
   const shown = facts.includes('finality') ? facts.filter((f) => f !== 'class') : facts;
   const sentence = (fact: FactId): string => {
     switch (fact) {
