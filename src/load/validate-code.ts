@@ -4,7 +4,8 @@
  */
 import type { VFile } from 'vfile';
 import { report } from '../diagnostics.js';
-import { TEXT_FIELDS, type CodeFacts, type FactValue, type Protocol, type SeeAlso, type StatusCode } from '../types.js';
+import { hasFinality } from '../compare/facts.js';
+import { TEXT_FIELDS, type CodeFacts, type FactValue, type Protocol, type SeeAlso, type StatusClass, type StatusCode } from '../types.js';
 import { checkSafeText } from './safe-text.js';
 import { validateExample } from './validate-example.js';
 import type { KeyPath, Parsed } from './source.js';
@@ -64,27 +65,27 @@ export function validateCode(file: VFile, parsed: Parsed, protocol: Protocol, re
     return Number(item);
   });
 
-  let classId = '';
+  let cls: StatusClass | undefined;
   if (code !== undefined) {
     if (!Number.isInteger(code) || code < 100 || code > 699) {
       report(file, 'code-out-of-range', { code }, at(['code']));
     } else {
       const digit = Math.floor(code / 100);
-      const cls = protocol.classes.find((c) => c.digit === digit);
-      if (cls) classId = cls.id;
-      else report(file, 'unknown-class', { code, digit }, at(['code']));
+      cls = protocol.classes.find((c) => c.digit === digit);
+      if (!cls) report(file, 'unknown-class', { code, digit }, at(['code']));
     }
   }
+  const classId = cls?.id ?? '';
 
   // A code that is only ever the status of a member inside a multi-status body (HTTP 208), never
   // of a response: neither provisional nor final. A provisional class has no such code.
   const member = data.finality !== undefined;
   if (member && data.finality !== 'member') {
     report(file, 'unknown-value', { field: 'finality', value: String(data.finality), expected: '`member` (leave it out for a code whose class says whether it is final)' }, at(['finality']));
-  } else if (member && protocol.classes.find((c) => c.id === classId)?.provisional === true) {
+  } else if (member && cls?.provisional === true) {
     report(file, 'unknown-value', { field: 'finality', value: 'member', expected: 'no `finality` for a code of a provisional class' }, at(['finality']));
-  } else if (member && !protocol.classes.some((c) => c.provisional === true)) {
-    // Pages show a code's kind only when some class is provisional (see hasFinality).
+  } else if (member && !hasFinality(protocol)) {
+    // Pages show a code's kind only when some class is provisional.
     report(file, 'unknown-value', { field: 'finality', value: 'member', expected: 'no `finality` in a protocol without a provisional class (its pages have no "Kind" row)' }, at(['finality']));
   }
 
