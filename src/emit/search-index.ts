@@ -88,10 +88,10 @@ export async function writeSearchIndex(staging: string, langs: readonly string[]
       const { index } = created;
       const added = await call(index.addDirectory({ path: staging, glob: `${lang}/**/*.html` }));
       if (added.errors.length) throw new SearchIndexError(added.errors.join('; '));
-      const written = await call(index.writeFiles({ outputPath: join(staging, searchBundle(lang)) }));
+      const bundle = join(staging, searchBundle(lang));
+      const written = await call(index.writeFiles({ outputPath: bundle }));
       if (written.errors.length) throw new SearchIndexError(written.errors.join('; '));
       await call(index.deleteIndex());
-      const bundle = join(staging, searchBundle(lang));
       const entries = await readdir(bundle, { recursive: true, withFileTypes: true });
       files.set(
         lang,
