@@ -118,4 +118,42 @@ describe('sentence shapes', () => {
     expect(t.t('nope', { x: 1 })).toBe('[nope]');
     expect(context.misses).toEqual([{ lang: 'en', key: 'common:nope' }, { lang: 'en', key: 'common:nope' }]);
   });
+
+  it('answer texts read straight from the resources as i18next does, where it would answer otherwise too', () => {
+    const resources = {
+      en: {
+        common: { plain: 'Plain *text*', empty: '', tree: { leaf: 'Leaf' }, 'dotted.key': 'Dotted', fix: 'Fix', fix_noFailure: 'Handle', n_one: 'one', n_other: 'many', both: 'Both', both_other: 'Others', nest: '$t(plain) stays' },
+        sip: { plain: 'SIP text' },
+      },
+      'zh-CN': { common: { plain: '纯文本' } },
+    };
+    const reference = i18next.createInstance();
+    void reference.init({ resources, lng: 'en', fallbackLng: false, ns: ['common', 'sip'], defaultNS: 'common', initAsync: false, returnNull: false, returnEmptyString: false, interpolation: { escapeValue: true, escape: escapeMarkdown, nestingPrefix: '\u0000nest(', nestingSuffix: ')\u0000' }, showSupportNotice: false } as never);
+    const asks: Array<[string, string, string, Record<string, unknown> | undefined]> = [
+      ['en', 'common', 'plain', undefined],
+      ['en', 'common', 'plain', { interpolation: { escapeValue: false } }],
+      ['en', 'common', 'plain', { unused: '*x*' }],
+      ['en', 'common', 'tree.leaf', undefined],
+      ['en', 'common', 'dotted.key', undefined],
+      ['en', 'common', 'fix', { context: 'noFailure' }],
+      ['en', 'common', 'fix', { context: undefined }],
+      ['en', 'common', 'both', undefined],
+      ['en', 'common', 'nest', undefined],
+      ['en', 'common', 'empty', undefined],
+      ['en', 'common', 'tree', undefined],
+      ['en', 'common', 'sip:plain', undefined],
+      ['en', 'sip', 'plain', undefined],
+      ['zh-CN', 'common', 'plain', undefined],
+    ];
+    for (const [lang, ns, key, options] of asks) {
+      const context = createI18n(resources as never, ['common', 'sip']);
+      const expected = String(reference.t(key, { ...options, lng: lang, ns } as never));
+      expect(translator(context, lang, ns).t(key, options), `${lang} ${ns}:${key}`).toBe(expected);
+      expect(context.misses).toEqual([]);
+    }
+    // Missing in the language asked (no fallback language), though another has it.
+    const context = createI18n(resources as never, ['common', 'sip']);
+    expect(translator(context, 'zh-CN', 'common').t('tree.leaf')).toBe('[tree.leaf]');
+    expect(context.misses).toEqual([{ lang: 'zh-CN', key: 'common:tree.leaf' }]);
+  });
 });
