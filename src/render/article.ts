@@ -189,7 +189,8 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
   const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
   const files = 'files' in built ? built.files : [];
-  const mermaid = ctx.diagrams === 'mermaid' && 'mermaid' in built && Object.keys(built.mermaid).length ? { mermaid: built.mermaid } : {};
+  const diagrams = ctx.diagrams === 'mermaid' && 'mermaid' in built ? built.mermaid() : {};
+  const mermaid = Object.keys(diagrams).length ? { mermaid: diagrams } : {};
   return { job, meta, source, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography), ...mermaid } };
 }
 

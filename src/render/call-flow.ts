@@ -38,9 +38,10 @@ export interface CallFlow {
   view: CallFlowView;
   /** The example response, as written in the catalog (LF line ends). */
   message: string;
-  svg: string;
-  /** The same diagram as a Mermaid sequence diagram (for `--diagrams mermaid`). */
-  mermaid: string;
+  /** The diagram (drawn when first read). */
+  readonly svg: string;
+  /** The same diagram as a Mermaid sequence diagram (for `--diagrams mermaid`; drawn when first read). */
+  readonly mermaid: string;
 }
 
 const raw = { interpolation: { escapeValue: false } };
@@ -90,7 +91,20 @@ function makeCallFlow(ctx: ViewContext, lang: string, code: StatusCode, example:
     },
     shown: [title, desc, ...parties.map(partyLabel)],
   };
-  return { view, message: example.message, svg: ladderSvg(ladder), mermaid: ladderMermaid(ladder) };
+  // Drawn when first asked: a pair page needs neither drawing, and an edit makes the call flow
+  // of every (language, code) that a changed pair page shows (750 for one code of SIP).
+  let svg: string | undefined;
+  let mermaid: string | undefined;
+  return {
+    view,
+    message: example.message,
+    get svg() {
+      return (svg ??= ladderSvg(ladder));
+    },
+    get mermaid() {
+      return (mermaid ??= ladderMermaid(ladder));
+    },
+  };
 }
 
 /** The steps of two call flows side by side, for a pair page. */

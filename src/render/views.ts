@@ -351,9 +351,12 @@ export function pairView(ctx: ViewContext, job: Job) {
   return { view, meta, mermaid: mermaidOf([a, b].map((c) => callFlow(ctx, job.lang, c))) };
 }
 
-/** Diagram image source → its Mermaid text, for Markdown that shows Mermaid instead of the image. */
-function mermaidOf(flows: Array<CallFlow | undefined>): Record<string, string> {
-  return Object.fromEntries(flows.filter((f) => f !== undefined).map((f) => [f.view.src, f.mermaid]));
+/**
+ * Diagram image source → its Mermaid text, for Markdown that shows Mermaid instead of the image:
+ * asked only by a build that shows Mermaid (a function, so that nothing walking a view draws it).
+ */
+function mermaidOf(flows: Array<CallFlow | undefined>): () => Record<string, string> {
+  return () => Object.fromEntries(flows.filter((f) => f !== undefined).map((f) => [f.view.src, f.mermaid]));
 }
 
 export function codeView(ctx: ViewContext, job: Job) {
