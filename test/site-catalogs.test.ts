@@ -145,6 +145,11 @@ describe('a site of several catalogs (the shipped codepairs.config.json)', () =>
       // The sentence of an interim against a final code is not said of 208.
       const finalSentence = get(http, 'compare.finality');
       expect(read(`${lang}/http/100-vs-208.md`)).not.toContain(fill(finalSentence, { provisional: 100, final: 208, finalClass: get(http, 'classes.success') }));
+      // Nor do the leads call both codes of 207 vs 208 successful responses; two success codes do.
+      const [sameClass, otherwise] = ['lead.differences_sameClass', 'lead.differences_differentClass'].map((key) => new RegExp(fill(get(http, key), { class: '\u0000', aspects: '\u0000' }).replace(/[.*+?^$()[\]\\|]/g, '\\$&').replace(/\u0000/g, '.+')));
+      expect(read(`${lang}/http/207-vs-208.md`)).toMatch(otherwise!);
+      expect(read(`${lang}/http/207-vs-208.md`)).not.toMatch(sameClass!);
+      expect(read(`${lang}/http/200-vs-207.md`)).toMatch(sameClass!);
     }
   });
 

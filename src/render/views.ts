@@ -5,7 +5,7 @@
 import { differingFacts, sameLifecycle, factOrder, finalityOf, hasFinality, isFailure, isFinal, mayFollow, relatedPairs, valuesOf, type FactId } from '../compare/facts.js';
 import { byRelevance, curatedIndex, pairKey, rankCurated, relevance } from '../compare/relevance.js';
 import { pairSlug } from '../plan/jobs.js';
-import type { Catalog, ConfusablePair, FactSchema, Job, Language, StatusCode } from '../types.js';
+import type { Catalog, ConfusablePair, FactSchema, Job, Language, Protocol, StatusCode } from '../types.js';
 import { callFlow, diagramFile, pairSteps, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
 import { escapeMarkdown, formatList, formatNumber, listStyleOf, type ListStyle } from './markdown-text.js';
@@ -298,6 +298,14 @@ function pageLinks(t: Tr, a: StatusCode, b: StatusCode) {
   return [...referenceLinks(t, a), ...referenceLinks(t, b), codePage(a), codePage(b)];
 }
 
+/**
+ * Whether the lead may say "both are <class> responses": same class, and both are the status of
+ * a response (a member's status, HTTP 208, never is: "both are successful responses" would be
+ * wrong of 207 and 208).
+ */
+const sameKindOfResponse = (protocol: Protocol, a: StatusCode, b: StatusCode): boolean =>
+  a.classId === b.classId && finalityOf(protocol, a) !== 'member' && finalityOf(protocol, b) !== 'member';
+
 export function pairView(ctx: ViewContext, job: Job) {
   const t = tr(ctx, job.lang);
   const [a, b] = job.codes.map((c) => ctx.byCode.get(c)!) as [StatusCode, StatusCode];
@@ -306,7 +314,7 @@ export function pairView(ctx: ViewContext, job: Job) {
   const intro = t.proto.t('lead.intro', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason });
   const contrast = facts.length === 0
     ? t.proto.t('lead.differences', { context: 'none', class: factValues(t, a).class })
-    : t.proto.t('lead.differences', { context: a.classId === b.classId ? 'sameClass' : 'differentClass', class: factValues(t, a).class, aspects: aspectList });
+    : t.proto.t('lead.differences', { context: sameKindOfResponse(ctx.catalog.protocol, a, b) ? 'sameClass' : 'differentClass', class: factValues(t, a).class, aspects: aspectList });
   const title = t.proto.t('title.pair', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason, interpolation: { escapeValue: false } });
 
   const { protocol } = ctx.catalog;
