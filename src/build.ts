@@ -393,7 +393,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       // rebuild with these inputs stops before loading them.
       if (manifest?.inputs?.key !== key) {
         await output.replaceInTarget(PARSE_CACHE_PATH, parseCache.serialize(tool));
-        await output.replaceInTarget(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
+        await output.replaceInTarget(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record(), manifest));
       }
       await output.abort();
       const finished = performance.now();
@@ -481,7 +481,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const job of jobs) keys[piecesKeyId(ctxOf(job), job.lang)] ??= piecesKey(ctxOf(job), job.lang);
     await output.write(PIECE_RECORDS_PATH, serializePieceRecords({ keys, pages: allRecords }));
     await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
-    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record()));
+    // The previous manifest's lines, those of the files whose hash changed written again.
+    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record(), manifest));
     const replaced = await output.commit();
     // What the folder kept for the next build to recycle lacks of the new output: nothing, when
     // it is the seed; else what this build changed in the output it replaced.

@@ -93,4 +93,41 @@ describe('the build manifest', () => {
       rmSync(dir!, { recursive: true, force: true });
     }
   });
+
+  it('is written from the previous one by changing the lines of the files whose hash changed: the same text as written whole', async () => {
+    // Paths in the order sort() gives and another, first and last lines among them.
+    const paths = Array.from({ length: 300 }, (_, i) => `${['en', 'zh-CN', 'pt-BR'][i % 3]}/sip/${100 + i}-vs-${200 + (i % 7)}.${i % 2 ? 'md' : 'html'}`);
+    const hashOf = (i: number, round: number) => ((i * 7919 + round * 104729) % 1_000_003).toString(16).padStart(64, '0');
+    const files = new Map(paths.map((path, i) => [path, hashOf(i, 0)]));
+    const read = await readBuildManifest(written(serializeBuildManifest(TOOL, files, INPUTS)), TOOL);
+    expect(read?.lines).toBeDefined();
+    const sortedPaths = [...files.keys()].sort();
+    let spliced = 0;
+    for (let round = 1; round <= 40; round++) {
+      // Round by round: none, the first, the last, every one, and scattered files change.
+      const changes = round === 1 ? [] : round === 2 ? [sortedPaths[0]!] : round === 3 ? [sortedPaths.at(-1)!] : round === 4 ? sortedPaths : sortedPaths.filter((_, i) => (i * round) % 17 === 0);
+      const next = new Map(files);
+      for (const path of changes) next.set(path, hashOf(paths.indexOf(path), round));
+      const inputs = { ...INPUTS, key: `k${round}` };
+      expect(serializeBuildManifest(TOOL, next, inputs, read)).toBe(byStringify(next, inputs));
+      spliced++;
+    }
+    expect(spliced).toBe(40);
+    // Another set of paths (one more, one fewer, one renamed) is written whole, and right.
+    const more = new Map([...files, ['en/sip/new.md', 'f'.repeat(64)]]);
+    const fewer = new Map([...files].slice(1));
+    const renamed = new Map([...fewer, ['en/sip/renamed.md', 'f'.repeat(64)]]);
+    for (const other of [more, fewer, renamed, new Map<string, string>()]) expect(serializeBuildManifest(TOOL, other, INPUTS, read)).toBe(byStringify(other, INPUTS));
+  });
+
+  it('keeps no lines to change of a manifest whose lines are not in order (hand-edited): the next one is written whole', async () => {
+    const text = serializeBuildManifest(TOOL, new Map([['a.md', 'a'.repeat(64)], ['b.md', 'b'.repeat(64)]]));
+    const swapped = text.replace(/( {2}"a\.md": "a+"),\n( {2}"b\.md": "b+")/, '$2,\n$1');
+    expect(swapped).not.toBe(text);
+    const read = await readBuildManifest(written(swapped), TOOL);
+    expect(read?.files.get('a.md')).toBe('a'.repeat(64));
+    expect(read?.lines).toBeUndefined();
+    const next = new Map([['a.md', 'c'.repeat(64)], ['b.md', 'b'.repeat(64)]]);
+    expect(serializeBuildManifest(TOOL, next, undefined, read)).toBe(byStringify(next));
+  });
 });

@@ -59,6 +59,11 @@ export interface InputsRecord {
 export interface PreviousBuild {
   files: Map<string, string>;
   inputs?: InputsRecord;
+  /**
+   * The files' lines as read, when they are as serializeBuildManifest writes them (sorted, nothing
+   * escaped): a manifest of the same files is then written by changing the lines whose hash changed.
+   */
+  lines?: string;
 }
 
 export const contentHash = (text: string): string => sha256(text);
@@ -68,17 +73,54 @@ export const contentHash = (text: string): string => sha256(text);
  * `JSON.stringify(manifest, null, 1)`, written a line per file without making the 85,000-key
  * object first (that took three times as long).
  */
-export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, string>, inputs?: InputsRecord): string {
-  // The default order of sort() is the order of `<` on strings (UTF-16 code units).
-  const lines = [...files.keys()].sort().map((path) => `  ${jsonString(path)}: ${jsonString(files.get(path)!)}`);
+export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, string>, inputs?: InputsRecord, previous?: PreviousBuild): string {
+  const lines = (previous && changedLines(files, previous)) ?? fileLines(files);
   const fields = [
     ` "format": ${JSON.stringify(BUILD_MANIFEST_FORMAT)}`,
     ` "version": ${JSON.stringify(BUILD_MANIFEST_VERSION)}`,
     ` "tool": ${JSON.stringify(tool)}`,
-    ` "files": ${lines.length ? `{\n${lines.join(',\n')}\n }` : '{}'}`,
+    ` "files": ${lines ? `{\n${lines}\n }` : '{}'}`,
     ...(inputs ? [` "inputs": ${JSON.stringify(inputs, null, 1).replace(/\n/g, '\n ')}`] : []),
   ];
   return `{\n${fields.join(',\n')}\n}\n`;
+}
+
+/** The lines of the files, sorted by path, joined (empty for none). */
+function fileLines(files: ReadonlyMap<string, string>): string {
+  // The default order of sort() is the order of `<` on strings (UTF-16 code units).
+  return [...files.keys()].sort().map((path) => `  ${jsonString(path)}: ${jsonString(files.get(path)!)}`).join(',\n');
+}
+
+/**
+ * The lines of `files` made from the previous manifest's lines, when it listed the same paths:
+ * the lines of the paths whose hash changed are written again, the others are the text they
+ * were (an edit changes 1,500 of 85,000: ~10 ms instead of ~100). Undefined otherwise.
+ */
+function changedLines(files: ReadonlyMap<string, string>, previous: PreviousBuild): string | undefined {
+  const { lines } = previous;
+  if (lines === undefined || files.size !== previous.files.size || files.size === 0) return undefined;
+  const changed: string[] = [];
+  for (const [path, hash] of files) {
+    const before = previous.files.get(path);
+    if (before === undefined) return undefined;
+    if (before !== hash) changed.push(path);
+  }
+  // Each path's line, in the order of the lines; from the line break before it (none before the first).
+  const text = `\n${lines}`;
+  const parts: string[] = [];
+  let at = 0;
+  for (const path of changed.sort()) {
+    const start = `\n  ${jsonString(path)}: `;
+    const line = text.indexOf(start, at);
+    if (line < 0) return undefined;
+    const value = line + start.length;
+    const next = text.indexOf('\n', value);
+    const end = next < 0 ? text.length : next - 1;
+    parts.push(text.slice(at, value), jsonString(files.get(path)!));
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('').slice(1);
 }
 
 /** A string as JSON writes it: quoted as it is when it has nothing JSON escapes (most paths, every hash). */
@@ -108,8 +150,9 @@ export async function readBuildManifest(outDir: string, tool: string): Promise<P
   if (text === undefined) return undefined;
   let manifest: Partial<BuildManifest>;
   let files: Map<string, unknown>;
+  let lines: string | undefined;
   const quick = quickRead(text);
-  if (quick) [manifest, files] = quick;
+  if (quick) [manifest, files, lines] = quick;
   else {
     const data = parseJsonText(text);
     if (typeof data !== 'object' || data === null) return undefined;
@@ -120,7 +163,7 @@ export async function readBuildManifest(outDir: string, tool: string): Promise<P
   }
   if (manifest.format !== BUILD_MANIFEST_FORMAT || manifest.version !== BUILD_MANIFEST_VERSION || manifest.tool !== tool) return undefined;
   for (const [path, hash] of files) if (typeof hash !== 'string' || !isSafeRelativePath(path)) return undefined;
-  return { files: files as Map<string, string>, ...(isInputsRecord(manifest.inputs) ? { inputs: manifest.inputs } : {}) };
+  return { files: files as Map<string, string>, ...(isInputsRecord(manifest.inputs) ? { inputs: manifest.inputs } : {}), ...(lines !== undefined ? { lines } : {}) };
 }
 
 /**
@@ -129,7 +172,7 @@ export async function readBuildManifest(outDir: string, tool: string): Promise<P
  * which took four times as long. Undefined for any other text (a line with an escape or a control
  * character, a hand-edited file): JSON.parse reads that, with the same result for a valid one.
  */
-function quickRead(text: string): [Partial<BuildManifest>, Map<string, string>] | undefined {
+function quickRead(text: string): [Partial<BuildManifest>, Map<string, string>, string | undefined] | undefined {
   const open = text.indexOf('\n "files": {\n');
   if (open < 0) return undefined;
   const start = open + '\n "files": {\n'.length;
@@ -140,6 +183,8 @@ function quickRead(text: string): [Partial<BuildManifest>, Map<string, string>] 
   // Each line `  "<path>": "<hash>",` (no comma on the last), taken apart without a regular
   // expression: one a line took a third of the time of reading an edit's manifest.
   const files = new Map<string, string>();
+  let sorted = true;
+  let previous = '';
   for (let from = 0; from < block.length; ) {
     const next = block.indexOf('\n', from);
     const last = next < 0;
@@ -151,12 +196,14 @@ function quickRead(text: string): [Partial<BuildManifest>, Map<string, string>] 
     const path = block.slice(from + 3, separator);
     const hash = block.slice(separator + 4, close);
     if (path.includes('"') || hash.includes('"')) return undefined;
+    if (sorted && !(previous < path)) sorted = false;
+    previous = path;
     files.set(path, hash);
     from = to + 1;
   }
   // The text without the files' lines (`{` to the line ` }`).
   const rest = parseJsonText(`${text.slice(0, open)}\n "files": {}${text.slice(end + '\n }'.length)}`);
-  return typeof rest === 'object' && rest !== null ? [rest as Partial<BuildManifest>, files] : undefined;
+  return typeof rest === 'object' && rest !== null ? [rest as Partial<BuildManifest>, files, sorted ? block : undefined] : undefined;
 }
 
 /** What JSON escapes, or must (a backslash, a control character but the line breaks between the files). */
