@@ -94,7 +94,8 @@ function fileLines(files: ReadonlyMap<string, string>): string {
 /**
  * The lines of `files` made from the previous manifest's lines, when it listed the same paths:
  * the lines of the paths whose hash changed are written again, the others are the text they
- * were (an edit changes 1,500 of 85,000: ~10 ms instead of ~100). Undefined otherwise.
+ * were (an edit changes 1,500 of 85,000: 27-45 ms instead of 76-130 on the development machine).
+ * Undefined otherwise.
  */
 function changedLines(files: ReadonlyMap<string, string>, previous: PreviousBuild): string | undefined {
   const { lines } = previous;

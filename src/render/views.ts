@@ -356,15 +356,13 @@ export function pairView(ctx: ViewContext, job: Job) {
     steps: pairSteps(ctx, job.lang, [a, b], [codeSections(t, a).heading, codeSections(t, b).heading]) ?? false,
     learnMore,
   };
-  return { view, meta, mermaid: mermaidOf([a, b].map((c) => callFlow(ctx, job.lang, c))) };
+  // A function, asked only by a build that shows Mermaid, so that nothing walking a view draws it.
+  return { view, meta, mermaid: () => mermaidOf([a, b].map((c) => callFlow(ctx, job.lang, c))) };
 }
 
-/**
- * Diagram image source → its Mermaid text, for Markdown that shows Mermaid instead of the image:
- * asked only by a build that shows Mermaid (a function, so that nothing walking a view draws it).
- */
-function mermaidOf(flows: Array<CallFlow | undefined>): () => Record<string, string> {
-  return () => Object.fromEntries(flows.filter((f) => f !== undefined).map((f) => [f.view.src, f.mermaid]));
+/** Diagram image source → its Mermaid text, for Markdown that shows Mermaid instead of the image. */
+function mermaidOf(flows: Array<CallFlow | undefined>): Record<string, string> {
+  return Object.fromEntries(flows.filter((f) => f !== undefined).map((f) => [f.view.src, f.mermaid]));
 }
 
 export function codeView(ctx: ViewContext, job: Job) {
@@ -410,7 +408,7 @@ export function codeView(ctx: ViewContext, job: Job) {
   };
   // The code page owns its diagram: written once per language, shown by every page of the code.
   const files = flow ? [{ path: diagramFile(job.path, code.code), content: flow.svg }] : [];
-  return { view, meta, files, mermaid: mermaidOf([flow]) };
+  return { view, meta, files, mermaid: () => mermaidOf([flow]) };
 }
 
 export function indexView(ctx: ViewContext, job: Job) {
