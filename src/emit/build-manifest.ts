@@ -64,6 +64,8 @@ export interface PreviousBuild {
    * escaped): a manifest of the same files is then written by changing the lines whose hash changed.
    */
   lines?: string;
+  /** The manifest's text as read (the next one is written over it without reading it again, see StagedOutput.write). */
+  text: string;
 }
 
 export const contentHash = (text: string): string => sha256(text);
@@ -164,7 +166,7 @@ export async function readBuildManifest(outDir: string, tool: string): Promise<P
   }
   if (manifest.format !== BUILD_MANIFEST_FORMAT || manifest.version !== BUILD_MANIFEST_VERSION || manifest.tool !== tool) return undefined;
   for (const [path, hash] of files) if (typeof hash !== 'string' || !isSafeRelativePath(path)) return undefined;
-  return { files: files as Map<string, string>, ...(isInputsRecord(manifest.inputs) ? { inputs: manifest.inputs } : {}), ...(lines !== undefined ? { lines } : {}) };
+  return { files: files as Map<string, string>, ...(isInputsRecord(manifest.inputs) ? { inputs: manifest.inputs } : {}), ...(lines !== undefined ? { lines } : {}), text };
 }
 
 /**

@@ -31,6 +31,8 @@ export interface PieceRecords {
   keys: Record<string, string>;
   /** Page path → its record as JSON text (see recordOf). */
   pages: Map<string, string>;
+  /** The file's text, when the records were read from one (the next are written over it without reading it again, see StagedOutput.write). */
+  text?: string;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -92,5 +94,5 @@ export async function readPieceRecords(outDir: string): Promise<PieceRecords | u
     if (!match) return undefined;
     pages.set(JSON.parse(match[1]!) as string, match[2]!);
   }
-  return { keys: keys as Record<string, string>, pages };
+  return { keys: keys as Record<string, string>, pages, text: text! };
 }
