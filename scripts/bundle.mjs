@@ -8,7 +8,8 @@
  * Entries are named by where the code that starts them looks for them: a thread's module is found
  * with `new URL('./…', import.meta.url)`, from the chunk at the top of dist/bundle/ that holds that
  * code (build.ts: `./render/worker.js`, kb-export.ts: `./kb-export-worker.js`, lint-output.ts:
- * `./worker.js`). After bundling, every such URL in the bundle is checked to name a file of it.
+ * `./worker.js`, search-index.ts: `./search-index-worker.js`). After bundling, every such URL in
+ * the bundle is checked to name a file of it.
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -25,6 +26,7 @@ const entries = {
   'render/worker': 'render/worker.js',
   'kb-export-worker': 'kb-export-worker.js',
   worker: 'lint/worker.js',
+  'search-index-worker': 'emit/search-index-worker.js',
 };
 
 rmSync(out, { recursive: true, force: true });

@@ -463,7 +463,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const lost = (file: string) => gone(file) || vanished.has(file);
       const stale = languages.filter((lang) => !bundles.has(lang) || bundles.get(lang)!.some(lost));
       for (const lang of stale) if (bundles.has(lang)) await rm(join(output.staging, searchBundle(lang)), { recursive: true, force: true });
-      for (const [lang, files] of await writeSearchIndex(output.staging, stale)) {
+      for (const [lang, files] of await writeSearchIndex(output.staging, stale, await searchThreads(stale.length, options.jobs))) {
         for (const file of files) hashes.set(file, bundleKeys.get(lang)!);
         indexed.push(...files);
       }
@@ -676,6 +676,18 @@ export async function threadsFor(pages: number, jobs: number | undefined): Promi
   if (most <= 1) return 1;
   return Math.max(1, Math.min(await idleJobs(), most));
 }
+
+/**
+ * The threads that index `languages` languages for search: `jobs` when given; by default one per
+ * idle core, at most SEARCH_THREADS (each runs a Pagefind service of its own, which held up to
+ * ~1.5 GB while indexing a language of the shipped site).
+ */
+async function searchThreads(languages: number, jobs: number | undefined): Promise<number> {
+  if (languages <= 1) return 1;
+  return Math.min(jobs ?? Math.min(await idleJobs(), SEARCH_THREADS), languages);
+}
+
+const SEARCH_THREADS = 4;
 
 /**
  * The fewest pages a render thread is started for by default. A thread loads the inputs and

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { sha256 } from '../hash.js';
 import { SEARCH_DIR, searchBundle } from '../site/search-bundle.js';
+import { runWorkers } from '../run-workers.js';
 
 /**
  * Per language, the key of its search bundle: a hash of every HTML file under `<lang>/` with the
@@ -70,9 +71,45 @@ function stallGuard(): { stalled: Promise<never>; stop: () => void } {
 
 /**
  * Index the pages of each of `langs` in the staging folder into its bundle (a folder that is not
- * there yet): the files written, per language, as paths inside the staging folder.
+ * there yet): the files written, per language, as paths inside the staging folder, in the order
+ * of `langs`. With `threads` above one, the languages are shared among that many threads.
+ *
+ * Pagefind's service indexes one language at a time, on one core for most of it (a language of
+ * the shipped site took ~16 s on the development machine, two languages at once in one service
+ * ~36 s): a thread of ours starts a service of its own. On the two-core development machine two
+ * services took 26.5 s for two languages, 1.3 times as fast as one; each holds up to ~1.5 GB
+ * while it indexes a language of the shipped site.
  */
-export async function writeSearchIndex(staging: string, langs: readonly string[]): Promise<Map<string, string[]>> {
+export async function writeSearchIndex(staging: string, langs: readonly string[], threads = 1): Promise<Map<string, string[]>> {
+  const shares = Array.from({ length: Math.min(threads, langs.length) }, (_, i) => langs.filter((_, j) => j % threads === i));
+  if (shares.length <= 1) return indexLanguages(staging, langs);
+  const found = new Map<string, string[]>();
+  await runWorkers<SearchWorkerInput, SearchWorkerMessage>(
+    new URL('./search-index-worker.js', import.meta.url),
+    shares.map((share) => ({ staging, langs: share })),
+    (message) => {
+      if ('error' in message) throw new SearchIndexError(message.error);
+      for (const [lang, files] of message.files) found.set(lang, files);
+    },
+    'search index',
+  ).catch((error: unknown) => {
+    if (error instanceof SearchIndexError) throw error;
+    throw new SearchIndexError((error as Error).message);
+  });
+  // A thread that ends without its answer: its Pagefind service stopped (see stallGuard).
+  if (langs.some((lang) => !found.has(lang))) throw new SearchIndexError('the Pagefind process stopped without an answer');
+  return new Map(langs.map((lang) => [lang, found.get(lang)!]));
+}
+
+export interface SearchWorkerInput {
+  staging: string;
+  langs: string[];
+}
+
+export type SearchWorkerMessage = { files: Array<[string, string[]]> } | { error: string };
+
+/** writeSearchIndex on this thread, one language after another. */
+export async function indexLanguages(staging: string, langs: readonly string[]): Promise<Map<string, string[]>> {
   const files = new Map<string, string[]>();
   if (!langs.length) return files;
   // Pagefind prints its service's failures with stack traces; they become the error's detail.
