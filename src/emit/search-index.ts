@@ -75,9 +75,9 @@ function stallGuard(): { stalled: Promise<never>; stop: () => void } {
  * of `langs`. With `threads` above one, the languages are shared among that many threads.
  *
  * Pagefind's service indexes one language at a time, on one core for most of it (a language of
- * the shipped site took ~16 s on the development machine, two languages at once in one service
- * ~36 s): a thread of ours starts a service of its own. On the two-core development machine two
- * services took 26.5 s for two languages, 1.3 times as fast as one; each holds up to ~1.5 GB
+ * the shipped site took 11-16 s on the development machine, two languages sent to one service at
+ * once 36 s): a thread of ours starts a service of its own. On the two-core development machine
+ * two services took 26.5 s for two languages, 1.3 times as fast as one; each holds up to ~1.5 GB
  * while it indexes a language of the shipped site.
  */
 export async function writeSearchIndex(staging: string, langs: readonly string[], threads = 1): Promise<Map<string, string[]>> {
