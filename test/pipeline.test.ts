@@ -177,6 +177,36 @@ describe('pages with fenced code, split outside the code', () => {
   it.each(Object.entries(sources))('gives the bytes of the whole-page pipeline for %s', (_, source) => expectSameAsWhole(source, options, 2));
 });
 
+describe('the code sections of a pair article, kept out of search', () => {
+  const keys = new Map([['Description', 'description'], ['183 Session Progress', 'code-183'], ['439 First Hop Lacks Outbound Support', 'code-439'], ['Key differences', 'differences']]);
+  const options = { lang: 'en-x-search', typography: {}, sectionKeys: keys };
+  // Every top-level element of a code's section carries the attribute, the heading included;
+  // nothing before or after it does. A code section is processed whole, with or without
+  // level-3 headings, plain text or not, so the pieces give the bytes of the whole page.
+  const page = [
+    '# SIP 183 vs 439\n\nThe lead.',
+    '## 183 Session Progress\n\nEarly media, in *practice*.\n\nA second paragraph.\n\n- a list\n- of two',
+    '## 439 First Hop Lacks Outbound Support\n\n### Description\n\nThe first hop.',
+    '## Key differences\n\nThey differ.',
+  ].join('\n\n') + '\n';
+  it('marks exactly their blocks, in pieces as on the whole page', async () => {
+    await expectSameAsWhole(page, options, 2);
+    const { body } = await processMarkdown(page, options);
+    const blocks = body.split('\n').filter((line) => /^<(?:h\d|p|ul)\b/.test(line));
+    const marked = blocks.filter((line) => line.includes(' data-pagefind-ignore>'));
+    expect(marked).toEqual([
+      '<h2 id="code-183" data-pagefind-ignore>183 Session Progress</h2>',
+      '<p data-pagefind-ignore>Early media, in <em>practice</em>.</p>',
+      '<p data-pagefind-ignore>A second paragraph.</p>',
+      '<ul data-pagefind-ignore>',
+      '<h2 id="code-439" data-pagefind-ignore>439 First Hop Lacks Outbound Support</h2>',
+      '<h3 id="code-439-description" data-pagefind-ignore>Description</h3>',
+      '<p data-pagefind-ignore>The first hop.</p>',
+    ]);
+    expect(blocks.length - marked.length).toBe(4);
+  });
+});
+
 describe('plain text written without unified', () => {
   // Paragraphs, headings, lists and one-line quotes of text without Markdown syntax, plain links and images, are
   // written directly (plainOutputs). Random documents made of the characters and URLs that are
@@ -195,14 +225,16 @@ describe('plain text written without unified', () => {
   const block = fc.oneof(
     text,
     fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => items.map((one) => `- ${one}`).join('\n')),
-    fc.tuple(fc.constantFrom('#', '##', '###', '####'), fc.oneof(text, fc.constantFrom('Description', 'When it occurs', 'C#'))).map(([marks, title]) => `${marks} ${title}`),
+    fc.tuple(fc.constantFrom('#', '##', '###', '####'), fc.oneof(text, fc.constantFrom('Description', 'When it occurs', 'C#', '183 Session Progress'))).map(([marks, title]) => `${marks} ${title}`),
     fc.array(image, { minLength: 1, maxLength: 2 }).map((images) => images.join(' ')),
     // Quotes: of one line (the note of a page whose translation is incomplete), of two, without the space.
     fc.tuple(fc.constantFrom('> ', '>', '>  '), text, fc.option(text)).map(([mark, line, next]) => `${mark}${line}${next === null ? '' : `\n> ${next}`}`),
   );
   const typographies = [{}, { cjkLatinSpacing: true }, { frenchSpacing: true }];
-  // With heading keys (the ids of the HTML headings) and Mermaid diagrams, or without.
-  const extras = [{}, { sectionKeys: new Map([['Description', 'description'], ['When it occurs', 'when']]), mermaid: { 'diagrams/183.svg': 'sequenceDiagram\n  A->>B: INVITE' } }];
+  // With heading keys (the ids of the HTML headings; a code's heading, whose section is kept out
+  // of search) and Mermaid diagrams, or without.
+  const keys = new Map([['Description', 'description'], ['When it occurs', 'when'], ['183 Session Progress', 'code-183']]);
+  const extras = [{}, { sectionKeys: keys, mermaid: { 'diagrams/183.svg': 'sequenceDiagram\n  A->>B: INVITE' } }];
   // The first piece of a page whose translation is incomplete: its title and a one-line note.
   const notes = {
     zh: ['# SIP 180 Ringing 与 183 Session Progress 对比\n\n> 本页部分内容尚未翻译，暂以英语显示。\n', { cjkLatinSpacing: true }],

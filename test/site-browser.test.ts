@@ -101,6 +101,20 @@ describe('the site in Chromium', () => {
     await de.close();
   });
 
+  it("finds a code's own text on the code's page, not on its pair articles, whose code sections are kept out of the index", async () => {
+    // Words of 439's description alone: a pair article shows the description in its section for 439.
+    const en = await open('en/index.html');
+    const pair = await open('en/sip/183-vs-439.html');
+    expect(await pair.locator('main').textContent()).toContain('cannot keep the flow that the registration depends on');
+    expect(await pair.locator('h2#code-439').getAttribute('data-pagefind-ignore')).toBe('');
+    expect(await pair.locator('h2#differences').getAttribute('data-pagefind-ignore')).toBeNull();
+    await pair.close();
+    const hits = await search(en, 'cannot keep the flow that the registration depends on');
+    expect(hits).toContain(`${site}en/sip/439.html`);
+    for (const hit of hits) expect(hit, hit).not.toMatch(/-vs-/);
+    await en.close();
+  });
+
   it('every internal link of a sample of pages resolves', async () => {
     const checked = new Map<string, number>();
     for (const path of SAMPLE) {

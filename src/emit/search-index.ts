@@ -1,6 +1,7 @@
 /**
  * The full-text search index: Pagefind reads the HTML pages in the staging folder (only the
- * regions marked data-pagefind-body, so redirect stubs, the root page and the 404 page stay out)
+ * regions marked data-pagefind-body, so redirect stubs, the root page and the 404 page stay out,
+ * and not the code sections of pair articles, see rehype-search-ignore.ts)
  * and writes a bundle per language, with its default UI, into `pagefind/<lang>/`: a language's
  * home page searches its own language's bundle. It runs before the staging folder is swapped
  * in, so a failed index leaves the previous output as it was.

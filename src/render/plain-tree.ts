@@ -9,7 +9,7 @@
  */
 import type { BlockContent, Blockquote, DefinitionContent, Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { htmlHref } from './plugins/rehype-md-links.js';
-import { nextHeadingId, type SectionKeys } from './section-keys.js';
+import { isCodeHeading, nextHeadingId, SEARCH_IGNORE_ATTRIBUTE, type SectionKeys } from './section-keys.js';
 
 /**
  * The characters Markdown may read as syntax or as a break (escapes, code, emphasis, links, HTML,
@@ -124,24 +124,29 @@ export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { ma
   const markdown: string[] = [];
   const html: string[] = [];
   let section: string | undefined;
+  // In a code's section of a pair article, every block is kept out of search (rehype-search-ignore).
+  let ignoring = false;
+  const open = (tag: string, attributes = '') => `<${tag}${attributes}${ignoring ? ` ${SEARCH_IGNORE_ATTRIBUTE}` : ''}>`;
   for (const node of tree.children) {
     if (node.type === 'paragraph') {
       const inline = plainInline(node.children, options);
       if (!inline) return undefined;
       markdown.push(inline.markdown);
-      html.push(`<p>${inline.html}</p>`);
+      html.push(`${open('p')}${inline.html}</p>`);
     } else if (node.type === 'blockquote') {
       const inline = soleParagraph(node.children, options);
       if (!inline) return undefined;
       markdown.push(`> ${inline.markdown}`);
-      html.push(`<blockquote>\n<p>${inline.html}</p>\n</blockquote>`);
+      html.push(`${open('blockquote')}\n<p>${inline.html}</p>\n</blockquote>`);
     } else if (node.type === 'heading') {
       const text = plainValue(node.children);
       if (text === undefined || text.endsWith('#')) return undefined;
       let id: string | undefined;
       if (keys) ({ id, section } = nextHeadingId(keys, node.depth, text, section));
+      if (node.depth === 1) ignoring = false;
+      else if (node.depth === 2) ignoring = keys !== undefined && isCodeHeading(keys, text);
       markdown.push(`${'#'.repeat(node.depth)} ${text}`);
-      html.push(`<h${node.depth}${id === undefined ? '' : ` id="${id}"`}>${text}</h${node.depth}>`);
+      html.push(`${open(`h${node.depth}`, id === undefined ? '' : ` id="${id}"`)}${text}</h${node.depth}>`);
     } else if (node.type === 'list' && !node.ordered && !node.spread) {
       const items: Array<{ markdown: string; html: string }> = [];
       for (const item of node.children) {
@@ -150,7 +155,7 @@ export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { ma
         items.push(inline);
       }
       markdown.push(items.map((item) => `- ${item.markdown}`).join('\n'));
-      html.push(`<ul>\n${items.map((item) => `<li>${item.html}</li>`).join('\n')}\n</ul>`);
+      html.push(`${open('ul')}\n${items.map((item) => `<li>${item.html}</li>`).join('\n')}\n</ul>`);
     } else return undefined;
   }
   return { markdown: `${markdown.join('\n\n')}\n`, body: html.join('\n') };

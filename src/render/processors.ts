@@ -31,11 +31,12 @@ import { unified } from 'unified';
 import rehypeFallbackLang from './plugins/rehype-fallback-lang.js';
 import rehypeMdLinks from './plugins/rehype-md-links.js';
 import rehypeSectionIds from './plugins/rehype-section-ids.js';
-import remarkTypography, { type Typography } from './plugins/remark-typography.js';
+import rehypeSearchIgnore from './plugins/rehype-search-ignore.js';
+import remarkTypography, { typeset, type Typography } from './plugins/remark-typography.js';
 import { sha256 } from '../hash.js';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
-import type { SectionKeys } from './section-keys.js';
+import { isCodeHeading, type SectionKeys } from './section-keys.js';
 import type { PageRecord, PieceRecord } from '../types.js';
 import { plainOutputs, plainTree } from './plain-tree.js';
 import { hasFallbackMarks, stripFallbackMarks, unnumberedMarks } from '../translations/fallback.js';
@@ -65,6 +66,7 @@ const html = unified()
   .use(remarkRehype)
   .use(rehypeSanitize)
   .use(rehypeSectionIds)
+  .use(rehypeSearchIgnore)
   .use(rehypeMdLinks)
   .use(rehypeFallbackLang)
   .use(rehypeStringify)
@@ -256,12 +258,37 @@ type Piece = string | { items: string[] };
  * A list at the end of a block is cut into its items, which recur far more often than the list
  * (a link to a code's RFC section, a code's "which to use when" entry).
  */
-function piecesOf(source: string): Piece[] | undefined {
+function piecesOf(source: string, options: ProcessOptions): Piece[] | undefined {
   const front = FRONT_MATTER.exec(source)?.[0];
   const body = front ? source.slice(front.length).replace(/^\n+/, '') : source;
-  const sections = sectionsOf(body)?.flatMap((section) => (section.includes('\n### ') || hasFence(section) ? [section] : section.split(BLOCK_START).flatMap(listApart)));
+  const whole = (section: string) => section.includes('\n### ') || hasFence(section) || isCodeSection(section, options);
+  const sections = sectionsOf(body)?.flatMap((section) => (whole(section) ? [section] : section.split(BLOCK_START).flatMap(listApart)));
   return sections && (front ? [front, ...sections] : sections);
 }
+
+/**
+ * Whether a section is a code's on a pair article: all of it is kept out of search, which its
+ * heading decides (rehype-search-ignore), so it is processed whole, like a section with
+ * level-3 headings.
+ */
+function isCodeSection(section: string, options: ProcessOptions): boolean {
+  const keys = options.sectionKeys;
+  if (!keys || !section.startsWith('## ')) return false;
+  const end = section.indexOf('\n');
+  const heading = section.slice(3, end === -1 ? undefined : end);
+  // Remembered by heading: the same few labels head the sections of every page of a language.
+  let known = codeHeadings.get(keys);
+  if (!known) codeHeadings.set(keys, (known = new Map()));
+  let code = known.get(heading);
+  if (code === undefined) {
+    if (known.size >= 10_000) known.clear();
+    known.set(heading, (code = isCodeHeading(keys, typeset(heading, options.typography))));
+  }
+  return code;
+}
+
+/** Per language's heading keys, whether a level-2 heading's Markdown text is a code's (see isCodeSection). */
+const codeHeadings = new WeakMap<SectionKeys, Map<string, boolean>>();
 
 /**
  * A tight list of one-line items, each beginning with a letter, a number (not an ordered list's),
@@ -423,7 +450,7 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): P
  * a piece whose text did not change is taken from it.
  */
 export async function processMarkdown(source: string, options: ProcessOptions, previous?: PreviousPage): Promise<RenderedPage> {
-  const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source);
+  const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source, options);
   if (!pieces) return processWhole(source, options);
   const process = (piece: string) => rendered.get(piece, options, () => processPiece(piece, options));
   // Front matter is each page's own: not remembered.

@@ -42,6 +42,21 @@ export function codeOfKey(key: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/**
+ * Whether a level-2 heading of this text heads a code's section (on a pair article): its text is
+ * a code's heading of the language. Such sections are kept out of the search index
+ * (rehype-search-ignore.ts).
+ */
+export function isCodeHeading(keys: SectionKeys, text: string): boolean {
+  const key = keys.get(text.trim());
+  return key !== undefined && codeOfKey(key) !== undefined;
+}
+
+/** The hast property of the attribute that keeps an element out of Pagefind's index. */
+export const SEARCH_IGNORE = 'dataPagefindIgnore';
+/** The same attribute as HTML. */
+export const SEARCH_IGNORE_ATTRIBUTE = 'data-pagefind-ignore';
+
 /** Heading text as it appears on a page of this language (after typography) → key. */
 export type SectionKeys = ReadonlyMap<string, string>;
 
