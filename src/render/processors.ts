@@ -269,7 +269,9 @@ function piecesOf(source: string, options: ProcessOptions): Piece[] | undefined 
 /**
  * Whether a section is a code's on a pair article: all of it is kept out of search, which its
  * heading decides (rehype-search-ignore), so it is processed whole, like a section with
- * level-3 headings.
+ * level-3 headings. The heading is read as the Markdown has it: one written with escapes (a
+ * reason phrase with `*` or `_`) is not recognized here, and its section stays whole only by
+ * its level-3 headings, which the shipped templates give every code section.
  */
 function isCodeSection(section: string, options: ProcessOptions): boolean {
   const keys = options.sectionKeys;
