@@ -9,7 +9,7 @@
  */
 import type { BlockContent, Blockquote, DefinitionContent, Heading, List, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { htmlHref } from './plugins/rehype-md-links.js';
-import { isCodeHeading, nextHeadingId, SEARCH_IGNORE_ATTRIBUTE, type SectionKeys } from './section-keys.js';
+import { inCodeSectionAfter, nextHeadingId, SEARCH_IGNORE_ATTRIBUTE, type SectionKeys } from './section-keys.js';
 
 /**
  * The characters Markdown may read as syntax or as a break (escapes, code, emphasis, links, HTML,
@@ -143,8 +143,7 @@ export function plainOutputs(tree: Root, options: PlainOutputOptions = {}): { ma
       if (text === undefined || text.endsWith('#')) return undefined;
       let id: string | undefined;
       if (keys) ({ id, section } = nextHeadingId(keys, node.depth, text, section));
-      if (node.depth === 1) ignoring = false;
-      else if (node.depth === 2) ignoring = keys !== undefined && isCodeHeading(keys, text);
+      if (keys) ignoring = inCodeSectionAfter(keys, node.depth, text, ignoring);
       markdown.push(`${'#'.repeat(node.depth)} ${text}`);
       html.push(`${open(`h${node.depth}`, id === undefined ? '' : ` id="${id}"`)}${text}</h${node.depth}>`);
     } else if (node.type === 'list' && !node.ordered && !node.spread) {

@@ -52,6 +52,21 @@ export function isCodeHeading(keys: SectionKeys, text: string): boolean {
   return key !== undefined && codeOfKey(key) !== undefined;
 }
 
+/** A heading element's tag name (`h2`), its level in the first group. */
+export const HEADING_TAG = /^h([1-6])$/;
+
+/**
+ * Whether the blocks after a heading met in document order are in a code's section (kept out of
+ * search): a code's level-2 heading starts one, any other level-2 heading or the title ends it,
+ * deeper headings leave it as it was (`before`). Used by rehype-search-ignore and by the plain-text
+ * writer (plain-tree.ts), which must agree.
+ */
+export function inCodeSectionAfter(keys: SectionKeys, depth: number, text: string, before: boolean): boolean {
+  if (depth === 1) return false;
+  if (depth === 2) return isCodeHeading(keys, text);
+  return before;
+}
+
 /** The hast property of the attribute that keeps an element out of Pagefind's index. */
 export const SEARCH_IGNORE = 'dataPagefindIgnore';
 /** The same attribute as HTML. */

@@ -12,7 +12,7 @@
 import type { Root } from 'hast';
 import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
-import { isCodeHeading, SEARCH_IGNORE } from '../section-keys.js';
+import { HEADING_TAG, inCodeSectionAfter, SEARCH_IGNORE } from '../section-keys.js';
 
 export default function rehypeSearchIgnore() {
   return (tree: Root, file: VFile) => {
@@ -21,8 +21,8 @@ export default function rehypeSearchIgnore() {
     let ignoring = false;
     for (const node of tree.children) {
       if (node.type !== 'element') continue;
-      if (node.tagName === 'h1') ignoring = false;
-      else if (node.tagName === 'h2') ignoring = isCodeHeading(keys, toString(node));
+      const depth = HEADING_TAG.exec(node.tagName)?.[1];
+      if (depth) ignoring = inCodeSectionAfter(keys, Number(depth), toString(node), ignoring);
       if (ignoring) node.properties[SEARCH_IGNORE] = true;
     }
   };

@@ -8,9 +8,7 @@ import type { Element, Root } from 'hast';
 import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
-import { nextHeadingId, type SectionKeys } from '../section-keys.js';
-
-const HEADING = /^h([1-6])$/;
+import { HEADING_TAG, nextHeadingId, type SectionKeys } from '../section-keys.js';
 
 export default function rehypeSectionIds() {
   return (tree: Root, file: VFile) => {
@@ -18,7 +16,7 @@ export default function rehypeSectionIds() {
     if (!keys) return;
     let section: string | undefined;
     visit(tree, 'element', (node: Element) => {
-      const depth = HEADING.exec(node.tagName)?.[1];
+      const depth = HEADING_TAG.exec(node.tagName)?.[1];
       if (!depth) return;
       const next = nextHeadingId(keys, Number(depth), toString(node), section);
       section = next.section;
