@@ -274,23 +274,10 @@ function piecesOf(source: string, options: ProcessOptions): Piece[] | undefined 
  * its level-3 headings, which the shipped templates give every code section.
  */
 function isCodeSection(section: string, options: ProcessOptions): boolean {
-  const keys = options.sectionKeys;
-  if (!keys || !section.startsWith('## ')) return false;
+  if (!options.sectionKeys || !section.startsWith('## ')) return false;
   const end = section.indexOf('\n');
-  const heading = section.slice(3, end === -1 ? undefined : end);
-  // Remembered by heading: the same few labels head the sections of every page of a language.
-  let known = codeHeadings.get(keys);
-  if (!known) codeHeadings.set(keys, (known = new Map()));
-  let code = known.get(heading);
-  if (code === undefined) {
-    if (known.size >= 10_000) known.clear();
-    known.set(heading, (code = isCodeHeading(keys, typeset(heading, options.typography))));
-  }
-  return code;
+  return isCodeHeading(options.sectionKeys, typeset(section.slice(3, end === -1 ? undefined : end), options.typography));
 }
-
-/** Per language's heading keys, whether a level-2 heading's Markdown text is a code's (see isCodeSection). */
-const codeHeadings = new WeakMap<SectionKeys, Map<string, boolean>>();
 
 /**
  * A tight list of one-line items, each beginning with a letter, a number (not an ordered list's),
