@@ -252,6 +252,39 @@ describe('every page', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('says in its lead how many aspects it names: the form for one where the language has one', () => {
+    const sip = (lang: string) => JSON.parse(readFileSync(join(ROOT, 'locales', lang, 'sip.json'), 'utf8')) as { lead: Record<string, string>; facts: Record<string, { aspect: string }> };
+    const english = sip('en');
+    const aspects = Object.values(english.facts).map((fact) => fact.aspect);
+    // What the English lead lists after "differ in", as many aspects as it names.
+    const counts = new Map<string, number>();
+    for (const file of pagesOf('en').filter((f) => /-vs-/.test(f))) {
+      const listed = /differ in (.+)\.$/m.exec(read(file))?.[1];
+      if (listed) counts.set(file.slice(3), aspects.filter((aspect) => listed.includes(aspect)).length);
+    }
+    expect([...counts.values()].filter((n) => n === 1).length).toBeGreaterThan(20);
+    expect([...counts.values()].filter((n) => n > 1).length).toBeGreaterThan(100);
+    // The words of a form just before the list ("…, unterscheiden sich aber in einem Punkt: ").
+    const before = (form: string) => form.slice(0, form.indexOf('{{aspects}}')).split('}}').at(-1)!;
+    const checked: string[] = [];
+    const problems: string[] = [];
+    for (const lang of LANGS) {
+      const { lead } = sip(lang);
+      // A language without a form for one (ja, ko, zh) says it as it says any number.
+      const [one, other] = ['one', 'other'].map((form) => ['sameClass', 'differentClass'].map((context) => before(lead[`differences_${context}_${form}`] ?? lead[`differences_${context}_other`]!)));
+      if (one!.every((words, i) => words === other![i])) continue;
+      checked.push(lang);
+      for (const [page, count] of counts) {
+        const text = read(`${lang}/${page}`);
+        const saysOne = one!.some((words) => text.includes(words));
+        const saysMore = other!.some((words) => text.includes(words));
+        if (saysOne !== (count === 1) || saysMore !== (count > 1)) problems.push(`${lang}/${page}: ${count} aspects`);
+      }
+    }
+    expect(checked).toEqual(['de', 'pt-BR', 'ru']);
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('the HTML pages', () => {

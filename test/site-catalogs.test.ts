@@ -146,7 +146,13 @@ describe('a site of several catalogs (the shipped codepairs.config.json)', () =>
       const finalSentence = get(http, 'compare.finality');
       expect(read(`${lang}/http/100-vs-208.md`)).not.toContain(fill(finalSentence, { provisional: 100, final: 208, finalClass: get(http, 'classes.success') }));
       // Nor do the leads call both codes of 207 vs 208 successful responses; two success codes do.
-      const [sameClass, otherwise] = ['lead.differences_sameClass', 'lead.differences_differentClass'].map((key) => new RegExp(fill(get(http, key), { class: '\u0000', aspects: '\u0000' }).replace(/[.*+?^$()[\]\\|]/g, '\\$&').replace(/\u0000/g, '.+')));
+      // Any of a lead's plural forms (one differing aspect or more).
+      const lead = (context: string) => {
+        const forms = Object.entries(get(http, 'lead') as unknown as Record<string, string>).filter(([key]) => key.startsWith(`differences_${context}_`));
+        const pattern = (form: string) => fill(form, { class: '\u0000', aspects: '\u0000' }).replace(/[.*+?^$()[\]\\|]/g, '\\$&').replace(/\u0000/g, '.+');
+        return new RegExp(forms.map(([, form]) => pattern(form)).join('|'));
+      };
+      const [sameClass, otherwise] = [lead('sameClass'), lead('differentClass')];
       expect(read(`${lang}/http/207-vs-208.md`)).toMatch(otherwise!);
       expect(read(`${lang}/http/207-vs-208.md`)).not.toMatch(sameClass!);
       expect(read(`${lang}/http/200-vs-207.md`)).toMatch(sameClass!);

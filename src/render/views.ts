@@ -314,7 +314,8 @@ export function pairView(ctx: ViewContext, job: Job) {
   const intro = t.proto.t('lead.intro', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason });
   const contrast = facts.length === 0
     ? t.proto.t('lead.differences', { context: 'none', class: factValues(t, a).class })
-    : t.proto.t('lead.differences', { context: sameKindOfResponse(ctx.catalog.protocol, a, b) ? 'sameClass' : 'differentClass', class: factValues(t, a).class, aspects: aspectList });
+    : // The count picks a plural form where the language has them: "in einem Punkt: Klasse" for one aspect.
+      t.proto.t('lead.differences', { context: sameKindOfResponse(ctx.catalog.protocol, a, b) ? 'sameClass' : 'differentClass', class: factValues(t, a).class, aspects: aspectList, count: facts.length });
   const title = t.proto.t('title.pair', { a: a.code, reasonA: a.reason, b: b.code, reasonB: b.reason, interpolation: { escapeValue: false } });
 
   const { protocol } = ctx.catalog;
