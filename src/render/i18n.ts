@@ -108,8 +108,8 @@ function existsIn(context: I18nContext, lang: string, ns: string, key: string, o
   return known;
 }
 
-/** Options that are not values to interpolate. */
-const CONTROLS = new Set(['context', 'interpolation']);
+/** Options a shape is made with as they are: they choose the text (a count, shown as itself where the text has it, is in the shape's id). */
+const CONTROLS = new Set(['context', 'interpolation', 'count']);
 /** i18next's own options, which a shape cannot stand for (they change how the key resolves or what it returns). */
 const I18NEXT_OPTIONS = new Set(['count', 'ordinal', 'lng', 'lngs', 'ns', 'defaultValue', 'replace', 'postProcess', 'returnObjects', 'returnDetails', 'joinArrays', 'keySeparator', 'nsSeparator', 'fallbackLng', 'skipInterpolation']);
 
@@ -147,8 +147,9 @@ export function translator(context: I18nContext, lang: string, ns: string): Tran
 
 /**
  * What the shape of a sentence depends on: the key, the context, whether values are escaped and
- * which values are given. Undefined for options a shape cannot stand for (a count, which picks a
- * plural form by its value; a value that is not a string or a number; other i18next options).
+ * which values are given, and the count (its plural form, and its text where it is shown).
+ * Undefined for options a shape cannot stand for (a value that is not a string or a number; a
+ * count that is not a number; other i18next options).
  */
 function shapeId(key: string, options?: Record<string, unknown>): string | undefined {
   if (options === undefined) return key;
@@ -158,6 +159,8 @@ function shapeId(key: string, options?: Record<string, unknown>): string | undef
     // Given but undefined is not the same to i18next as not given (it writes nothing for the first).
     if (value === undefined) id += `\u0000${name}?`;
     else if (name === 'context') id += `\u0000c${String(value)}`;
+    // A count picks the plural form, and may be in the text: a shape for each count met (a lead lists one to nine aspects).
+    else if (name === 'count' && typeof value === 'number') id += `\u0000n${value}`;
     else if (name === 'interpolation') {
       const keys = Object.keys(value as object);
       if (keys.length !== 1 || keys[0] !== 'escapeValue' || (value as { escapeValue: unknown }).escapeValue !== false) return undefined;
