@@ -10,11 +10,12 @@ import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
-import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild } from './emit/build-manifest.js';
+import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
 import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, serializePieceRecords, type PieceRecords } from './emit/piece-records.js';
-import { inputHashes } from './plan/incremental.js';
+import { changedPages, inputHashes } from './plan/incremental.js';
+import { sha256 } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
 import { catalogLocales } from './load/catalog-locales.js';
@@ -320,7 +321,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let removedFiles = 0;
   let kept = 0;
   let toRender: Job[] = [];
-  const record = (): InputsRecord => ({ key, pages: jobs.length, languages, sitemap: ctx.baseUrl !== undefined, warnings: recordWarnings(warnings) });
+  const slices = slicesOf(site, jobs, languages);
+  const record = (): InputsRecord => ({ key, pages: jobs.length, languages, sitemap: ctx.baseUrl !== undefined, warnings: recordWarnings(warnings), slices });
   try {
     // The manifest read by the early look, unless another build replaced it since.
     const stamp = manifestStamp(output.target);
@@ -344,12 +346,22 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
             ],
     );
     const hashes = new Map<string, string>();
+    // After a build of the same pages, only those that read a slice that changed are hashed (see
+    // changedPages); each other page has the hash that build recorded for all its files.
+    const recorded = previous ? slicesRecord(manifest?.inputs) : undefined;
+    const mayHaveChanged = recorded?.pages === slices.pages ? changedOf(site, recorded.hashes, slices.hashes) : undefined;
     // A page is kept when the previous build recorded its hash for every one of its files. One
     // pass over the 85,000 files of ten languages of SIP, counting those the previous build had.
     let before = 0;
     const pages = jobs.map((job) => {
-      const hash = ctxOf(job).hashes.page(job);
       const files = filesOfJob(ctxOf(job), job);
+      const unchanged = mayHaveChanged && !mayHaveChanged(job) ? previous!.get(files[0]!) : undefined;
+      if (unchanged !== undefined) {
+        for (const file of files) hashes.set(file, unchanged);
+        before += files.length;
+        return { job, files, kept: true };
+      }
+      const hash = ctxOf(job).hashes.page(job);
       let kept = previous !== undefined;
       for (const file of files) {
         hashes.set(file, hash);
@@ -357,7 +369,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         if (recorded !== undefined) before++;
         if (recorded !== hash) kept = false;
       }
-      return { job, files, hash, kept };
+      return { job, files, kept };
     });
     for (const [path, text] of extras) {
       if (!hashes.has(path) && previous?.has(path)) before++;
@@ -484,8 +496,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // same length: 8 MB for ten languages of SIP) cost 20-40 ms.
     await output.write(PIECE_RECORDS_PATH, serializePieceRecords({ keys, pages: allRecords }), previousRecords?.text);
     await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
-    // The previous manifest's lines, those of the files whose hash changed written again.
-    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record(), manifest), manifest?.text);
+    // The previous manifest's lines, those of the files whose hash changed written again: a
+    // file of a page kept has the hash recorded for it; those of the others, the site files and
+    // the search bundles are compared.
+    const mayDiffer = [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...extras.keys(), ...keptSearch, ...indexed];
+    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record(), manifest, mayDiffer), manifest?.text);
     const replaced = await output.commit();
     // What the folder kept for the next build to recycle lacks of the new output: nothing, when
     // it is the seed; else what this build changed in the output it replaced.
@@ -554,6 +569,20 @@ function buildInputKey(options: BuildOptions, tool: string): string {
       },
     },
   });
+}
+
+/** What this build's pages are hashed from, as the manifest records it: the list of pages and each catalog's slices. */
+function slicesOf(site: Pick<Site, 'ctxs'>, jobs: readonly Job[], languages: readonly string[]): SlicesRecord {
+  const hashes: Record<string, Record<string, string>> = {};
+  for (const c of site.ctxs) hashes[c.catalog.protocol.id] = c.hashes.slices(languages);
+  return { pages: sha256(jobs.map((job) => job.path).join('\n')), hashes };
+}
+
+/** Whether the page of a job may have changed since the build that recorded `before`, whose pages were this build's. */
+function changedOf(site: Pick<Site, 'ctxs'>, before: SlicesRecord['hashes'], now: SlicesRecord['hashes']): (job: Job) => boolean {
+  const ctxOf = contextOf(site);
+  const tests = new Map(site.ctxs.map((c) => [c, changedPages(before[c.catalog.protocol.id] ?? {}, now[c.catalog.protocol.id]!)]));
+  return (job) => tests.get(ctxOf(job))!(job);
 }
 
 /**

@@ -53,6 +53,27 @@ export interface InputsRecord {
   languages: string[];
   sitemap: boolean;
   warnings: Array<{ path: string; messages: RecordedMessage[] }>;
+  /**
+   * What the pages were hashed from (src/plan/incremental.ts): a hash of the list of pages, and
+   * each slice's hash by protocol and key. The next build of the same pages hashes only the pages
+   * that read a slice that changed; the others have the hashes recorded for their files.
+   */
+  slices?: SlicesRecord;
+}
+
+export interface SlicesRecord {
+  pages: string;
+  hashes: Record<string, Record<string, string>>;
+}
+
+/** The slices record of a manifest's inputs, when it has the shape this version writes (else none: every page is hashed). */
+export function slicesRecord(inputs: InputsRecord | undefined): SlicesRecord | undefined {
+  const slices = inputs?.slices as unknown;
+  if (typeof slices !== 'object' || slices === null) return undefined;
+  const { pages, hashes } = slices as Partial<SlicesRecord>;
+  if (!isString(pages) || typeof hashes !== 'object' || hashes === null) return undefined;
+  const valid = Object.values(hashes).every((byKey) => typeof byKey === 'object' && byKey !== null && Object.values(byKey).every(isString));
+  return valid ? { pages, hashes } : undefined;
 }
 
 /** The manifest as read: the files and their hashes, and the inputs record when it has a valid one. */
@@ -75,8 +96,8 @@ export const contentHash = (text: string): string => sha256(text);
  * `JSON.stringify(manifest, null, 1)`, written a line per file without making the 85,000-key
  * object first (that took three times as long).
  */
-export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, string>, inputs?: InputsRecord, previous?: PreviousBuild): string {
-  const lines = (previous && changedLines(files, previous)) ?? fileLines(files);
+export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, string>, inputs?: InputsRecord, previous?: PreviousBuild, mayDiffer?: Iterable<string>): string {
+  const lines = (previous && changedLines(files, previous, mayDiffer)) ?? fileLines(files);
   const fields = [
     ` "format": ${JSON.stringify(BUILD_MANIFEST_FORMAT)}`,
     ` "version": ${JSON.stringify(BUILD_MANIFEST_VERSION)}`,
@@ -97,16 +118,19 @@ function fileLines(files: ReadonlyMap<string, string>): string {
  * The lines of `files` made from the previous manifest's lines, when it listed the same paths:
  * the lines of the paths whose hash changed are written again, the others are the text they
  * were (an edit changes 1,500 of 85,000: 27-45 ms instead of 76-130 on the development machine).
- * Undefined otherwise.
+ * Undefined otherwise. `mayDiffer`, when the caller knows it: the paths of `files` that may be
+ * new or have another hash; every other path of `files` has the hash the previous manifest
+ * lists for it. Only those are compared then (a build knows which pages it rendered), instead
+ * of all 85,000 (~50 ms of an edit).
  */
-function changedLines(files: ReadonlyMap<string, string>, previous: PreviousBuild): string | undefined {
+function changedLines(files: ReadonlyMap<string, string>, previous: PreviousBuild, mayDiffer: Iterable<string> = files.keys()): string | undefined {
   const { lines } = previous;
   if (lines === undefined || files.size !== previous.files.size || files.size === 0) return undefined;
   const changed: string[] = [];
-  for (const [path, hash] of files) {
+  for (const path of mayDiffer) {
     const before = previous.files.get(path);
     if (before === undefined) return undefined;
-    if (before !== hash) changed.push(path);
+    if (before !== files.get(path)) changed.push(path);
   }
   // Each path's line, in the order of the lines; from the line break before it (none before the first).
   const text = `\n${lines}`;
