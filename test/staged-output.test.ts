@@ -181,6 +181,29 @@ describe('recycling the output a commit replaced', () => {
     expect(next['c/d.md']![1]).not.toBe(stale['c/d.md']![1]);
   });
 
+  it('takes the text of a stale file read ahead by the caller as the file: kept when the same, replaced when other or none', async () => {
+    const out = await twoBuilds();
+    const current = tree(out);
+    const stale = tree(previousPath(out));
+    const output = await StagedOutput.open(out);
+    output.recyclePrevious();
+    output.settle(new Set(), (path) => ['a.md', 'b.md', 'c/d.md'].includes(path));
+    expect(output.recycledStaging).toBe(output.staging);
+    // a.md as read ahead: kept without a look at the file. b.md read ahead as other bytes than
+    // it has (changed since): written, though the file has the bytes. c/d.md read as missing: written.
+    await output.write('a.md', 'a', undefined, 'a');
+    await output.write('b.md', 'b', undefined, 'not b');
+    await output.write('c/d.md', 'd', undefined, null);
+    expect([output.kept, output.written]).toEqual([1, 2]);
+    expect(tree(out)).toEqual(current);
+    await output.commit();
+    const next = tree(out);
+    expect(next['a.md']).toEqual(stale['a.md']);
+    expect(next['b.md']![1]).not.toBe(stale['b.md']![1]);
+    expect(next['c/d.md']![1]).not.toBe(stale['c/d.md']![1]);
+    expect(next['c/d.md']![0]).toBe('d');
+  });
+
   it('replaces a stale file it links, on this thread and on the thread that links thousands', async () => {
     const out = await twoBuilds();
     const many = Array.from({ length: StagedOutput.LINKS_ON_A_THREAD }, (_, i) => `many/${i}.md`);
