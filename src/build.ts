@@ -800,7 +800,8 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
   let done = 0;
   const ctxOf = contextOf(site);
   const portal = portalOf(site.ctxs[0]!.layout);
-  const before = portal ? undefined : readAhead(reuse, output.recycledStaging, ctxOf, jobs);
+  // Nothing to read before a full build (no previous pages, no recycled folder).
+  const before = portal || (!reuse && output.recycledStaging === undefined) ? undefined : readAhead(reuse, output.recycledStaging, ctxOf, jobs);
   for (const [i, job] of jobs.entries()) {
     const ctx = ctxOf(job);
     if (portal) {
