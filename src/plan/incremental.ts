@@ -24,6 +24,10 @@
  * that changed, so slices err on the side of too much. Fallback marks are hashed without the
  * number they carry (which depends on every other stale unit of the build): a mark names the unit
  * of the value it sits in, so its position in the resources already says which unit it is.
+ *
+ * A build records every slice's hash (InputHashes.slices) in its manifest. The next build of the
+ * same pages compares them first and hashes only the pages that read a slice that changed
+ * (changedPages, which must read the slices parts() reads); the others keep their recorded hash.
  */
 import { sha256 } from '../hash.js';
 import { unnumberedMarks } from '../translations/fallback.js';
@@ -178,8 +182,8 @@ export function changedPages(before: Readonly<Record<string, string>>, now: Read
   const of = (kind: string) => changed.get(kind) ?? none;
   const [common, inPair, curatedPairs, headings, code, texts] = ['common', 'in-pair', 'curated', 'headings', 'code', 'texts'].map(of) as [Set<string>, Set<string>, Set<string>, Set<string>, Set<string>, Set<string>];
   const relations = changed.has('relations');
-  // A key of a language and a code (`de:183`) only when a slice of the kind changed: most jobs make no string.
-  const has = (set: Set<string>, lang: string, rest: number | string) => set.size > 0 && set.has(`${lang}:${rest}`);
+  // A key of two parts (`de:183`, `pair:de`) is made only when a slice of the kind changed: most jobs make no string.
+  const has = (set: Set<string>, first: string, second: number | string) => set.size > 0 && set.has(`${first}:${second}`);
   return (job) => {
     const { lang } = job;
     if (has(common, job.kind, lang)) return true;
