@@ -497,18 +497,16 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // same length: 8 MB for ten languages of SIP) cost 20-40 ms.
     await output.write(PIECE_RECORDS_PATH, serializePieceRecords({ keys, pages: allRecords }), previousRecords?.text);
     await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
-    // The previous manifest's lines, those of the files whose hash changed written again: a
-    // file of a page kept has the hash recorded for it; those of the others, the site files and
-    // the search bundles are compared.
-    const mayDiffer = [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...extras.keys(), ...keptSearch, ...indexed];
-    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record(), manifest, mayDiffer), manifest?.text);
+    // What this build changed in the output it replaces: the files of the pages not kept, the
+    // site files whose hash changed and the search bundles indexed again. Every other file has
+    // the hash the previous manifest lists for it (a kept bundle's files too).
+    const changed = [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path)), ...indexed];
+    // The previous manifest's lines, those of the changed files written again.
+    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record(), manifest, changed), manifest?.text);
     const replaced = await output.commit();
     // What the folder kept for the next build to recycle lacks of the new output: nothing, when
-    // it is the seed; else what this build changed in the output it replaced.
-    if (replaced) {
-      const changed = replaced.seed ? [] : [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path)), ...indexed];
-      writeRecycleNote(replaced.kept, manifestStamp(output.target)!, changed);
-    }
+    // it is the seed; else what this build changed.
+    if (replaced) writeRecycleNote(replaced.kept, manifestStamp(output.target)!, replaced.seed ? [] : changed);
   } catch (error) {
     await output.abort();
     throw toInputError(error);
