@@ -2,9 +2,8 @@
  * The staged run, top to bottom: load + validate → plan → render → write.
  * Any problem in the inputs stops the run before the output folder is touched.
  */
-import { readFile as readFileCallback } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -738,58 +737,36 @@ export interface PieceReuse {
 const piecesKeyId = (ctx: RenderContext, lang: string) => `${ctx.catalog.protocol.id}:${lang}`;
 
 /** The previous files of a page with a record, or undefined. */
-async function previousOf(reuse: PieceReuse | undefined, ctx: RenderContext, job: Job): Promise<PreviousFiles | undefined> {
+function previousOf(reuse: PieceReuse | undefined, ctx: RenderContext, job: Job): PreviousFiles | undefined {
   const record = reuse && recordOf(reuse.records, job.path);
   if (!record) return undefined;
   try {
-    const read = (extension: string) => readText(join(reuse!.from, `${job.path}.${extension}`));
-    const [markdown, html] = await Promise.all([read('md'), read('html')]);
-    return { markdown, html, record, key: reuse!.records.keys[piecesKeyId(ctx, job.lang)] };
+    const read = (extension: string) => readFileSync(join(reuse!.from, `${job.path}.${extension}`), 'utf8');
+    return { markdown: read('md'), html: read('html'), record, key: reuse!.records.keys[piecesKeyId(ctx, job.lang)] };
   } catch {
     return undefined;
   }
 }
 
 /**
- * How many pages ahead of the one rendered their previous files are read. Read one after the
- * other when the page is rendered, files that are not in memory took ~0.5 ms each on the
- * development machine (which drops cold files from memory within minutes): 0.7 s of an edit's
- * 1,500; read by Node's thread pool meanwhile, a quarter of that, and rendering goes on.
+ * The text of a pair's reversed-URL stub as the recycled staging folder has it, null when there
+ * is none (the stub rarely changes: the same bytes are then kept, see StagedOutput.write).
+ *
+ * These reads and previousOf's are made here, one file after the other, not on Node's thread
+ * pool: there a file takes four hops (open, stat, read, close), each waiting for this thread to
+ * take its turn between pages, and waking a pool thread took this thread's core from it. On
+ * the development machine a one-code edit's 2,250 files (750 pages and their stubs) kept the
+ * render loop waiting 0.14-0.19 s read here against 0.46-0.53 s read ahead sixteen pages at a
+ * time on the pool (the whole loop 1.25-1.32 s against 1.55-1.80 s); with the files dropped
+ * from memory first, both waited ~0.5 s.
  */
-const READ_AHEAD = 16;
-
-/**
- * A file's text, read by Node's thread pool: fs.readFile, which took 120 ms for 1,500 pages in
- * memory where fs/promises' (more steps a file) took 200 ms, and 160 ms for pages that were not.
- */
-const readText = (path: string): Promise<string> => readFileAsync(path, 'utf8');
-const readFileAsync = promisify(readFileCallback);
-
-/**
- * What a page was before, read ahead: its previous files (for their pieces), and the text of its
- * reversed-URL stub as the recycled staging folder has it (the stub rarely changes: the same
- * bytes are then kept, see StagedOutput.write).
- */
-interface Before {
-  previous?: PreviousFiles;
-  /** Null when the recycled folder has no stub there; undefined when it was not read. */
-  stub?: string | null;
-}
-
-/** What the i-th job was before, the reads of the next READ_AHEAD started. */
-function readAhead(reuse: PieceReuse | undefined, recycled: string | undefined, ctxOf: (job: Job) => RenderContext, jobs: readonly Job[]): (i: number) => Promise<Before> {
-  const reads = new Map<number, Promise<Before>>();
-  let next = 0;
-  const read = async (job: Job): Promise<Before> => {
-    const stub = recycled !== undefined && job.kind === 'pair' ? readText(join(recycled, reversedPairPath(job))).catch(() => null) : undefined;
-    return { previous: await previousOf(reuse, ctxOf(job), job), stub: await stub };
-  };
-  return (i) => {
-    for (; next < jobs.length && next <= i + READ_AHEAD; next++) reads.set(next, read(jobs[next]!));
-    const before = reads.get(i)!;
-    reads.delete(i);
-    return before;
-  };
+function stubOf(recycled: string | undefined, job: Job): string | null | undefined {
+  if (recycled === undefined || job.kind !== 'pair') return undefined;
+  try {
+    return readFileSync(join(recycled, reversedPairPath(job)), 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker); returns the pages' piece records. */
@@ -798,9 +775,8 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
   let done = 0;
   const ctxOf = contextOf(site);
   const portal = portalOf(site.ctxs[0]!.layout);
-  // Nothing to read before a full build (no previous pages, no recycled folder).
-  const before = portal || (!reuse && output.recycledStaging === undefined) ? undefined : readAhead(reuse, output.recycledStaging, ctxOf, jobs);
-  for (const [i, job] of jobs.entries()) {
+  const recycled = output.recycledStaging;
+  for (const job of jobs) {
     const ctx = ctxOf(job);
     if (portal) {
       const files = renderPortalPage(ctx, portal, job, timings);
@@ -810,7 +786,8 @@ export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: 
       onProgress?.(++done, jobs.length);
       continue;
     }
-    const { previous, stub } = (await before?.(i)) ?? {};
+    const previous = previousOf(reuse, ctx, job);
+    const stub = stubOf(recycled, job);
     const article = await renderArticle(ctx, job, timings, { previous });
     if (article.record) records.set(job.path, article.record);
     const writing = timings ? performance.now() : 0;

@@ -181,7 +181,7 @@ describe('recycling the output a commit replaced', () => {
     expect(next['c/d.md']![1]).not.toBe(stale['c/d.md']![1]);
   });
 
-  it('takes the text of a stale file read ahead by the caller as the file: kept when the same, replaced when other or none', async () => {
+  it('takes the text of a stale file read by the caller as the file: kept when the same, replaced when other or none', async () => {
     const out = await twoBuilds();
     const current = tree(out);
     const stale = tree(previousPath(out));
@@ -189,7 +189,7 @@ describe('recycling the output a commit replaced', () => {
     output.recyclePrevious();
     output.settle(new Set(), (path) => ['a.md', 'b.md', 'c/d.md'].includes(path));
     expect(output.recycledStaging).toBe(output.staging);
-    // a.md as read ahead: kept without a look at the file. b.md read ahead as other bytes than
+    // a.md as read by the caller: kept without a look at the file. b.md read as other bytes than
     // it has (changed since): written, though the file has the bytes. c/d.md read as missing: written.
     await output.write('a.md', 'a', undefined, 'a');
     await output.write('b.md', 'b', undefined, 'not b');

@@ -352,7 +352,7 @@ export class StagedOutput {
    * title, so a one-code edit renders ~750 pages whose stubs are as they were two builds ago;
    * unlinking each and linking the output's took ~0.18 ms a stub on the development machine,
    * reading and comparing it ~0.03 ms (when it is in memory: `staged` is its text when the caller
-   * has read it ahead, null when there is none). A file whose current text the caller read (`before`: a
+   * has read it, null when there is none). A file whose current text the caller read (`before`: a
    * page's Markdown and HTML) and found changed is not looked at: it is rarely as it was two
    * builds ago, and measuring its length cost more than it saved.
    *
