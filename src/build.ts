@@ -9,7 +9,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
-import { KB_DIR, StagedOutput, OutputError, lockPath } from './emit/output.js';
+import { KB_DIR, StagedOutput, OutputError, listRecyclable, lockPath } from './emit/output.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
@@ -291,6 +291,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     early = await unchangedBuild(options, key, tool, started);
     if ('result' in early) return early.result;
   }
+  // The output kept for this build to recycle is listed on another thread while the inputs load (see listRecyclable).
+  const listing = options.force ? undefined : listRecyclable(options.outDir);
+  listing?.catch(() => undefined);
   // YAML the previous build parsed, by text (a forced build parses everything again).
   const parseCache = options.force ? new ParseCache() : readParseCache(resolve(options.outDir), tool);
   const site = await loadSite({ ...options, parseCache });
@@ -415,7 +418,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
     // The output the last commit replaced becomes the staging folder: its files whose hash is
     // this build's stay there, every other file of it goes (see StagedOutput.recyclePrevious).
-    const right = keptFiles.length > 0 && output.recyclePrevious() ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes) : new Set<string>();
+    const right = keptFiles.length > 0 && output.recyclePrevious(await listing) ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes) : new Set<string>();
     // Nothing carried over: what is written is linked into a seed as well, for the next build to recycle.
     if (keptFiles.length === 0) output.seed();
     // A page one of whose files is gone from the output (and not in the recycled folder) is rendered again, all its files.

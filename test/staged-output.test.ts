@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StagedOutput, previousPath } from '../src/emit/output.js';
+import { StagedOutput, listRecyclable, previousPath } from '../src/emit/output.js';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -150,6 +150,41 @@ describe('recycling the output a commit replaced', () => {
     for (const path of ['a.md', 'c/d.md', 'e.md']) expect(next[path], path).toEqual(current[path]);
     // The output replaced is the next build's staging folder in turn.
     expect(tree(previousPath(out))).toEqual(current);
+  });
+
+  it('settles from a listing made on another thread before it was recycled: unlinks what is not wanted, removes the folders left empty, passes over a file gone since', async () => {
+    const out = await twoBuilds();
+    const previous = previousPath(out);
+    mkdirSync(join(previous, 'x/y'), { recursive: true });
+    writeFileSync(join(previous, 'x/y/z.md'), 'z');
+    writeFileSync(join(previous, 'c/gone.md'), 'gone');
+    mkdirSync(join(previous, 'empty'));
+    const listing = await listRecyclable(out);
+    expect([...listing!.files].sort()).toEqual(['a.md', 'b.md', 'c/d.md', 'c/gone.md', 'x/y/z.md']);
+    expect([...listing!.folders].sort()).toEqual(['c', 'empty', 'x', 'x/y']);
+    rmSync(join(previous, 'c/gone.md'));
+    const output = await StagedOutput.open(out);
+    expect(output.recyclePrevious(listing)).toBe(true);
+    expect(output.settle(new Set(['a.md', 'not-there.md']), (path) => path === 'b.md')).toEqual(new Set(['a.md']));
+    expect(Object.keys(tree(output.staging)).sort()).toEqual(['a.md', 'b.md']);
+    expect(readdirSync(output.staging).sort()).toEqual(['a.md', 'b.md']);
+    await output.abort();
+  });
+
+  it('walks a recycled folder that is not the one listed (a build replaced it since)', async () => {
+    const out = await twoBuilds();
+    const listing = await listRecyclable(out);
+    // Another build: its commit keeps the output it replaced as the folder to recycle, with a file the listing never saw.
+    const between = await StagedOutput.open(out);
+    await between.keepFiles(['a.md', 'b.md', 'c/d.md', 'e.md']);
+    await between.commit();
+    writeFileSync(join(previousPath(out), 'unlisted.md'), 'u');
+    const output = await StagedOutput.open(out);
+    expect(output.recyclePrevious(listing)).toBe(true);
+    output.settle(new Set(['a.md']), () => false);
+    expect(readdirSync(output.staging).sort()).toEqual(['a.md']);
+    await output.abort();
+    expect(await listRecyclable(join(dir, 'nothing-here'))).toBeUndefined();
   });
 
   it('leaves a stale file of a recycled folder that has the bytes written as it is, and replaces one of other bytes, on this thread and on a render thread', async () => {
