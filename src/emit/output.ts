@@ -582,13 +582,13 @@ function sweep(dir: string, keep: (path: string) => boolean, prefix = ''): boole
 }
 
 /**
- * A folder's files and folders (paths relative to it, `/` between folders) and its identity
- * (device and inode) when it was listed.
+ * A folder's files and its folders that have nothing in them (paths relative to it, `/` between
+ * folders), and its identity (device and inode) when it was listed.
  */
 export interface Listing {
   folder: string;
   files: readonly string[];
-  folders: readonly string[];
+  empty: readonly string[];
 }
 
 const folderId = (stats: { dev: bigint; ino: bigint }) => `${stats.dev}:${stats.ino}`;
@@ -597,22 +597,22 @@ const folderId = (stats: { dev: bigint; ino: bigint }) => `${stats.dev}:${stats.
  * List `dir` as `sweep` walks it, with its identity; undefined when it cannot be read. Paths are
  * joined with NUL (no file name has one), so that a thread posts two strings, not 85,000.
  */
-function listTree(fs: { statSync: typeof statSync; readdirSync: typeof readdirSync }, dir: string): { folder: string; files: string; folders: string } | undefined {
+function listTree(fs: { statSync: typeof statSync; readdirSync: typeof readdirSync }, dir: string): { folder: string; files: string; empty: string } | undefined {
   const files: string[] = [];
-  const folders: string[] = [];
+  const empty: string[] = [];
   const walk = (full: string, prefix: string) => {
-    for (const entry of fs.readdirSync(full, { withFileTypes: true })) {
+    const entries = fs.readdirSync(full, { withFileTypes: true });
+    if (entries.length === 0 && prefix) empty.push(prefix.slice(0, -1));
+    for (const entry of entries) {
       const path = `${prefix}${entry.name}`;
-      if (entry.isDirectory()) {
-        folders.push(path);
-        walk(`${full}/${entry.name}`, `${path}/`);
-      } else files.push(path);
+      if (entry.isDirectory()) walk(`${full}/${entry.name}`, `${path}/`);
+      else files.push(path);
     }
   };
   try {
     const stats = fs.statSync(dir, { bigint: true });
     walk(dir, '');
-    return { folder: `${stats.dev}:${stats.ino}`, files: files.join('\0'), folders: folders.join('\0') };
+    return { folder: `${stats.dev}:${stats.ino}`, files: files.join('\0'), empty: empty.join('\0') };
   } catch {
     return undefined;
   }
@@ -636,23 +636,29 @@ export function listRecyclable(outDir: string): Promise<Listing | undefined> {
   return new Promise((resolvePromise) => {
     const worker = new Worker(code, { eval: true, workerData: dir });
     const split = (text: string) => (text === '' ? [] : text.split('\0'));
-    worker.on('message', (listed: ReturnType<typeof listTree>) => resolvePromise(listed && { folder: listed.folder, files: split(listed.files), folders: split(listed.folders) }));
+    worker.on('message', (listed: ReturnType<typeof listTree>) => resolvePromise(listed && { folder: listed.folder, files: split(listed.files), empty: split(listed.empty) }));
     worker.on('error', () => resolvePromise(undefined));
     worker.on('exit', () => resolvePromise(undefined));
   });
 }
 
+const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+
 /**
  * `sweep` over a listing of `dir` instead of a walk: unlink every file listed that `keep` does
- * not keep, then every folder listed that is left empty, the deepest first. A file gone since
- * it was listed is passed over.
+ * not keep (a file gone since it was listed is passed over), then remove the folders left empty,
+ * the deepest first: those listed empty and those a file was unlinked from, and the parent of
+ * each removed. A folder with something in it is not removed (rmdir says so).
  */
 function sweepListed(dir: string, listing: Listing, keep: (path: string) => boolean): void {
-  // Entries left in each folder ('' is `dir`): its files and folders listed, less those removed.
-  const left = new Map<string, number>([['', 0]]);
-  const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
-  for (const folder of listing.folders) left.set(folder, 0);
-  for (const path of [...listing.folders, ...listing.files]) left.set(parentOf(path), (left.get(parentOf(path)) ?? 0) + 1);
+  const byDepth = new Map<number, Set<string>>();
+  const mayBeEmpty = (folder: string) => {
+    if (!folder) return;
+    const depth = folder.split('/').length;
+    if (!byDepth.has(depth)) byDepth.set(depth, new Set());
+    byDepth.get(depth)!.add(folder);
+  };
+  for (const folder of listing.empty) mayBeEmpty(folder);
   for (const path of listing.files) {
     if (keep(path)) continue;
     try {
@@ -660,16 +666,16 @@ function sweepListed(dir: string, listing: Listing, keep: (path: string) => bool
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    left.set(parentOf(path), left.get(parentOf(path))! - 1);
+    mayBeEmpty(parentOf(path));
   }
-  const deepestFirst = [...listing.folders].sort((a, b) => b.split('/').length - a.split('/').length);
-  for (const folder of deepestFirst) {
-    if (left.get(folder) !== 0) continue;
-    try {
-      rmdirSync(`${dir}/${folder}`);
-      left.set(parentOf(folder), left.get(parentOf(folder))! - 1);
-    } catch {
-      // Not empty after all (something was put there since): it stays, and so do its parents.
+  for (let depth = Math.max(0, ...byDepth.keys()); depth > 0; depth--) {
+    for (const folder of byDepth.get(depth) ?? []) {
+      try {
+        rmdirSync(`${dir}/${folder}`);
+        mayBeEmpty(parentOf(folder));
+      } catch {
+        // Something is left in it: it stays, and so do its parents.
+      }
     }
   }
 }
