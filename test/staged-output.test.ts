@@ -4,7 +4,9 @@
  * and an abort leaves the old output as it was. Real files in a temporary folder.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StagedOutput, listRecyclable, previousPath } from '../src/emit/output.js';
@@ -169,6 +171,15 @@ describe('recycling the output a commit replaced', () => {
     expect(Object.keys(tree(output.staging)).sort()).toEqual(['a.md', 'b.md']);
     expect(readdirSync(output.staging).sort()).toEqual(['a.md', 'b.md']);
     await output.abort();
+  });
+
+  it('lists from a process started with --input-type=module too (its threads run CommonJS)', async () => {
+    const out = await twoBuilds();
+    const module = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'emit', 'output.js')).href;
+    const script = `const { listRecyclable } = await import(${JSON.stringify(module)}); console.log(JSON.stringify((await listRecyclable(${JSON.stringify(out)}))?.files));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).sort()).toEqual(['a.md', 'b.md', 'c/d.md']);
   });
 
   it('walks a recycled folder that is not the one listed (a build replaced it since)', async () => {

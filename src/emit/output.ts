@@ -12,7 +12,7 @@ import { cp, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 
 import { basename, dirname, join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { codeThread } from './code-thread.js';
 
 /** The folder of the output that `codepairs export` writes (the knowledge base). */
 export const KB_DIR = 'kb';
@@ -550,7 +550,7 @@ function linkOnAThread(target: string, staging: string, paths: readonly string[]
   `;
   return new Promise((resolvePromise, reject) => {
     let missing: string[] | undefined;
-    const worker = new Worker(code, { eval: true, workerData: { target, staging, paths, replace } });
+    const worker = codeThread(code, { target, staging, paths, replace });
     worker.on('message', (message: string[]) => (missing = message));
     worker.on('error', reject);
     worker.on('exit', (exitCode) => (missing ? resolvePromise(missing) : reject(new Error(`the thread that links kept files exited with code ${exitCode}`))));
@@ -634,7 +634,7 @@ export function listRecyclable(outDir: string): Promise<Listing | undefined> {
     parentPort.postMessage(listTree(require('node:fs'), workerData));
   `;
   return new Promise((resolvePromise) => {
-    const worker = new Worker(code, { eval: true, workerData: dir });
+    const worker = codeThread(code, dir);
     const split = (text: string) => (text === '' ? [] : text.split('\0'));
     worker.on('message', (listed: ReturnType<typeof listTree>) => resolvePromise(listed && { folder: listed.folder, files: split(listed.files), empty: split(listed.empty) }));
     worker.on('error', () => resolvePromise(undefined));
