@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, listRecyclable, lockPath } from './emit/output.js';
+import { warmFiles } from './emit/warm-files.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
@@ -455,7 +456,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     linking.catch(() => undefined);
     ready();
     const keeping = performance.now();
+    // Rendered here: the files it will read (the previous Markdown and HTML, the stubs of the
+    // recycled folder) are read ahead into memory by another thread meanwhile.
+    const stopWarming = inWorkers || portal ? undefined : warmFiles(filesToRead(reuse, output.recycledStaging, toRender));
     const records = inWorkers ? await inWorkers : await renderJobs(site, toRender, output, options.onProgress, thread, reuse);
+    stopWarming?.();
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
     const vanished = new Set(await linking);
     if (vanished.size) {
@@ -770,6 +775,16 @@ function stubOf(recycled: string | undefined, job: Job): string | null | undefin
   } catch {
     return null;
   }
+}
+
+/** The files renderJobs reads for `jobs`, in the order it reads them (see previousOf and stubOf). */
+function filesToRead(reuse: PieceReuse | undefined, recycled: string | undefined, jobs: readonly Job[]): string[] {
+  const paths: string[] = [];
+  for (const job of jobs) {
+    if (reuse?.records.pages.has(job.path)) paths.push(join(reuse.from, `${job.path}.md`), join(reuse.from, `${job.path}.html`));
+    if (recycled !== undefined && job.kind === 'pair') paths.push(join(recycled, reversedPairPath(job)));
+  }
+  return paths;
 }
 
 /** Render jobs one after the other on this thread into `output` (the main thread or a worker); returns the pages' piece records. */
