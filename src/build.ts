@@ -744,12 +744,18 @@ export interface PieceReuse {
 /** Where the piece records keep the key of a protocol's pages of a language. */
 const piecesKeyId = (ctx: RenderContext, lang: string) => `${ctx.catalog.protocol.id}:${lang}`;
 
+/** Where a page's previous Markdown or HTML is (see previousOf; filesToRead reads them ahead). */
+const previousFile = (reuse: PieceReuse, job: Job, extension: 'md' | 'html') => join(reuse.from, `${job.path}.${extension}`);
+
+/** Where the recycled staging folder has a pair's reversed-URL stub (see stubOf); none for other pages. */
+const stubPath = (recycled: string | undefined, job: Job) => (recycled !== undefined && job.kind === 'pair' ? join(recycled, reversedPairPath(job)) : undefined);
+
 /** The previous files of a page with a record, or undefined. */
 function previousOf(reuse: PieceReuse | undefined, ctx: RenderContext, job: Job): PreviousFiles | undefined {
   const record = reuse && recordOf(reuse.records, job.path);
   if (!record) return undefined;
   try {
-    const read = (extension: string) => readFileSync(join(reuse!.from, `${job.path}.${extension}`), 'utf8');
+    const read = (extension: 'md' | 'html') => readFileSync(previousFile(reuse!, job, extension), 'utf8');
     return { markdown: read('md'), html: read('html'), record, key: reuse!.records.keys[piecesKeyId(ctx, job.lang)] };
   } catch {
     return undefined;
@@ -769,9 +775,10 @@ function previousOf(reuse: PieceReuse | undefined, ctx: RenderContext, job: Job)
  * from memory first, both waited ~0.5 s.
  */
 function stubOf(recycled: string | undefined, job: Job): string | null | undefined {
-  if (recycled === undefined || job.kind !== 'pair') return undefined;
+  const path = stubPath(recycled, job);
+  if (path === undefined) return undefined;
   try {
-    return readFileSync(join(recycled, reversedPairPath(job)), 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }
@@ -786,8 +793,9 @@ function filesToRead(reuse: PieceReuse | undefined, recycled: string | undefined
   const paths: string[] = [];
   for (const job of jobs) {
     if (paths.length >= WARM_AT_MOST) break;
-    if (reuse?.records.pages.has(job.path)) paths.push(join(reuse.from, `${job.path}.md`), join(reuse.from, `${job.path}.html`));
-    if (recycled !== undefined && job.kind === 'pair') paths.push(join(recycled, reversedPairPath(job)));
+    if (reuse?.records.pages.has(job.path)) paths.push(previousFile(reuse, job, 'md'), previousFile(reuse, job, 'html'));
+    const stub = stubPath(recycled, job);
+    if (stub !== undefined) paths.push(stub);
   }
   return paths;
 }
