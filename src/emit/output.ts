@@ -594,10 +594,11 @@ export interface Listing {
 const folderId = (stats: { dev: bigint; ino: bigint }) => `${stats.dev}:${stats.ino}`;
 
 /**
- * List `dir` as `sweep` walks it, with its identity; undefined when it cannot be read. Paths are
- * joined with NUL (no file name has one), so that a thread posts two strings, not 85,000.
+ * List `dir` as `sweep` walks it, with its device and inode (see folderId); undefined when it
+ * cannot be read. Paths are joined with NUL (no file name has one), so that a thread posts two
+ * strings, not 85,000.
  */
-function listTree(fs: { statSync: typeof statSync; readdirSync: typeof readdirSync }, dir: string): { folder: string; files: string; empty: string } | undefined {
+function listTree(fs: { statSync: typeof statSync; readdirSync: typeof readdirSync }, dir: string): { dev: bigint; ino: bigint; files: string; empty: string } | undefined {
   const files: string[] = [];
   const empty: string[] = [];
   const walk = (full: string, prefix: string) => {
@@ -610,9 +611,9 @@ function listTree(fs: { statSync: typeof statSync; readdirSync: typeof readdirSy
     }
   };
   try {
-    const stats = fs.statSync(dir, { bigint: true });
+    const { dev, ino } = fs.statSync(dir, { bigint: true });
     walk(dir, '');
-    return { folder: `${stats.dev}:${stats.ino}`, files: files.join('\0'), empty: empty.join('\0') };
+    return { dev, ino, files: files.join('\0'), empty: empty.join('\0') };
   } catch {
     return undefined;
   }
@@ -636,7 +637,7 @@ export function listRecyclable(outDir: string): Promise<Listing | undefined> {
   return new Promise((resolvePromise) => {
     const worker = codeThread(code, dir);
     const split = (text: string) => (text === '' ? [] : text.split('\0'));
-    worker.on('message', (listed: ReturnType<typeof listTree>) => resolvePromise(listed && { folder: listed.folder, files: split(listed.files), empty: split(listed.empty) }));
+    worker.on('message', (listed: ReturnType<typeof listTree>) => resolvePromise(listed && { folder: folderId(listed), files: split(listed.files), empty: split(listed.empty) }));
     worker.on('error', () => resolvePromise(undefined));
     worker.on('exit', () => resolvePromise(undefined));
   });
