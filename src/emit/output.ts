@@ -432,8 +432,12 @@ export class StagedOutput {
           await cp(join(this.target, name), join(this.staging, name), { recursive: true });
         }
       }
-      if (hadTarget) await rename(this.target, old);
-      await rename(this.staging, this.target);
+      // One after the other on this thread, with nothing between them: between the two the output
+      // folder is missing (a build killed there leaves it as `.old`, put back by the next build,
+      // see removeAbandoned). Two awaited renames left that gap open for as long as this thread
+      // waited for its turn between them (a kill at 0.95 of a build in a loaded test run landed in it).
+      if (hadTarget) renameSync(this.target, old);
+      renameSync(this.staging, this.target);
     } catch (error) {
       if (hadTarget) await rename(old, this.target).catch(() => undefined);
       if (this.seedDir !== undefined) removeTree(this.seedDir);
