@@ -12,7 +12,7 @@ import { pairKey } from '../compare/relevance.js';
 import { report } from '../diagnostics.js';
 import type { Catalog, Language, Resources } from '../types.js';
 import { confusableTexts, TEXT_FIELDS } from '../types.js';
-import { expectedKeys, flatten, PLURAL_SUFFIX, statusOf, unitsOf, variablesOf, type SourceRecord, type UnitStatus } from '../translations/units.js';
+import { englishSources, expectedKeys, flatten, PLURAL_SUFFIX, statusOf, unitsOf, variablesOf, type SourceRecord, type UnitStatus } from '../translations/units.js';
 import { readVFile } from './catalog.js';
 import { parseJson, type Parsed } from './source.js';
 import { checkLocaleText } from './safe-text.js';
@@ -140,19 +140,23 @@ export async function loadLocales(
   }
   const translations = new Map<string, LanguageTranslations>();
   const namespaces = Object.keys(required);
+  // What every language is compared with, made once: the English flattened and hashed, the
+  // variables of its texts, the words changed between two English texts.
+  const sources = en ? englishSources(en, namespaces) : undefined;
+  const variables = new Map<string, string>();
+  const changes = new Map<string, { changed: number; total: number }>();
   for (const { tag } of languages) {
-    if (tag === SOURCE_LANG || !en) continue;
+    if (tag === SOURCE_LANG || !en || !sources) continue;
     const targets: Record<string, Map<string, string>> = {};
     for (const ns of namespaces) {
       const target = parsedFiles.get(`${tag}/${ns}`);
-      const source = en[ns];
-      if (!target || !source) continue;
-      compareResources(tag, ns, source, target.file, target.parsed);
+      if (!target || !en[ns]) continue;
       targets[ns] = flatten(target.parsed.value);
+      compareResources(tag, sources.flat.get(ns)!, targets[ns], target.file, target.parsed, variables);
     }
     const records = await readSourceRecords(root, tag, files);
     for (const at of Object.values(options.namespaceDirs ?? {})) Object.assign(records, await readSourceFile(at.base, join(at.dir, tag, SOURCES_FILE), files));
-    const statuses = statusOf(unitsOf(tag, en, namespaces, catalog.protocol.id), targets, records);
+    const statuses = statusOf(unitsOf(tag, en, namespaces, catalog.protocol.id, sources), targets, records, changes);
     reportUntranslated(tag, statuses, parsedFiles, options.strict === true);
     translations.set(tag, { statuses, records });
   }
@@ -222,9 +226,7 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
  * Compare a language's resources with English: extra keys, interpolation variables, unsafe
  * text. Missing keys are untranslated units, reported with the stale ones.
  */
-function compareResources(lang: string, ns: string, source: unknown, file: VFile, parsed: Parsed): void {
-  const sourceKeys = flatten(source);
-  const targetKeys = flatten(parsed.value);
+function compareResources(lang: string, sourceKeys: Map<string, string>, targetKeys: Map<string, string>, file: VFile, parsed: Parsed, englishVariables: Map<string, string>): void {
   const pathOf = (key: string) => key.split('.');
   const expected = new Set<string>();
   for (const key of sourceKeys.keys()) for (const k of expectedKeys(key, lang)) expected.add(k);
@@ -235,11 +237,13 @@ function compareResources(lang: string, ns: string, source: unknown, file: VFile
       report(file, 'extra-locale-key', { key, lang, source: SOURCE_LANG }, parsed.placeOf(pathOf(key), true));
       continue;
     }
-    const want = OPTIONAL_KEY.test(key) ? [] : variablesOf(sourceText(key));
+    const english = OPTIONAL_KEY.test(key) ? '' : sourceText(key);
+    let want = englishVariables.get(english);
+    if (want === undefined) englishVariables.set(english, (want = variablesOf(english).join()));
     const have = variablesOf(text);
-    if (want.join() !== have.join()) {
+    if (want !== have.join()) {
       const show = (vars: string[]) => (vars.length ? vars.map((v) => `{{${v}}}`).join(', ') : 'none');
-      report(file, 'interpolation-mismatch', { key, lang, source: SOURCE_LANG, actual: show(have), expected: show(want) }, parsed.placeOf(pathOf(key)));
+      report(file, 'interpolation-mismatch', { key, lang, source: SOURCE_LANG, actual: show(have), expected: show(want ? want.split(',') : []) }, parsed.placeOf(pathOf(key)));
     }
   }
 }

@@ -49,14 +49,17 @@ export function hashSource(text: string): string {
 /** Flatten nested resources to dotted keys with their string values, in file order. */
 export function flatten(value: unknown, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
+  flattenInto(value, prefix, out);
+  return out;
+}
+
+/** Into one map as it goes (a map per level, copied up, cost a tenth of a build's loading). */
+function flattenInto(value: unknown, prefix: string, out: Map<string, string>): void {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      for (const [k, v] of flatten(child, prefix ? `${prefix}.${key}` : key)) out.set(k, v);
-    }
+    for (const [key, child] of Object.entries(value)) flattenInto(child, prefix ? `${prefix}.${key}` : key, out);
   } else if (prefix) {
     out.set(prefix, String(value));
   }
-  return out;
 }
 
 export const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
@@ -65,7 +68,15 @@ export const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 export function expectedKeys(key: string, lang: string): string[] {
   if (!PLURAL_SUFFIX.test(key)) return [key];
   const base = key.replace(PLURAL_SUFFIX, '');
-  return new Intl.PluralRules(lang).resolvedOptions().pluralCategories.map((c) => `${base}_${c}`);
+  return pluralCategoriesOf(lang).map((c) => `${base}_${c}`);
+}
+
+/** A language's plural categories, once per language (making an Intl.PluralRules costs far more than asking it). */
+const pluralCategories = new Map<string, readonly string[]>();
+function pluralCategoriesOf(lang: string): readonly string[] {
+  let categories = pluralCategories.get(lang);
+  if (categories === undefined) pluralCategories.set(lang, (categories = new Intl.PluralRules(lang).resolvedOptions().pluralCategories));
+  return categories;
 }
 
 /** The English key a target key is translated from. */
@@ -77,13 +88,29 @@ export function sourceKeyOf(key: string, english: Map<string, string>): string {
 const CODE_KEY = /^codes\.(\d{3})\.(\w+)$/;
 
 /**
+ * The English side of every language's units: each namespace's resources flattened, and the
+ * hash of each text. The same for every language, so made once (see unitsOf).
+ */
+export interface EnglishSources {
+  flat: Map<string, Map<string, string>>;
+  hashes: Map<string, string>;
+}
+
+export function englishSources(english: Record<string, unknown>, namespaces: readonly string[]): EnglishSources {
+  const flat = new Map(namespaces.map((ns) => [ns, flatten(english[ns])]));
+  const hashes = new Map<string, string>();
+  for (const texts of flat.values()) for (const text of texts.values()) if (!hashes.has(text)) hashes.set(text, hashSource(text));
+  return { flat, hashes };
+}
+
+/**
  * Every unit of `lang`, in English order: for each namespace, each English key (and each
  * plural form the language needs).
  */
-export function unitsOf(lang: string, english: Record<string, unknown>, namespaces: readonly string[], protocol: string): Unit[] {
+export function unitsOf(lang: string, english: Record<string, unknown>, namespaces: readonly string[], protocol: string, sources = englishSources(english, namespaces)): Unit[] {
   const units: Unit[] = [];
   for (const ns of namespaces) {
-    const flat = flatten(english[ns]);
+    const flat = sources.flat.get(ns) ?? flatten(english[ns]);
     const seen = new Set<string>();
     for (const englishKey of flat.keys()) {
       for (const key of expectedKeys(englishKey, lang)) {
@@ -98,7 +125,7 @@ export function unitsOf(lang: string, english: Record<string, unknown>, namespac
           key,
           sourceKey,
           source,
-          hash: hashSource(source),
+          hash: sources.hashes.get(source) ?? hashSource(source),
           ...(code ? { code: Number(code[1]), field: code[2] } : {}),
         });
       }
@@ -125,13 +152,20 @@ export interface UnitStatus {
  * but no recorded source counts as stale: nothing says which English it was made from (stamp it
  * once checked, or import it).
  */
-export function statusOf(units: Unit[], targets: Record<string, Map<string, string>>, records: Record<string, SourceRecord>): UnitStatus[] {
+export function statusOf(units: Unit[], targets: Record<string, Map<string, string>>, records: Record<string, SourceRecord>, changes = new Map<string, { changed: number; total: number }>()): UnitStatus[] {
+  // The languages stale against the same English have it recorded alike: counted once (`changes`, shared by the caller).
+  const behindOf = (before: string, after: string) => {
+    const id = `${before}\u0000${after}`;
+    let behind = changes.get(id);
+    if (behind === undefined) changes.set(id, (behind = wordsChanged(before, after)));
+    return { ...behind };
+  };
   return units.map((unit) => {
     const target = targets[unit.ns]?.get(unit.key);
     const record = records[unit.id];
     if (target === undefined) return { unit, state: 'missing', ...(record ? { record } : {}) };
     if (record?.hash === unit.hash) return { unit, state: 'translated', target, record };
-    return { unit, state: 'stale', target, ...(record ? { record, behind: wordsChanged(record.source, unit.source) } : {}) };
+    return { unit, state: 'stale', target, ...(record ? { record, behind: behindOf(record.source, unit.source) } : {}) };
   });
 }
 
