@@ -1,12 +1,14 @@
 /**
  * The piece records (src/emit/piece-records.ts): read back, they give the records they were
- * written with, whatever their paths; a damaged file is not used.
+ * written with, whatever their paths; a damaged file is not used; the lines of pages rendered
+ * again, written into the previous file's text, give the file written whole.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PIECE_RECORDS_PATH, readPieceRecords, serializePieceRecords, type PieceRecords } from '../src/emit/piece-records.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, serializePieceRecords, updatePieceRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
 
 const KEYS = { 'sip:zh-CN': 'k2', 'sip:en': 'k1' };
 const recordText = (i: number) => JSON.stringify({ bodyStart: 100 + i, pieces: [[`h${(i * 31) % 997}`, i, 2 * i]] });
@@ -17,7 +19,7 @@ afterEach(() => {
   dir = undefined;
 });
 
-async function readBack(text: string): Promise<PieceRecords | undefined> {
+async function readBack(text: string): Promise<ReadPieceRecords | undefined> {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = mkdtempSync(join(tmpdir(), 'codepairs-pieces-'));
   mkdirSync(join(dir, '.codepairs'));
@@ -25,17 +27,25 @@ async function readBack(text: string): Promise<PieceRecords | undefined> {
   return readPieceRecords(dir);
 }
 
+/** Every record of `read`, by path, as a map. */
+const asMap = (read: ReadPieceRecords | undefined) => read && new Map(read.pages.paths.map((path) => [path, read.pages.get(path)!]));
+
 const pagesOf = (count: number) => new Map(Array.from({ length: count }, (_, i) => [`${['en', 'zh-CN', 'pt-BR'][i % 3]}/sip/${100 + i}-vs-${300 - i}`, recordText(i)]));
 
 describe('the piece records', () => {
   it('read back as written, plain paths and escaped ones', async () => {
     const plain = pagesOf(50);
     const read = await readBack(serializePieceRecords({ keys: KEYS, pages: plain }));
-    expect(read?.pages).toEqual(plain);
+    expect(asMap(read)).toEqual(plain);
     expect(read?.keys).toEqual(KEYS);
-    const odd = new Map([...plain, ['en/sip/"quoted"\\name', recordText(99)], ['ü/中文 page', recordText(98)]]);
+    for (const [path, text] of plain) expect([read?.pages.has(path), read?.pages.get(path)]).toEqual([true, text]);
+    expect([read?.pages.has('en/sip/999-vs-1000'), read?.pages.get('en/sip/999-vs-1000')]).toEqual([false, undefined]);
+    const odd = new Map([...plain, ['en/sip/"quoted"\\name', recordText(99)], ['en/sip/a": {b', recordText(97)], ['ü/中文 page', recordText(98)]]);
     const oddRead = await readBack(serializePieceRecords({ keys: KEYS, pages: odd }));
-    expect(oddRead?.pages).toEqual(odd);
+    expect(asMap(oddRead)).toEqual(odd);
+    for (const [path, text] of odd) expect(oddRead?.pages.get(path)).toBe(text);
+    const none = await readBack(serializePieceRecords({ keys: KEYS, pages: new Map() }));
+    expect(asMap(none)).toEqual(new Map());
   });
 
   it('are not used when a line is damaged', async () => {
@@ -48,10 +58,39 @@ describe('the piece records', () => {
       text.replace(first, first.replace('": ', '":')),
       text.replace(first, `${first},`),
       text.replace('\n}}\n', '\n}\n'),
+      // Out of order (two lines swapped): the lines are looked up by halves.
+      text.split('\n').map((line, i, all) => (i === 1 ? all[2] : i === 2 ? all[1] : line)).join('\n'),
     ];
     for (const damaged of broken) {
       expect(damaged).not.toBe(text);
       expect(await readBack(damaged), damaged.slice(0, 300)).toBeUndefined();
     }
+  });
+});
+
+describe('the piece records of pages rendered again', () => {
+  // Paths that sort before, between and after each other, some of them escaped in JSON.
+  const path = fc.oneof(
+    fc.integer({ min: 0, max: 40 }).map((i) => `${['de', 'en', 'zh-TW'][i % 3]}/sip/${100 + i}-vs-${200 + i}`),
+    fc.constantFrom('en/sip/"q"', 'en/sip/a\\b', 'en/sip/a": {b', 'ü/中文', 'a', 'zz'),
+  );
+  const records = fc.array(fc.tuple(path, fc.nat(999)), { maxLength: 30 }).map((pairs) => new Map(pairs.map(([p, i]) => [p, recordText(i)])));
+  const changes = fc.array(fc.tuple(path, fc.option(fc.nat(999), { nil: undefined })), { maxLength: 12 }).map((pairs) => new Map(pairs.map(([p, i]) => [p, i === undefined ? undefined : recordText(i)])));
+
+  it('written into the previous file give the file written whole: records replaced, removed and added', async () => {
+    await fc.assert(
+      fc.asyncProperty(records, changes, async (before, changed) => {
+        const read = await readBack(serializePieceRecords({ keys: KEYS, pages: before }));
+        expect(read).toBeDefined();
+        const after = new Map(before);
+        for (const [p, text] of changed) {
+          if (text === undefined) after.delete(p);
+          else after.set(p, text);
+        }
+        const keys = { ...KEYS, 'sip:ja': 'k3' };
+        expect(updatePieceRecords(read!, keys, changed)).toBe(serializePieceRecords({ keys, pages: after }));
+      }),
+      { numRuns: 150 },
+    );
   });
 });
