@@ -7,7 +7,8 @@
  * - More codes than shipped (at most 600, every number from 100 to 699): each new code is a clone
  *   of a shipped code of the same class under a free number of that class, with its registry
  *   line, its translations in every language and the sources records that keep those
- *   translations current. The code number is replaced in its texts.
+ *   translations current. The code number is replaced in its texts and in its example (the
+ *   steps that show its response, and the status line).
  * - Fewer languages than shipped: the first ones of locales/languages.json.
  * - More languages than shipped: region variants of shipped translations (ja-AA, fr-AB …), each a
  *   copy of that language's locale folder under a tag the loader accepts.
@@ -135,6 +136,14 @@ function chooseCodes(dir, count, langs) {
       english[field] = renumber(String(doc.getIn(['text', field])).trim(), from, code);
       doc.setIn(['text', field], english[field]);
     }
+    // Its example shows its own response: the original's status in the steps and the status line.
+    const exchange = doc.getIn(['example', 'exchange']);
+    for (const step of exchange?.items ?? []) {
+      const message = String(step.get('message'));
+      if (message.startsWith(`${from} `)) step.set('message', `${code}${message.slice(String(from).length)}`);
+    }
+    const message = doc.getIn(['example', 'message']);
+    if (typeof message === 'string') doc.setIn(['example', 'message'], message.replace(new RegExp(`^(SIP/2\\.0 )${from}\\b`), `$1${code}`));
     writeFileSync(join(codesDir, `${code}.yaml`), String(doc));
     rowOf.set(code, rowOf.get(from).replace(/^\d{3}/, String(code)));
     for (const { sip, sources } of locales.values()) {
