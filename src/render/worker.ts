@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { contextOf, loadSite, renderJobs, type LoadOptions } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
 import { ParseCache } from '../load/parse-cache.js';
-import type { Job, PageRecord, RenderTimings } from '../types.js';
+import type { Job, RenderTimings } from '../types.js';
 import { TemplateRenderError } from './article.js';
 
 export interface WorkerInput {
@@ -31,7 +31,7 @@ export interface WorkerInput {
 
 export type WorkerMessage =
   | { type: 'progress'; done: number }
-  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; records: Array<[string, PageRecord]>; timings: RenderTimings & { workerLoad: number } }
+  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; records: Array<[string, string]>; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
 /**
