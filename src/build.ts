@@ -813,9 +813,10 @@ const WARM_AT_MOST = 12_000;
 
 /**
  * Render jobs one after the other on this thread into `output` (the main thread or a worker);
- * returns the pages' piece records, each as the JSON text of its line in the records file: kept
- * as objects, a build's records were ~2 KB a page on the thread that rendered it and again on
- * the main thread (a 300-code catalog of two languages peaked at 1.5 GB), as text ~0.6 KB.
+ * returns the pages' piece records, each as the JSON text of its line in the records file. Kept
+ * as objects, a page's record was ~2 KB on the thread that rendered it and again on the main
+ * thread; as text ~0.6 KB (after rendering a 300-code catalog of two languages, 90,302 pages,
+ * the main thread held 183 MB of heap instead of 328 MB).
  */
 export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress'], timings?: RenderTimings, reuse?: PieceReuse): Promise<Map<string, string>> {
   const records = new Map<string, string>();
