@@ -143,7 +143,7 @@ export async function loadLocales(
   // What every language is compared with, made once: the English flattened and hashed, the
   // variables of its texts, the words changed between two English texts.
   const sources = en ? englishSources(en, namespaces) : undefined;
-  const variables = new Map<string, string>();
+  const variables = new Map<string, string[]>();
   const changes = new Map<string, { changed: number; total: number }>();
   for (const { tag } of languages) {
     if (tag === SOURCE_LANG || !en || !sources) continue;
@@ -226,7 +226,7 @@ function checkLanguages(file: VFile, parsed: Parsed): Language[] {
  * Compare a language's resources with English: extra keys, interpolation variables, unsafe
  * text. Missing keys are untranslated units, reported with the stale ones.
  */
-function compareResources(lang: string, sourceKeys: Map<string, string>, targetKeys: Map<string, string>, file: VFile, parsed: Parsed, englishVariables: Map<string, string>): void {
+function compareResources(lang: string, sourceKeys: Map<string, string>, targetKeys: Map<string, string>, file: VFile, parsed: Parsed, englishVariables: Map<string, string[]>): void {
   const pathOf = (key: string) => key.split('.');
   const expected = new Set<string>();
   for (const key of sourceKeys.keys()) for (const k of expectedKeys(key, lang)) expected.add(k);
@@ -239,11 +239,11 @@ function compareResources(lang: string, sourceKeys: Map<string, string>, targetK
     }
     const english = OPTIONAL_KEY.test(key) ? '' : sourceText(key);
     let want = englishVariables.get(english);
-    if (want === undefined) englishVariables.set(english, (want = variablesOf(english).join()));
+    if (want === undefined) englishVariables.set(english, (want = variablesOf(english)));
     const have = variablesOf(text);
-    if (want !== have.join()) {
+    if (want.join() !== have.join()) {
       const show = (vars: string[]) => (vars.length ? vars.map((v) => `{{${v}}}`).join(', ') : 'none');
-      report(file, 'interpolation-mismatch', { key, lang, source: SOURCE_LANG, actual: show(have), expected: show(want ? want.split(',') : []) }, parsed.placeOf(pathOf(key)));
+      report(file, 'interpolation-mismatch', { key, lang, source: SOURCE_LANG, actual: show(have), expected: show(want) }, parsed.placeOf(pathOf(key)));
     }
   }
 }
