@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, plan } from '../src/build.js';
 import { renderArticle, type RenderContext } from '../src/render/article.js';
-import { processMarkdown, processMarkdownWhole, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
+import { processMarkdown, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 
@@ -90,6 +90,20 @@ describe('the section cache', () => {
     const pages = sample(lang);
     expect(pages.length).toBeGreaterThan(30);
     await expectSameBytes(ctx, pages);
+  });
+});
+
+describe('the section cache when it forgets', () => {
+  // The caches are bounded by the size of what they remember (4M characters): with a budget of
+  // a few pieces, they forget what they kept every few pieces, in the middle of pages.
+  it.each(['en', 'ja'])('gives the bytes of the whole-page pipeline on %s pairs of 486', async (lang) => {
+    const pages = jobs.filter((job) => job.lang === lang && job.kind === 'pair' && job.codes.includes(486)).slice(0, 12);
+    const before = setPieceCacheBudget(3_000);
+    try {
+      await expectSameBytes(ctx, pages);
+    } finally {
+      setPieceCacheBudget(before);
+    }
   });
 });
 

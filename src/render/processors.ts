@@ -330,22 +330,38 @@ interface CacheScope<T> {
 }
 
 /**
+ * A copy of a piece's text that holds nothing else: a piece cut out of a page (split, slice)
+ * shares the page's string, and remembering the piece would keep the whole page (~13 KB, twice
+ * that in a CJK language) in memory as long as the piece. Concatenating makes a new string and
+ * slicing it copies it flat into one of its own (V8 flattens a concatenation before slicing it).
+ */
+export const detached = (text: string): string => (text.length < 13 ? text : (' ' + text).slice(1));
+
+/**
  * Keep what is computed for a section met a second time: sections are remembered by their
- * language, typography and text (heading keys are a function of the language).
+ * language, typography and text (heading keys are a function of the language). The cache is
+ * bounded by the size of what it remembers, not by the number of pages: when the texts it
+ * remembers (or keeps results for) pass their budget, it forgets them all and starts again.
  */
 class SectionCache<T> {
   /**
    * What is made for a section for which `keepFirst` is true is kept the first time (parts that
    * nearly always recur, such as a table's cells); any other only when met a second time.
+   * `weight`: what a result costs in memory against its section's text (a syntax tree many
+   * times its text, processed Markdown and HTML about three times).
    */
-  constructor(private readonly keepFirst: (section: string) => boolean = () => false) {}
+  constructor(
+    private readonly keepFirst: (section: string) => boolean = () => false,
+    private readonly weight = 3,
+  ) {}
 
   /** By typography (one object per language of a build), then language. */
   private readonly scopes = new WeakMap<Typography, Map<string, CacheScope<T>>>();
   /** Every scope made, to empty them when full. */
   private readonly made: Array<CacheScope<T>> = [];
-  private seenCount = 0;
-  private resultCount = 0;
+  /** Characters of the sections remembered as met, and of those with results, weighted. */
+  private seenSize = 0;
+  private resultSize = 0;
 
   /**
    * A map per language and typography, in which the text itself is the key: hashing it (sha1)
@@ -371,12 +387,13 @@ class SectionCache<T> {
     if (cached !== undefined) return cached;
     const made = make();
     if (scope.seen.has(section) || this.keepFirst(section)) {
-      if (this.resultCount >= SectionCache.LIMIT) {
+      const size = section.length * this.weight;
+      if (this.resultSize + size > budget) {
         for (const each of this.made) each.results.clear();
-        this.resultCount = 0;
+        this.resultSize = 0;
       }
-      scope.results.set(section, made);
-      this.resultCount++;
+      scope.results.set(detached(section), made);
+      this.resultSize += size;
     } else this.remember(scope, section);
     return made;
   }
@@ -395,20 +412,33 @@ class SectionCache<T> {
   private remember(scope: CacheScope<T>, section: string): void {
     // Most pieces are one page's own and never recur: forget them now and then, so memory
     // does not grow with the number of pages (a recurring piece is soon seen twice again).
-    if (this.seenCount >= SectionCache.LIMIT) {
+    if (this.seenSize + section.length > budget) {
       for (const each of this.made) each.seen.clear();
-      this.seenCount = 0;
+      this.seenSize = 0;
     }
-    scope.seen.add(section);
-    this.seenCount++;
+    scope.seen.add(detached(section));
+    this.seenSize += section.length;
   }
+}
 
-  /** Entries each of the two kinds keeps at most: far more than recurring pieces of a catalog. */
-  static readonly LIMIT = 50_000;
+/**
+ * Characters each kind of entry of each cache remembers at most (4M: a few MB): far more than the
+ * recurring pieces of a language (its codes' sections, cells, list items), and enough to remember
+ * a code's piece from one of its pairs to the next in a language of several hundred codes. On a
+ * 300-code catalog of two languages, a render thread's heap peaked at 110-120 MB instead of
+ * 190-430 MB (by entries, 50,000 of each kind, which kept most of the pages they were cut from).
+ */
+let budget = 4_000_000;
+
+/** Set the caches' budget (tests: a small one makes them forget often); returns the one before. */
+export function setPieceCacheBudget(chars: number): number {
+  const before = budget;
+  budget = chars;
+  return before;
 }
 
 const rendered = new SectionCache<Promise<Rendered>>();
-const trees = new SectionCache<MdastRoot>();
+const trees = new SectionCache<MdastRoot>(undefined, 10);
 /**
  * What is kept of a top-level piece met again: its hash and, once made, its outputs. One entry,
  * so that a code's section (2 KB) is looked up once a page. A scope is one build's (see
@@ -439,7 +469,8 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): P
  * a piece whose text did not change is taken from it.
  */
 export async function processMarkdown(source: string, options: ProcessOptions, previous?: PreviousPage): Promise<RenderedPage> {
-  const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source, options);
+  // Copies of the page's pieces, so that what the caches keep of them does not keep the page.
+  const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source, options)?.map((piece) => (typeof piece === 'string' ? detached(piece) : { items: piece.items.map(detached) }));
   if (!pieces) return processWhole(source, options);
   const process = (piece: string) => rendered.get(piece, options, () => processPiece(piece, options));
   // Front matter is each page's own: not remembered.
@@ -620,7 +651,7 @@ export function markdownSections(source: string, options: ProcessOptions, skip?:
   if (!sections) return [parseSection(source, options).tree];
   return sections
     .filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())))
-    .map((section) => trees.get(section, options, () => withoutFallbackMarks(parseSection(section, options).tree)));
+    .map((section) => trees.get(section, options, () => withoutFallbackMarks(parseSection(detached(section), options).tree)));
 }
 
 /**
