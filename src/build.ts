@@ -459,14 +459,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // Rendered here: the files it will read (the previous Markdown and HTML, the stubs of the
     // recycled folder) are read ahead into memory by another thread meanwhile.
     const stopWarming = inWorkers || portal ? undefined : warmFiles(filesToRead(reuse, output.recycledStaging, toRender));
-    const records = inWorkers ? await inWorkers : await renderJobs(site, toRender, output, options.onProgress, thread, reuse);
+    const records = inWorkers ? await inWorkers : await renderJobs(site, toRender, output, options.onProgress, thread, reuse, new Map<string, string>());
     stopWarming?.();
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
     const vanished = new Set(await linking);
     if (vanished.size) {
       const late = keptPages.filter((page) => page.files.some((file) => vanished.has(file)));
       await output.unkeep(late.flatMap((page) => page.files.filter((file) => !vanished.has(file))));
-      for (const [path, made] of await renderJobs(site, late.map((page) => page.job), output, undefined, thread, reuse)) records.set(path, made);
+      for (const [path, made] of await renderJobs(site, late.map((page) => page.job), output, undefined, thread, reuse, new Map<string, string>())) records.set(path, made);
       toRender.push(...late.map((page) => page.job));
     }
     rendered = performance.now();
@@ -811,15 +811,27 @@ function filesToRead(reuse: PieceReuse | undefined, recycled: string | undefined
 /** About 100 MB of pages and stubs (a one-code edit of ten languages reads 2,250 files, ~20 MB). */
 const WARM_AT_MOST = 12_000;
 
+/** Where renderJobs puts each page's piece record: a map, or a worker's batch for the main thread. */
+export interface RecordSink {
+  set(path: string, record: string): unknown;
+}
+
 /**
  * Render jobs one after the other on this thread into `output` (the main thread or a worker);
- * returns the pages' piece records, each as the JSON text of its line in the records file. Kept
- * as objects, a page's record was ~2 KB on the thread that rendered it and again on the main
- * thread; as text ~0.6 KB (after rendering a 300-code catalog of two languages, 90,302 pages,
- * the main thread held 183 MB of heap instead of 328 MB).
+ * puts the pages' piece records into `records` (returned), each as the JSON text of its line in
+ * the records file. Kept as objects, a page's record was ~2 KB on the thread that rendered it
+ * and again on the main thread; as text ~0.6 KB (after rendering a 300-code catalog of two
+ * languages, 90,302 pages, the main thread held 183 MB of heap instead of 328 MB).
  */
-export async function renderJobs(site: Pick<Site, 'ctxs'>, jobs: Job[], output: StagedOutput, onProgress: BuildOptions['onProgress'], timings?: RenderTimings, reuse?: PieceReuse): Promise<Map<string, string>> {
-  const records = new Map<string, string>();
+export async function renderJobs<Records extends RecordSink>(
+  site: Pick<Site, 'ctxs'>,
+  jobs: Job[],
+  output: StagedOutput,
+  onProgress: BuildOptions['onProgress'],
+  timings: RenderTimings | undefined,
+  reuse: PieceReuse | undefined,
+  records: Records,
+): Promise<Records> {
   let done = 0;
   const ctxOf = contextOf(site);
   const portal = portalOf(site.ctxs[0]!.layout);
@@ -896,6 +908,7 @@ async function renderInWorkers(
         );
         worker.on('message', (message: WorkerMessage) => {
           if (message.type === 'progress') {
+            for (const [path, made] of message.records) records.set(path, made);
             done += message.done;
             options.onProgress?.(done, jobs.length);
           } else if (message.type === 'template-error') {
@@ -904,7 +917,6 @@ async function renderInWorkers(
             ctx.i18n.misses.push(...message.misses);
             output.written += message.written;
             output.kept += message.kept;
-            for (const [path, made] of message.records) records.set(path, made);
             for (const stage of ['render', 'markdown', 'write', 'workerLoad'] as const) timings[stage] += message.timings[stage];
           }
         });

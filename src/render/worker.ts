@@ -30,8 +30,9 @@ export interface WorkerInput {
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; done: number }
-  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; records: Array<[string, string]>; timings: RenderTimings & { workerLoad: number } }
+  /** Pages done since the last report, and their piece records (sent as made: a worker keeps none). */
+  | { type: 'progress'; done: number; records: Array<[string, string]> }
+  | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
 /**
@@ -49,11 +50,13 @@ async function run(input: WorkerInput): Promise<void> {
   await go;
   const output = StagedOutput.attach(input.staging, { reuseFrom: input.pieces?.from, seeded: input.seeded, recycled: input.recycled });
   let sinceReport = 0;
+  let records: Array<[string, string]> = [];
   const report = () => {
-    if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies WorkerMessage);
+    if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport, records } satisfies WorkerMessage);
     sinceReport = 0;
+    records = [];
   };
-  const records = await renderJobs(
+  await renderJobs(
     site,
     input.jobs,
     output,
@@ -62,9 +65,10 @@ async function run(input: WorkerInput): Promise<void> {
     },
     timings,
     input.pieces ? { from: input.pieces.from, records: { keys: input.pieces.keys, pages: new Map(input.pieces.records) } } : undefined,
+    { set: (path: string, record: string) => records.push([path, record]) },
   );
   report();
-  parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, kept: output.kept, records: [...records], timings } satisfies WorkerMessage);
+  parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, kept: output.kept, timings } satisfies WorkerMessage);
 }
 
 try {
