@@ -335,7 +335,7 @@ interface CacheScope<T> {
  * that in a CJK language) in memory as long as the piece. Concatenating makes a new string and
  * slicing it copies it flat into one of its own (V8 flattens a concatenation before slicing it).
  */
-export const detached = (text: string): string => (text.length < 13 ? text : (' ' + text).slice(1));
+const detached = (text: string): string => (text.length < 13 ? text : (' ' + text).slice(1));
 
 /**
  * Keep what is computed for a section met a second time: sections are remembered by their
