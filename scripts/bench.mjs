@@ -219,6 +219,17 @@ try {
   console.log(`one-code edits, median of ${edits.length}: ${s(median(processes))} = ${percent(median(processes), cold.processMs)} of the cold build's process (each: ${processes.map((ms) => percent(ms, cold.processMs)).join(', ')}; the builds alone: median ${percent(median(edits.map((e) => e.timings.total)), t.total)})`);
 
   console.log(values['no-hugo'] ? 'hugo: skipped (--no-hugo)' : hugo(catalog, out, cold));
+
+  // The floor once more, last, so that its writes slow none of the steps above: the disk's speed
+  // moves within a run (one floor took 17.8 s, longer than its cold build, although creating a
+  // file took 19 µs just before it), and a floor is the least that writing the output costs, so
+  // the ratio is taken against the faster of the two. The files are those of the cold build with
+  // the other thread count (the same paths and bytes), or the output as the edits left it.
+  const { us: probeAgain, waited: againWaited } = await settledProbe(catalog.dir, settleLimit, 'floor-again');
+  const againFrom = values['no-threads'] ? out : join(catalog.dir, 'out-threads');
+  const floorAgain = child({ mode: 'write', from: againFrom, outDir: join(catalog.dir, 'floor-again') });
+  const fastest = Math.min(floor.ms, floorAgain.ms);
+  console.log(`write-only floor again: ${floorAgain.files} files, ${(floorAgain.bytes / 1e6).toFixed(1)} MB in ${s(floorAgain.ms)} (an empty file took ${probe(probeAgain)} just before${againWaited >= 1 ? `, after ${s(againWaited * 1000)} of waiting for the disk to settle` : ''}${probeAgain > SETTLED_US ? ', it had not settled' : ''}); cold build / the faster floor (${s(fastest)}) = ${(t.total / fastest).toFixed(1)}×`);
   console.log(`load average at the end: ${loadavg()[0].toFixed(1)} (other processes slow every figure above; CPU times less so)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
