@@ -466,7 +466,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (vanished.size) {
       const late = keptPages.filter((page) => page.files.some((file) => vanished.has(file)));
       await output.unkeep(late.flatMap((page) => page.files.filter((file) => !vanished.has(file))));
-      for (const [path, made] of await renderJobs(site, late.map((page) => page.job), output, undefined, thread, reuse, new Map<string, string>())) records.set(path, made);
+      await renderJobs(site, late.map((page) => page.job), output, undefined, thread, reuse, records);
       toRender.push(...late.map((page) => page.job));
     }
     rendered = performance.now();
