@@ -178,11 +178,21 @@ try {
     console.log(`threads: cold build with --jobs ${byThreads[0][0]} ${s(byThreads[0][1])}, with --jobs ${byThreads[1][0]} ${s(byThreads[1][1])} (peak RSS ${mb(second.maxRssKb)} for --jobs ${other}); faster here: --jobs ${faster}`);
   }
 
+  /**
+   * The files of a finished build (`from`) written into a fresh folder `name` by the build's writer
+   * alone, after the same wait for the disk as the cold build: the floor, and what the disk was
+   * doing just before it.
+   */
+  const writeFloor = async (from, name) => {
+    const { us, waited } = await settledProbe(catalog.dir, settleLimit, name);
+    const floor = child({ mode: 'write', from, outDir: join(catalog.dir, name) });
+    const disk = `an empty file took ${probe(us)} just before${waited >= 1 ? `, after ${s(waited * 1000)} of waiting for the disk to settle` : ''}${us > SETTLED_US ? ', it had not settled: the floor is the disk\'s more than the writer\'s' : ''}`;
+    return { ...floor, disk, size: `${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)}` };
+  };
   // The same wait: the two builds remove nothing, but file creation was seen slow after them too
   // (598 µs a file once, and a floor as long as the build).
-  const { us: probeFloor, waited: floorWaited } = await settledProbe(catalog.dir, settleLimit, 'floor');
-  const floor = child({ mode: 'write', from: out, outDir: join(catalog.dir, 'floor') });
-  console.log(`write-only floor: ${floor.files} files, ${(floor.bytes / 1e6).toFixed(1)} MB in ${s(floor.ms)} (one thread; an empty file took ${probe(probeFloor)} just before${floorWaited >= 1 ? `, after ${s(floorWaited * 1000)} of waiting for the disk to settle` : ''}${probeFloor > SETTLED_US ? ', it had not settled: the floor is the disk\'s more than the writer\'s' : ''}); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
+  const floor = await writeFloor(out, 'floor');
+  console.log(`write-only floor: ${floor.size} (one thread; ${floor.disk}); cold build / floor = ${(t.total / floor.ms).toFixed(1)}×`);
 
   const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
   // As a user waits for them: each a process, from its start to its exit, against the cold build's.
@@ -225,11 +235,9 @@ try {
   // file took 19 µs just before it), and a floor is the least that writing the output costs, so
   // the ratio is taken against the faster of the two. The files are those of the cold build with
   // the other thread count (the same paths and bytes), or the output as the edits left it.
-  const { us: probeAgain, waited: againWaited } = await settledProbe(catalog.dir, settleLimit, 'floor-again');
-  const againFrom = values['no-threads'] ? out : join(catalog.dir, 'out-threads');
-  const floorAgain = child({ mode: 'write', from: againFrom, outDir: join(catalog.dir, 'floor-again') });
-  const fastest = Math.min(floor.ms, floorAgain.ms);
-  console.log(`write-only floor again: ${floorAgain.files} files, ${(floorAgain.bytes / 1e6).toFixed(1)} MB in ${s(floorAgain.ms)} (an empty file took ${probe(probeAgain)} just before${againWaited >= 1 ? `, after ${s(againWaited * 1000)} of waiting for the disk to settle` : ''}${probeAgain > SETTLED_US ? ', it had not settled' : ''}); cold build / the faster floor (${s(fastest)}) = ${(t.total / fastest).toFixed(1)}×`);
+  const again = await writeFloor(values['no-threads'] ? out : join(catalog.dir, 'out-threads'), 'floor-again');
+  const fastest = Math.min(floor.ms, again.ms);
+  console.log(`write-only floor again: ${again.size} (${again.disk}); cold build / the faster floor (${s(fastest)}) = ${(t.total / fastest).toFixed(1)}×`);
   console.log(`load average at the end: ${loadavg()[0].toFixed(1)} (other processes slow every figure above; CPU times less so)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
