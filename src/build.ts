@@ -459,6 +459,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // Rendered here: the files it will read (the previous Markdown and HTML, the stubs of the
     // recycled folder) are read ahead into memory by another thread meanwhile.
     const stopWarming = inWorkers || portal ? undefined : warmFiles(filesToRead(reuse, output.recycledStaging, toRender));
+    // Rendered here: the files are made on another thread while this one renders the next pages.
+    if (!inWorkers && toRender.length >= WRITE_THREAD_PAGES) output.writeOnAThread();
     const records = inWorkers ? await inWorkers : await renderJobs(site, toRender, output, options.onProgress, thread, reuse, new Map<string, string>());
     stopWarming?.();
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
@@ -478,6 +480,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     removedFiles = removed;
     const indexed: string[] = [];
     if (ctx.search) {
+      // Every page made before the folder is indexed.
+      await output.flush();
       // The bundles of the languages a page of which changed; and of any language a kept file of whose bundle is gone.
       const indexing = performance.now();
       const lost = (file: string) => gone(file) || vanished.has(file);
@@ -739,6 +743,12 @@ const SEARCH_THREADS = 4;
  * main thread and 4.3–5.4 s on two threads; a two-code edit (1,490 pages) was even.
  */
 export const PAGES_PER_THREAD = 1000;
+
+/**
+ * From how many pages rendered on the main thread on, their files are made on a thread of their
+ * own (see src/emit/write-thread.ts): starting it costs a few milliseconds of that thread's time.
+ */
+export const WRITE_THREAD_PAGES = 50;
 
 /**
  * The previous output and its piece records, for pages rendered again (see src/emit/piece-records.ts).

@@ -11,7 +11,7 @@ import type { VFile } from 'vfile';
 import { reporter } from 'vfile-reporter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { build } from '../src/build.js';
+import { PAGES_PER_THREAD, WRITE_THREAD_PAGES, build } from '../src/build.js';
 import { InputError } from '../src/diagnostics.js';
 import { makeProject, snapshotTree, SMALL_SET, type Project } from './helpers/project.js';
 
@@ -324,6 +324,30 @@ describe('incremental builds on worker threads', () => {
       }
     } finally {
       big.remove();
+    }
+  });
+});
+
+describe('an edit rendered on the main thread', () => {
+  it('hands its files to a thread that makes them, and ends as a full build on render threads would', () => {
+    const codes = [100, 180, 181, 182, 183, 199, 200, 202, 204, 300, 301, 302, 305, 380, 400, 401, 402, 403, 404, 405, 406, 407, 408, 410, 412, 413, 414, 415, 416, 417];
+    const edited = makeProject(codes, LANGS);
+    try {
+      expect(edited.run('build', '--jobs', '2').status).toBe(0);
+      for (const code of [183, 404]) {
+        editDescription(code, edited);
+        const result = edited.run('build');
+        expect(result.status, result.stderr).toBe(0);
+        // Enough pages for the thread that makes files, too few for render threads (see build.ts).
+        const { rendered } = summary(result.stdout);
+        expect(rendered).toBeGreaterThanOrEqual(WRITE_THREAD_PAGES);
+        expect(rendered).toBeLessThan(PAGES_PER_THREAD);
+        rmSync(edited.path('cold'), { recursive: true, force: true });
+        expect(edited.run('build', '--out', 'cold', '--force', '--jobs', '2').status).toBe(0);
+        expect(snapshotTree(edited.path('out'))).toEqual(snapshotTree(edited.path('cold')));
+      }
+    } finally {
+      edited.remove();
     }
   });
 });

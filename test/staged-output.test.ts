@@ -311,6 +311,54 @@ describe('recycling the output a commit replaced', () => {
     expect(tree(out)).toEqual(tree(previousPath(out)));
   });
 
+  it('makes the files on a thread of its own once told to: all there after flush, seeded, CJK text whole, a stale file of a recycled folder replaced', async () => {
+    const full = oldOutput();
+    const seeded = await StagedOutput.open(full);
+    seeded.seed();
+    seeded.writeOnAThread();
+    for (let i = 0; i < 300; i++) await seeded.write(`zh-CN/sip/${i % 5}/${i}.md`, `第 ${i} 页：${'状态码'.repeat(i)}\n`);
+    expect(seeded.written).toBe(300);
+    await seeded.commit();
+    const files = tree(full);
+    expect(Object.keys(files)).toHaveLength(300);
+    for (let i = 0; i < 300; i++) expect(files[`zh-CN/sip/${i % 5}/${i}.md`]![0]).toBe(`第 ${i} 页：${'状态码'.repeat(i)}\n`);
+    // Linked into the seed as they were made: the next build's staging folder holds the same inodes.
+    expect(tree(previousPath(full))).toEqual(files);
+
+    const out = await twoBuilds();
+    const current = tree(out);
+    const output = await StagedOutput.open(out);
+    output.recyclePrevious();
+    output.settle(new Set(['a.md', 'c/d.md']), (path) => path === 'b.md');
+    output.writeOnAThread();
+    await output.write('b.md', 'b, changed');
+    await output.write('f/g.md', 'new');
+    await output.flush();
+    // There once flushed, and the current output (whose inode the stale b.md shares) untouched.
+    expect(readFileSync(join(output.staging, 'f/g.md'), 'utf8')).toBe('new');
+    expect(tree(out)).toEqual(current);
+    // Written after the flush: on this thread again.
+    await output.write('h.md', 'h');
+    expect(readFileSync(join(output.staging, 'h.md'), 'utf8')).toBe('h');
+    await output.commit();
+    expect(tree(out)['b.md']![0]).toBe('b, changed');
+    expect(tree(previousPath(out))).toEqual(current);
+  });
+
+  it('a file the thread could not make fails the flush (and so the commit), and an abort leaves the old output as it was', async () => {
+    const out = oldOutput();
+    const output = await StagedOutput.open(out);
+    output.writeOnAThread();
+    await output.write('a.md', 'a');
+    // Written twice outside a recycled folder: the thread refuses the second, as this thread does.
+    await output.write('a.md', 'again');
+    await output.write('b.md', 'b');
+    await expect(output.commit()).rejects.toThrow(/output-unwritable.*EEXIST/s);
+    await output.abort();
+    expect(tree(out)).toEqual({ 'old.md': ['old', statSync(join(out, 'old.md')).ino] });
+    expect(readdirSync(dir)).toEqual(['out']);
+  });
+
   it('replaces a stale file of a recycled folder on a render thread too, never writing through it', async () => {
     const out = await twoBuilds();
     const current = tree(out);

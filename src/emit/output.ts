@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { codeThread } from './code-thread.js';
+import { WriteThread, makeFile, type FileToMake } from './write-thread.js';
 
 /** The folder of the output that `codepairs export` writes (the knowledge base). */
 export const KB_DIR = 'kb';
@@ -349,9 +350,11 @@ export class StagedOutput {
   }
 
   /**
-   * Write a file, on this thread, before `write` returns: never over an existing file (in a
-   * recycled staging folder it could be a link of the current output's): a stale file left
-   * there by settle is unlinked and the file made anew. With a seed, the file is linked into it.
+   * Write a file, on this thread, before `write` returns (or, after writeOnAThread, hand it to the
+   * thread that makes the files: it is there once `flush` returns): never over an existing file
+   * (in a recycled staging folder it could be a link of the current output's): a stale file left
+   * there by settle is unlinked and the file made anew (see makeFile). With a seed, the file is
+   * linked into it.
    * A file of the same bytes as in the output reused is linked from there instead (`before`: its
    * text, when the caller has read it).
    *
@@ -368,6 +371,8 @@ export class StagedOutput {
    * waiting for this thread to take its turn between pages, and cost this thread ~30 µs more of
    * CPU time than making it here. Written here, a one-code edit's 1,500 files took 0.34–0.46 s
    * instead of 0.81–0.85 s, and a ten-language cold build on two render threads was 20–25% faster.
+   * A thread of the writer's own (writeOnAThread) takes the file whole and is never waited for
+   * between pages: see src/emit/write-thread.ts.
    */
   async write(path: string, content: string, before?: string, staged?: string | null): Promise<void> {
     const full = join(this.staging, path);
@@ -377,15 +382,10 @@ export class StagedOutput {
     }
     if (this.reuseFrom !== undefined && this.sameAsBefore(path, content, before)) return;
     this.folder(dirname(full));
-    try {
-      writeFileSync(full, content, { flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !this.replaces) throw error;
-      unlinkSync(full);
-      writeFileSync(full, content, { flag: 'wx' });
-    }
+    const file: FileToMake = [full, content, this.replaces, this.seedDir === undefined ? undefined : this.seedFolder(path)];
+    if (this.writer) this.writer.write(file);
+    else makeFile(FILE_FS, file);
     this.written++;
-    if (this.seedDir !== undefined) this.sow(path);
   }
 
   /**
@@ -403,14 +403,40 @@ export class StagedOutput {
     return true;
   }
 
-  /** Link the file at `path` of the staging folder into the seed; a failure only leaves it out. */
-  private sow(path: string): void {
+  /** The thread that makes the files written, when there is one (see writeOnAThread). */
+  private writer: WriteThread | undefined;
+
+  /**
+   * From now on, files written are made on a thread of their own (see src/emit/write-thread.ts),
+   * until `flush`: for the main thread when it renders the pages itself.
+   */
+  writeOnAThread(): void {
+    this.writer ??= new WriteThread();
+  }
+
+  /** Wait until every file written is made (before anything reads the staging folder); a file that could not be made fails here. */
+  async flush(): Promise<void> {
+    const writer = this.writer;
+    this.writer = undefined;
+    try {
+      await writer?.close();
+    } catch (error) {
+      throw new OutputError('output-unwritable', this.target, (error as Error).message);
+    }
+  }
+
+  /**
+   * Where the file at `path` is linked into the seed, its folder made; undefined when the folder
+   * cannot be made there (the file is then left out of the seed: the next build links it from
+   * the output instead).
+   */
+  private seedFolder(path: string): string | undefined {
     const to = join(this.seedDir!, path);
     try {
       this.folder(dirname(to));
-      linkSync(join(this.staging, path), to);
+      return to;
     } catch {
-      // The next build links it from the output instead.
+      return undefined;
     }
   }
 
@@ -423,6 +449,7 @@ export class StagedOutput {
    */
   async commit(): Promise<{ kept: string; seed: boolean } | undefined> {
     await Promise.all(this.linking);
+    await this.flush();
     const old = `${this.staging}.old`;
     const hadTarget = await exists(this.target);
     try {
@@ -467,6 +494,8 @@ export class StagedOutput {
 
   async abort(): Promise<void> {
     await Promise.allSettled(this.linking);
+    await this.writer?.stop();
+    this.writer = undefined;
     if (this.seedDir !== undefined) await rm(this.seedDir, { recursive: true, force: true, maxRetries: 5 });
     if (this.recycled === 'untouched') {
       // Nothing was changed in it: it stays the previous output for the next build.
@@ -536,6 +565,8 @@ function linkFiles(fs: LinkFs, path: Pick<typeof import('node:path'), 'dirname' 
   }
   return missing;
 }
+
+const FILE_FS = { writeFileSync, unlinkSync, linkSync };
 
 type LinkFs = { copyFileSync: typeof copyFileSync; linkSync: typeof linkSync; mkdirSync: typeof mkdirSync; unlinkSync: typeof unlinkSync; rmSync: typeof rmSync };
 const LINK_FS: LinkFs = { copyFileSync, linkSync, mkdirSync, unlinkSync, rmSync };

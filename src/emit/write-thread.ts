@@ -1,0 +1,93 @@
+/**
+ * Files made on a thread of their own: the main thread, when it renders an edit's pages, hands
+ * each file it writes to this one (a message, which copies the text) and goes on to the next
+ * page instead of waiting for the file system (an edit's 1,500 files took it ~0.25 s: creating
+ * each file, encoding its text to UTF-8, unlinking the stale file it replaces). Unlike Node's
+ * thread pool, nothing comes back per file: the files are made in the order given, and the
+ * first that could not be made is reported when the thread is closed.
+ *
+ * On the two-core development machine a one-code edit of ten languages (750 pages, 1,500 files)
+ * took 1.97 s instead of 2.06 s (medians of 12 edits each, interleaved; the main thread's write
+ * time fell from ~0.27 s to ~0.07 s, its render time rose by ~0.05 s: the other core is busier).
+ * Render threads (a large build) write their own files: every core is busy there.
+ */
+import type { Worker } from 'node:worker_threads';
+import { codeThread } from './code-thread.js';
+
+/** A file to make: its full path, its text, whether an existing file there is replaced, and the path to link it to as well. */
+export type FileToMake = [full: string, content: string, replaces: boolean, linkTo: string | undefined];
+
+/** What the thread reports: the first file it could not make. */
+interface Failure {
+  path: string;
+  message: string;
+}
+
+/**
+ * Make one file as StagedOutput.write does: never over an existing file (it may be a link of
+ * the current output's): when one is there and may be replaced, it is unlinked and the file made
+ * anew. Then linked to `linkTo` when given (a failure there only leaves the link out).
+ */
+export function makeFile(fs: Pick<typeof import('node:fs'), 'writeFileSync' | 'unlinkSync' | 'linkSync'>, [full, content, replaces, linkTo]: FileToMake): void {
+  try {
+    fs.writeFileSync(full, content, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !replaces) throw error;
+    fs.unlinkSync(full);
+    fs.writeFileSync(full, content, { flag: 'wx' });
+  }
+  if (linkTo === undefined) return;
+  try {
+    fs.linkSync(full, linkTo);
+  } catch {
+    // The next build links it from the output instead.
+  }
+}
+
+export class WriteThread {
+  private readonly worker: Worker;
+  private failure: Failure | undefined;
+  private readonly ended: Promise<void>;
+
+  constructor() {
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      const fs = require('node:fs');
+      const makeFile = ${makeFile.toString()};
+      let failed = false;
+      parentPort.on('message', (job) => {
+        if (job === null) return parentPort.close();
+        if (failed) return;
+        try {
+          makeFile(fs, job);
+        } catch (error) {
+          failed = true;
+          parentPort.postMessage({ path: job[0], message: error.message });
+        }
+      });
+    `;
+    this.worker = codeThread(code, undefined);
+    this.worker.on('message', (failure: Failure) => (this.failure ??= failure));
+    this.ended = new Promise((resolvePromise) => {
+      this.worker.on('error', (error: Error) => (this.failure ??= { path: '', message: error.message }));
+      this.worker.on('exit', () => resolvePromise());
+    });
+  }
+
+  /** Hand over a file to make (see makeFile). */
+  write(file: FileToMake): void {
+    this.worker.postMessage(file);
+  }
+
+  /** Wait until every file handed over is made; throws the first that could not be. */
+  async close(): Promise<void> {
+    this.worker.postMessage(null);
+    await this.ended;
+    if (this.failure) throw Object.assign(new Error(`${this.failure.message}`), { path: this.failure.path });
+  }
+
+  /** Stop at once (the build failed): what was not made yet is not. */
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
