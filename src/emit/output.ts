@@ -383,8 +383,14 @@ export class StagedOutput {
     if (this.reuseFrom !== undefined && this.sameAsBefore(path, content, before)) return;
     this.folder(dirname(full));
     const file: FileToMake = [full, content, this.replaces, this.seedDir === undefined ? undefined : this.seedFolder(path)];
-    if (this.writer) this.writer.write(file);
-    else makeFile(FILE_FS, file);
+    if (!this.writer) makeFile(FILE_FS, file);
+    else {
+      try {
+        await this.writer.write(file);
+      } catch (error) {
+        throw new OutputError('output-unwritable', this.target, (error as Error).message);
+      }
+    }
     this.written++;
   }
 

@@ -17,11 +17,19 @@ import { codeThread } from './code-thread.js';
 /** A file to make: its full path, its text, whether an existing file there is replaced, and the path to link it to as well. */
 export type FileToMake = [full: string, content: string, replaces: boolean, linkTo: string | undefined];
 
-/** What the thread reports: the first file it could not make. */
-interface Failure {
-  path: string;
-  message: string;
+/** What the thread reports: how many files it has dealt with so far, and the first it could not make. */
+interface Report {
+  made: number;
+  failure?: { path: string; message: string };
 }
+
+/**
+ * Files handed over and not yet made, at most: past this, `write` waits for the thread (a slow
+ * disk must not fill memory with pages: a build of 28,510 pages on the main thread hands over
+ * 85,524 files). Reports come every REPORT_EVERY files.
+ */
+export const IN_FLIGHT = 256;
+const REPORT_EVERY = 32;
 
 /**
  * Make one file as StagedOutput.write does: never over an existing file (it may be a link of
@@ -46,44 +54,83 @@ export function makeFile(fs: Pick<typeof import('node:fs'), 'writeFileSync' | 'u
 
 export class WriteThread {
   private readonly worker: Worker;
-  private failure: Failure | undefined;
+  private failure: Report['failure'];
   private readonly ended: Promise<void>;
+  private exited = false;
+  private handed = 0;
+  private made = 0;
+  /** The most files handed over and not yet reported made, at any time (at most IN_FLIGHT). */
+  mostInFlight = 0;
+  /** Resolves the wait of a `write` that found too many files in flight. */
+  private waiting: (() => void) | undefined;
 
   constructor() {
     const code = `
       const { parentPort } = require('node:worker_threads');
       const fs = require('node:fs');
       const makeFile = ${makeFile.toString()};
-      let failed = false;
+      let made = 0;
+      let failure;
       parentPort.on('message', (job) => {
-        if (job === null) return parentPort.close();
-        if (failed) return;
-        try {
-          makeFile(fs, job);
-        } catch (error) {
-          failed = true;
-          parentPort.postMessage({ path: job[0], message: error.message });
+        if (job === null) {
+          parentPort.postMessage({ made, failure });
+          // Nothing more comes: the thread ends once the report is sent.
+          return parentPort.close();
         }
+        // After a failure the build fails: the files after it are counted, not made.
+        if (failure === undefined) {
+          try {
+            makeFile(fs, job);
+          } catch (error) {
+            failure = { path: job[0], message: error.message };
+          }
+        }
+        if (++made % ${REPORT_EVERY} === 0) parentPort.postMessage({ made, failure });
       });
     `;
     this.worker = codeThread(code, undefined);
-    this.worker.on('message', (failure: Failure) => (this.failure ??= failure));
+    this.worker.on('message', (report: Report) => {
+      this.made = report.made;
+      this.failure ??= report.failure;
+      this.wake();
+    });
     this.ended = new Promise((resolvePromise) => {
       this.worker.on('error', (error: Error) => (this.failure ??= { path: '', message: error.message }));
-      this.worker.on('exit', () => resolvePromise());
+      this.worker.on('exit', () => {
+        this.exited = true;
+        this.wake();
+        resolvePromise();
+      });
     });
   }
 
-  /** Hand over a file to make (see makeFile). */
-  write(file: FileToMake): void {
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+
+  /**
+   * Hand over a file to make (see makeFile); waits first while IN_FLIGHT files are still to be
+   * made. Throws when the thread failed (the files are then not made).
+   */
+  async write(file: FileToMake): Promise<void> {
+    while (this.handed - this.made >= IN_FLIGHT && !this.exited && this.failure === undefined) await new Promise<void>((resolvePromise) => (this.waiting = resolvePromise));
+    if (this.failure !== undefined || this.exited) throw this.error();
     this.worker.postMessage(file);
+    this.handed++;
+    this.mostInFlight = Math.max(this.mostInFlight, this.handed - this.made);
   }
 
   /** Wait until every file handed over is made; throws the first that could not be. */
   async close(): Promise<void> {
     this.worker.postMessage(null);
     await this.ended;
-    if (this.failure) throw Object.assign(new Error(`${this.failure.message}`), { path: this.failure.path });
+    if (this.failure !== undefined || this.made < this.handed) throw this.error();
+  }
+
+  private error(): Error {
+    return Object.assign(new Error(this.failure?.message ?? `the thread that makes the files stopped with ${this.handed - this.made} of them not made`), { path: this.failure?.path });
   }
 
   /** Stop at once (the build failed): what was not made yet is not. */
