@@ -69,4 +69,14 @@ describe('places in JSON', () => {
     expect(text.slice(jsonPlace(text, ['été', 'x']))).toMatch(/^true/);
     expect(text.slice(jsonPlace(text, ['e', 2, 'q', 0]))).toMatch(/^true/);
   });
+
+  it('gives some offset in a text cut short, never hangs', () => {
+    for (const text of ['{"a": {"b": [1', '{"a": [1, {"b": "x', '{"a": {"b": ', '[[[', '{"a": "\\', '']) {
+      for (const path of [['a', 1, 'b'], ['a', 'c'], [0, 0, 5], ['a'], ['z']] as KeyPath[]) {
+        const at = jsonPlace(text, path);
+        expect(at).toBeGreaterThanOrEqual(0);
+        expect(at).toBeLessThanOrEqual(text.length);
+      }
+    }
+  });
 });

@@ -6,7 +6,8 @@
  * ten languages. It answers as jsonc-parser's `findNodeAtLocation` on that tree would (a test
  * holds it to it): the first property of a name, the deepest part of the path that is there.
  *
- * The text must be JSON that `JSON.parse` accepts: nothing here checks it.
+ * The text must be JSON that `JSON.parse` accepts: nothing here checks it (other text gives some
+ * offset in it, never a hang).
  */
 import type { KeyPath } from './source.js';
 
@@ -32,6 +33,7 @@ function skipString(text: string, at: number): number {
   let from = at + 1;
   for (;;) {
     const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
     let backslashes = 0;
     while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return quote + 1;
@@ -45,7 +47,7 @@ function skipValue(text: string, at: number): number {
   if (first === QUOTE) return skipString(text, at);
   if (first === OPEN_OBJECT || first === OPEN_ARRAY) {
     let depth = 0;
-    for (let i = at; ; ) {
+    for (let i = at; i < text.length; ) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
         i = skipString(text, i);
@@ -55,6 +57,7 @@ function skipValue(text: string, at: number): number {
       else if ((c === CLOSE_OBJECT || c === CLOSE_ARRAY) && --depth === 0) return i + 1;
       i++;
     }
+    return text.length;
   }
   // A number, true, false or null: up to what ends it.
   let i = at;
