@@ -479,9 +479,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     kept = output.kept;
     removedFiles = removed;
     const indexed: string[] = [];
+    // Every page made before the folder is indexed; the build's records (below) are written on
+    // this thread: each is one large text (8 MB and 16 MB for ten languages of SIP), which
+    // handing over would only copy once more.
+    await output.flush();
     if (ctx.search) {
-      // Every page made before the folder is indexed.
-      await output.flush();
       // The bundles of the languages a page of which changed; and of any language a kept file of whose bundle is gone.
       const indexing = performance.now();
       const lost = (file: string) => gone(file) || vanished.has(file);
