@@ -345,7 +345,7 @@ export class StagedOutput {
       await rename(temporary, full);
     } catch (error) {
       await rm(temporary, { force: true });
-      throw new OutputError('output-unwritable', this.target, (error as Error).message);
+      throw this.unwritable(error);
     }
   }
 
@@ -388,7 +388,7 @@ export class StagedOutput {
       try {
         await this.writer.write(file);
       } catch (error) {
-        throw new OutputError('output-unwritable', this.target, (error as Error).message);
+        throw this.unwritable(error);
       }
     }
     this.written++;
@@ -409,6 +409,11 @@ export class StagedOutput {
     return true;
   }
 
+  /** What failed writing into this output, as the error a build reports. */
+  private unwritable(error: unknown): OutputError {
+    return new OutputError('output-unwritable', this.target, (error as Error).message);
+  }
+
   /** The thread that makes the files written, when there is one (see writeOnAThread). */
   private writer: WriteThread | undefined;
 
@@ -427,7 +432,7 @@ export class StagedOutput {
     try {
       await writer?.close();
     } catch (error) {
-      throw new OutputError('output-unwritable', this.target, (error as Error).message);
+      throw this.unwritable(error);
     }
   }
 
@@ -475,7 +480,7 @@ export class StagedOutput {
       if (hadTarget) await rename(old, this.target).catch(() => undefined);
       if (this.seedDir !== undefined) removeTree(this.seedDir);
       await this.release();
-      throw new OutputError('output-unwritable', this.target, (error as Error).message);
+      throw this.unwritable(error);
     }
     const kept = this.keepAsPrevious(hadTarget ? old : undefined);
     await this.release();
