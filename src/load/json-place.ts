@@ -59,10 +59,12 @@ function skipValue(text: string, at: number): number {
     }
     return text.length;
   }
-  // A number, true, false or null: up to what ends it.
-  let i = at;
-  for (let c = text.charCodeAt(i); c === c && c !== COMMA && c !== CLOSE_OBJECT && c !== CLOSE_ARRAY && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09; c = text.charCodeAt(++i));
-  return i;
+  // A number, true, false or null: up to what ends it (or the end of the text).
+  for (let i = at; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return i;
+  }
+  return text.length;
 }
 
 /** The text of the key string at `start`..`end` (its quotes included), as JSON reads it. */
