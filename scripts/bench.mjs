@@ -206,8 +206,9 @@ try {
   const edited = catalog.codes[0];
   editCode(catalog.dir, edited);
   const edit = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
+  // Where the pages were rendered (an edit's files are made on a thread of their own, see the README).
   const threadsOf = (run) => (run.timings.threads === 1 ? 'the main thread' : `${run.timings.threads} worker threads`);
-  console.log(`one-code-edit rebuild (English description of ${edited} changed): ${share(edit)} (${counts(edit)}, on ${threadsOf(edit)}; keeping ${s(edit.timings.keep)}), peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} ${edit.warnings === 1 ? 'file' : 'files'} with warnings (its translations are now stale)` : ''}`);
+  console.log(`one-code-edit rebuild (English description of ${edited} changed): ${share(edit)} (${counts(edit)}, rendered on ${threadsOf(edit)}; keeping ${s(edit.timings.keep)}), peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} ${edit.warnings === 1 ? 'file' : 'files'} with warnings (its translations are now stale)` : ''}`);
   const stages = (e) => `load ${s(e.load)}, plan ${s(e.plan)}, keep ${s(e.keep)}, render ${s(e.render)}, markdown→html ${s(e.markdown)}, write ${s(e.write)}, commit ${s(e.commit)}`;
   console.log(`  its stages: ${stages(edit.timings)}`);
   // The edit after that one recycles the output the first edit replaced as its staging folder
@@ -219,7 +220,7 @@ try {
     editCode(catalog.dir, next);
     const again = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
     edits.push(again);
-    console.log(`next one-code edit (English description of ${next} changed; staging folder recycled): ${share(again)} (${counts(again)}, on ${threadsOf(again)}), peak RSS ${mb(again.maxRssKb)}`);
+    console.log(`next one-code edit (English description of ${next} changed; staging folder recycled): ${share(again)} (${counts(again)}, rendered on ${threadsOf(again)}), peak RSS ${mb(again.maxRssKb)}`);
     console.log(`  its stages: ${stages(again.timings)}`);
   }
   const median = (values) => {

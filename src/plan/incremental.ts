@@ -97,7 +97,7 @@ export function inputHashes(inputs: HashInputs): InputHashes {
     });
   const gloss = (lang: string, code: number) => (textsOf(lang, 'codes')[code] as Record<string, unknown> | undefined)?.gloss ?? null;
   const codeData = (code: number) => once(`code:${code}`, () => sha256(stable(byCode.get(code))));
-  const codeTexts = (lang: string, code: number) => sha256(stable(textsOf(lang, 'codes')[code] ?? null));
+  const codeTexts = (lang: string, code: number) => once(`texts:${lang}:${code}`, () => sha256(stable(textsOf(lang, 'codes')[code] ?? null)));
   const headings = (lang: string) => once(`headings:${lang}`, () => sha256(stable(catalog.codes.map((c) => [c.code, c.reason, gloss(lang, c.code)]))));
   const relations = once('relations', () =>
     sha256(stable([catalog.codes.map((c) => [c.code, c.classId, c.finality ?? null, c.facts, c.related, c.lifecycle]), catalog.confusable.map((e) => e.pair)])),
