@@ -1,10 +1,4 @@
-#!/usr/bin/env -S node --v8-pool-size=1
-// One V8 helper thread (for its garbage collection and compiling in the background) instead of
-// Node's four: the build makes its own threads, one per idle core (see `--jobs`), and on the
-// two-core development machine four helpers beside them slowed a one-code edit by 0.07-0.13 s
-// (1.79 s against 1.92 s, medians of 16 interleaved edits); cold builds were faster with one in
-// six of seven interleaved pairs (see the README). The npm scripts run the CLI with the same
-// option, and `npm run bench` runs its builds so.
+#!/usr/bin/env node
 // The compiled CLI as one bundle (scripts/bundle.mjs): loading it takes a third of the time its modules one by one do.
 import { main } from '../dist/bundle/main.js';
 

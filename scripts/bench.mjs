@@ -9,7 +9,7 @@
  *   npm run bench -- [--codes <n>] [--langs <n>] [--jobs <n>] [--edits <n>] [--no-hugo] [--keep]
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +18,6 @@ import { editCode, makeCatalog } from './bench-catalog.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHILD = join(REPO, 'scripts', 'bench-child.mjs');
-/** The Node.js options the CLI runs with (the options on the first line of bin/codepairs.js): each step runs as `codepairs` does. */
-const CLI_NODE_OPTIONS = readFileSync(join(REPO, 'bin', 'codepairs.js'), 'utf8').split('\n')[0].replace(/^#!\/usr\/bin\/env -S node\s*/, '').split(/\s+/).filter((option) => option.startsWith('--'));
 
 const USAGE = `Usage: npm run bench -- [options]
   --codes <n>   codes in the synthetic catalog, 2 to 600 (default: 75, the shipped SIP codes)
@@ -130,7 +128,7 @@ async function settledProbe(dir, limit, name) {
 function child(task) {
   settleDisk();
   const spawned = performance.now();
-  const run = spawnSync(process.execPath, [...CLI_NODE_OPTIONS, CHILD, JSON.stringify(task)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const run = spawnSync(process.execPath, [CHILD, JSON.stringify(task)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const processMs = performance.now() - spawned;
   if (run.status !== 0) {
     process.stderr.write(run.stderr);

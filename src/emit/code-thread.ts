@@ -4,7 +4,7 @@
  * they run the same from the compiled package, the bundle and the TypeScript sources the tests
  * import. Such a thread inherits the process's options, and `--input-type=module` (a script run
  * with `node --input-type=module -e`) would make its text a module, without `require`: that
- * option is left out, and so is `--v8-pool-size` (the CLI's, see bin/codepairs.js), which is the
+ * option is left out, and so is `--v8-pool-size` (see `--jobs` in the README), which is the
  * process's and which a thread refuses.
  */
 import { Worker } from 'node:worker_threads';
