@@ -420,7 +420,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // The output the last commit replaced becomes the staging folder: its files whose hash is
     // this build's stay there, every other file of it goes (see StagedOutput.recyclePrevious).
     const recycling = keptFiles.length > 0 && output.recyclePrevious(await listing);
-    const right = recycling ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes, pages, extras, keptExtras) : NONE_RIGHT;
+    const right = recycling ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes, keptTest(hashes, pages, extras, keptExtras)) : NONE_RIGHT;
     // Nothing carried over: what is written is linked into a seed as well, for the next build to recycle.
     if (keptFiles.length === 0) output.seed();
     // A page one of whose files is gone from the output (and not in the recycled folder) is rendered again, all its files.
@@ -628,34 +628,29 @@ const NONE_RIGHT: RightInRecycled = { has: () => false, size: 0, stale: [] };
  * replaced) already has with this build's hash: the note the build before left there says what
  * it changed since, when the output is still the one it wrote (see writeRecycleNote); otherwise
  * the folder's own manifest is read. Whether each file is really there is seen by settle.
- *
  * Told without a set of the kept files (85,000 paths for ten languages of SIP; making it and
- * passing over it again took an edit ~40 ms): a kept file is a file of this build (`hashes`)
- * but of a page rendered again or a site file that changed; only those and the note's files are
- * gathered.
+ * passing over it again took an edit ~40 ms): `isKept` tells one (see keptTest).
  */
-async function rightInRecycled(
-  staging: string,
-  stamp: string | undefined,
-  tool: string,
-  keptFiles: string[],
-  hashes: ReadonlyMap<string, string>,
-  pages: ReadonlyArray<{ files: string[]; kept: boolean }>,
-  extras: ReadonlyMap<string, string>,
-  keptExtras: readonly string[],
-): Promise<RightInRecycled> {
+async function rightInRecycled(staging: string, stamp: string | undefined, tool: string, keptFiles: string[], hashes: ReadonlyMap<string, string>, isKept: (path: string) => boolean): Promise<RightInRecycled> {
   const changed = readRecycleNote(staging, stamp);
   if (!changed) {
     const files = (await readBuildManifest(staging, tool))?.files;
     const right = new Set(files ? keptFiles.filter((file) => files.get(file) === hashes.get(file)) : []);
     return { has: (path) => right.has(path), size: right.size, stale: keptFiles.filter((file) => !right.has(file)) };
   }
+  const stale = [...changed].filter(isKept);
+  return { has: (path) => isKept(path) && !changed.has(path), size: keptFiles.length - stale.length, stale };
+}
+
+/**
+ * Whether a path is one of the files a build keeps: a file of the build (`hashes`) but of a page
+ * rendered again or a site file that changed. Only those are gathered (an edit's 1,500).
+ */
+function keptTest(hashes: ReadonlyMap<string, string>, pages: ReadonlyArray<{ files: string[]; kept: boolean }>, extras: ReadonlyMap<string, string>, keptExtras: readonly string[]): (path: string) => boolean {
   const notKept = new Set<string>();
   for (const page of pages) if (!page.kept) for (const file of page.files) notKept.add(file);
   for (const path of extras.keys()) if (!keptExtras.includes(path)) notKept.add(path);
-  const kept = (path: string) => hashes.has(path) && !notKept.has(path);
-  const stale = [...changed].filter(kept);
-  return { has: (path) => kept(path) && !changed.has(path), size: keptFiles.length - stale.length, stale };
+  return (path) => hashes.has(path) && !notKept.has(path);
 }
 
 /** What the early look found: the result when nothing changed, else the manifest it read and its stamp (to be used again). */
