@@ -419,8 +419,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
     // The output the last commit replaced becomes the staging folder: its files whose hash is
     // this build's stay there, every other file of it goes (see StagedOutput.recyclePrevious).
+    // The files this build makes anew: those of the pages not kept and the site files whose hash changed.
+    const remade = [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path))];
     const recycling = keptFiles.length > 0 && output.recyclePrevious(await listing);
-    const right = recycling ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes, keptTest(hashes, pages, extras, keptExtras)) : NONE_RIGHT;
+    const right = recycling ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes, keptTest(hashes, remade)) : NONE_RIGHT;
     // Nothing carried over: what is written is linked into a seed as well, for the next build to recycle.
     if (keptFiles.length === 0) output.seed();
     // A page one of whose files is gone from the output (and not in the recycled folder) is rendered again, all its files.
@@ -522,10 +524,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // same length: 8 MB for ten languages of SIP) cost 20-40 ms.
     await output.write(PIECE_RECORDS_PATH, pieceRecords, previousRecords?.text);
     await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
-    // What this build changed in the output it replaces: the files of the pages not kept, the
-    // site files whose hash changed and the search bundles indexed again. Every other file has
-    // the hash the previous manifest lists for it (a kept bundle's files too).
-    const changed = [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path)), ...indexed];
+    // What this build changed in the output it replaces: the files it made anew and the search
+    // bundles indexed again. Every other file has the hash the previous manifest lists for it (a
+    // kept bundle's files too).
+    const changed = [...remade, ...indexed];
     // The previous manifest's lines, those of the changed files written again.
     await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record(), manifest, changed), manifest?.text);
     const replaced = await output.commit();
@@ -643,13 +645,11 @@ async function rightInRecycled(staging: string, stamp: string | undefined, tool:
 }
 
 /**
- * Whether a path is one of the files a build keeps: a file of the build (`hashes`) but of a page
- * rendered again or a site file that changed. Only those are gathered (an edit's 1,500).
+ * Whether a path is one of the files a build keeps: a file of the build (`hashes`) but not one it
+ * makes anew (`remade`: an edit's 1,500), without a set of the 85,000 it keeps.
  */
-function keptTest(hashes: ReadonlyMap<string, string>, pages: ReadonlyArray<{ files: string[]; kept: boolean }>, extras: ReadonlyMap<string, string>, keptExtras: readonly string[]): (path: string) => boolean {
-  const notKept = new Set<string>();
-  for (const page of pages) if (!page.kept) for (const file of page.files) notKept.add(file);
-  for (const path of extras.keys()) if (!keptExtras.includes(path)) notKept.add(path);
+function keptTest(hashes: ReadonlyMap<string, string>, remade: readonly string[]): (path: string) => boolean {
+  const notKept = new Set(remade);
   return (path) => hashes.has(path) && !notKept.has(path);
 }
 
