@@ -71,6 +71,8 @@ export const diagnostics = {
   'invalid-manifest': (p: Params) => `Unexpected ${p.actual} for \`${p.field}\` in a knowledge-base manifest, expected ${p.expected}`,
   'output-locked': (p: Params) =>
     `Cannot write output to \`${p.path}\`: another build (process ${p.detail}) is writing it; wait for it to finish, or delete \`${p.lock}\` if no build is running`,
+  'render-thread-memory': (p: Params) =>
+    `A render thread (${p.pages} pages) ran out of its heap limit of ${p.limit} MB; the previous output is unchanged (build with --jobs 1 to render on the main thread, whose heap Node sizes for the machine)`,
   'search-index-failed': (p: Params) => `Cannot write the search index with Pagefind: ${p.detail}; the previous output is unchanged (build with --no-search to skip the index)`,
   // Findings of `codepairs check --output` about generated pages.
   'empty-section': (p: Params) => `Empty section \`${p.heading}\`: the heading is followed by no text`,

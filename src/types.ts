@@ -289,6 +289,11 @@ export interface BuildOptions {
   baseUrl?: string;
   /** Render threads; 1 renders on the main thread. Default: the number of cores, at most 8. */
   jobs?: number;
+  /**
+   * The heap limit of a render thread in MB, in place of the one made from its number of pages
+   * (see renderThreadLimits in src/build.ts). Tests give a small one to see a thread run out.
+   */
+  threadHeapMb?: number;
   /** Stale and missing translations fail the build instead of showing English. */
   strict?: boolean;
   /** Markdown shows call-flow diagrams as SVG images (default) or as Mermaid sequence diagrams. */

@@ -3,6 +3,8 @@
  * the previous output untouched. Each test builds a small real project on disk.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { InputError } from '../src/diagnostics.js';
 import { makeProject, snapshotTree, type Project } from './helpers/project.js';
 
 let project: Project;
@@ -100,6 +102,22 @@ describe('bad input', () => {
     } finally {
       bigger.remove();
     }
+  });
+
+  it('reports a render thread that runs out of its heap limit, and leaves the output as it was', async () => {
+    const first = project.run('build');
+    expect(first.status, first.stderr).toBe(0);
+    const before = snapshotTree(project.path('out'));
+    // A limit far below what a thread needs to load the inputs: each thread runs out.
+    const error: unknown = await build({ root: project.dir, outDir: project.path('out'), jobs: 2, force: true, threadHeapMb: 4 }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    const messages = (error as InputError).files.flatMap((file) => file.messages);
+    expect(messages.map((message) => [message.file, message.ruleId])).toEqual([[project.path('out'), 'render-thread-memory']]);
+    expect(messages[0]!.reason).toMatch(/^A render thread \(\d+ pages\) ran out of its heap limit of 4 MB; the previous output is unchanged \(build with --jobs 1/);
+    expect(snapshotTree(project.path('out'))).toEqual(before);
   });
 
   it('reports an unknown partial and an unknown helper with the template line', () => {
