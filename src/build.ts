@@ -14,7 +14,7 @@ import { warmFiles } from './emit/warm-files.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
-import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, serializePieceRecords, updatePieceRecords, type PieceRecords } from './emit/piece-records.js';
+import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, recordOf, serializePieceRecords, updatePieceRecords, type PieceRecords } from './emit/piece-records.js';
 import { changedPages, inputHashes } from './plan/incremental.js';
 import { sha256 } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
@@ -927,7 +927,8 @@ async function renderInWorkers(
   parsed: Array<[string, string]>,
   go: Promise<void>,
 ): Promise<Map<string, string>> {
-  const records = new Map<string, string>();
+  // Beside the staging folder, where a build killed before removing it has it removed (see removeAbandoned).
+  const records = RecordSpill.open(`${output.staging}.records`);
   let done = 0;
   const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
   const workers: Worker[] = [];
@@ -955,7 +956,7 @@ async function renderInWorkers(
         );
         worker.on('message', (message: WorkerMessage) => {
           if (message.type === 'progress') {
-            for (const [path, made] of message.records) records.set(path, made);
+            records.add(message.records);
             done += message.done;
             options.onProgress?.(done, jobs.length);
           } else if (message.type === 'template-error') {
@@ -978,9 +979,10 @@ async function renderInWorkers(
   } catch (error) {
     // Stop the other threads before the staging folder is removed under them.
     await Promise.all(workers.map((worker) => worker.terminate()));
+    records.remove();
     throw error;
   }
-  return records;
+  return records.read();
 }
 
 /**

@@ -184,12 +184,17 @@ describe('languages.json', () => {
 describe('the staged output', () => {
   it('clears staging folders that killed builds left behind, and only those', () => {
     project.write('.out.staging-999999999', '');
+    // The piece records a killed build's render threads had sent (see RecordSpill).
+    project.write('.out.staging-999999998.records', '"en/sip/100-vs-180"\t{}\n');
     project.write('unrelated.txt', 'keep');
     const own = `.out.staging-${process.pid}`;
     project.write(own, 'a running build');
+    project.write(`${own}.records`, 'a running build');
     expect(project.run('build').status).toBe(0);
     expect(() => project.read('.out.staging-999999999')).toThrow();
+    expect(() => project.read('.out.staging-999999998.records')).toThrow();
     expect(project.read(own)).toBe('a running build');
+    expect(project.read(`${own}.records`)).toBe('a running build');
     expect(project.read('unrelated.txt')).toBe('keep');
   });
 });

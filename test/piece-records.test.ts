@@ -3,12 +3,12 @@
  * written with, whatever their paths; a damaged file is not used; the lines of pages rendered
  * again, written into the previous file's text, give the file written whole.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PIECE_RECORDS_PATH, readPieceRecords, serializePieceRecords, updatePieceRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
+import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, updatePieceRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
 
 const KEYS = { 'sip:zh-CN': 'k2', 'sip:en': 'k1' };
 const recordText = (i: number) => JSON.stringify({ bodyStart: 100 + i, pieces: [[`h${(i * 31) % 997}`, i, 2 * i]] });
@@ -92,5 +92,29 @@ describe('the piece records of pages rendered again', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('piece records spilled to a file while render threads send them', () => {
+  it('read back as added, in batches, whatever their paths, and the file is gone after', () => {
+    dir = mkdtempSync(join(tmpdir(), 'codepairs-spill-'));
+    const path = join(dir, 'spill');
+    const spill = RecordSpill.open(path);
+    const pages = [...pagesOf(60), ['en/sip/"quoted"\tand\nbroken', recordText(7)], ['zh-CN/sip/一百', recordText(8)]] as Array<[string, string]>;
+    for (let i = 0; i < pages.length; i += 25) spill.add(pages.slice(i, i + 25));
+    spill.add([]);
+    expect(existsSync(path)).toBe(true);
+    expect(spill.read()).toEqual(new Map(pages));
+    expect(existsSync(path)).toBe(false);
+    expect(() => spill.add(pages.slice(0, 1))).toThrow(/already read/);
+  });
+
+  it('removed unread, when the build fails', () => {
+    dir = mkdtempSync(join(tmpdir(), 'codepairs-spill-'));
+    const spill = RecordSpill.open(join(dir, 'spill'));
+    spill.add([...pagesOf(3)]);
+    spill.remove();
+    spill.remove();
+    expect(existsSync(join(dir, 'spill'))).toBe(false);
   });
 });

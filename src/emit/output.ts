@@ -40,7 +40,8 @@ const isRunning = (pid: number): boolean => {
 };
 
 /**
- * Staging folders left by builds that were killed (their process is gone); and folders a commit
+ * Staging folders left by builds that were killed (their process is gone), with the files beside
+ * them (`.old`, `.seed`, the piece records' `.records`); and folders a commit
  * put aside for removal that are still there (see removeInBackground): handed to a remover again.
  */
 async function removeAbandoned(target: string): Promise<void> {
@@ -53,7 +54,7 @@ async function removeAbandoned(target: string): Promise<void> {
     if (previous) await rename(join(dirname(target), previous), target);
   }
   for (const name of names) {
-    const pid = Number(name.slice(prefix.length).replace(/\.(old|seed)$/, ''));
+    const pid = Number(name.slice(prefix.length).replace(/\.(old|seed|records)$/, ''));
     if (name.startsWith(prefix) && Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) {
       await rm(join(dirname(target), name), { recursive: true, force: true, maxRetries: 5 });
     }
