@@ -928,7 +928,14 @@ async function renderInWorkers(
   go: Promise<void>,
 ): Promise<Map<string, string>> {
   // Beside the staging folder, where a build killed before removing it has it removed (see removeAbandoned).
-  const records = RecordSpill.open(`${output.staging}.records`);
+  const spillPath = `${output.staging}.records`;
+  const unwritable = (error: unknown) => new OutputError('output-unwritable', spillPath, error instanceof Error ? error.message : String(error));
+  let records: RecordSpill;
+  try {
+    records = RecordSpill.open(spillPath);
+  } catch (error) {
+    throw unwritable(error);
+  }
   let done = 0;
   const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
   const workers: Worker[] = [];
@@ -956,7 +963,11 @@ async function renderInWorkers(
         );
         worker.on('message', (message: WorkerMessage) => {
           if (message.type === 'progress') {
-            records.add(message.records);
+            try {
+              records.add(message.records);
+            } catch (error) {
+              reject(unwritable(error));
+            }
             done += message.done;
             options.onProgress?.(done, jobs.length);
           } else if (message.type === 'template-error') {
@@ -982,7 +993,11 @@ async function renderInWorkers(
     records.remove();
     throw error;
   }
-  return records.read();
+  try {
+    return records.read();
+  } catch (error) {
+    throw unwritable(error);
+  }
 }
 
 /**

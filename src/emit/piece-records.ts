@@ -11,7 +11,7 @@
  * are: a full build and an incremental build of the same inputs write the same bytes. A record
  * that does not fit the files is not used (processors.ts checks every length).
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageRecord } from '../types.js';
@@ -235,7 +235,8 @@ export class RecordSpill {
 
   add(records: ReadonlyArray<readonly [string, string]>): void {
     if (this.fd === undefined) throw new Error(`piece records spilled to ${this.path} were already read`);
-    if (records.length) writeSync(this.fd, records.map(([path, record]) => `${JSON.stringify(path)}\t${record}\n`).join(''));
+    // Written whole at the file's end (writeFileSync on a descriptor writes until all is written).
+    if (records.length) writeFileSync(this.fd, records.map(([path, record]) => `${JSON.stringify(path)}\t${record}\n`).join(''));
   }
 
   /** Every record added, by page path; the file is removed. */
