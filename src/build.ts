@@ -14,7 +14,7 @@ import { warmFiles } from './emit/warm-files.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
-import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, recordOf, serializePieceRecords, updatePieceRecords, type PieceRecords } from './emit/piece-records.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, serializePieceRecords, updatePieceRecords, type PieceRecords } from './emit/piece-records.js';
 import { changedPages, inputHashes } from './plan/incremental.js';
 import { sha256 } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
@@ -927,15 +927,7 @@ async function renderInWorkers(
   parsed: Array<[string, string]>,
   go: Promise<void>,
 ): Promise<Map<string, string>> {
-  // Beside the staging folder, where a build killed before removing it has it removed (see removeAbandoned).
-  const spillPath = `${output.staging}.records`;
-  const unwritable = (error: unknown) => new OutputError('output-unwritable', spillPath, error instanceof Error ? error.message : String(error));
-  let records: RecordSpill;
-  try {
-    records = RecordSpill.open(spillPath);
-  } catch (error) {
-    throw unwritable(error);
-  }
+  const records = output.recordSpill();
   let done = 0;
   const shares = Array.from({ length: count }, (_, k) => planShard(jobs, { index: k + 1, count }));
   const workers: Worker[] = [];
@@ -955,7 +947,8 @@ async function renderInWorkers(
           jobs: share,
           hashes: share.map(pageHash),
         };
-        const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input, resourceLimits: renderThreadLimits(share.length, options.threadHeapMb) });
+        const limits = renderThreadLimits(share.length, options.threadHeapMb);
+        const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input, resourceLimits: limits });
         workers.push(worker);
         go.then(
           () => worker.postMessage('go'),
@@ -966,7 +959,7 @@ async function renderInWorkers(
             try {
               records.add(message.records);
             } catch (error) {
-              reject(unwritable(error));
+              reject(output.unwritable(error));
             }
             done += message.done;
             options.onProgress?.(done, jobs.length);
@@ -980,7 +973,7 @@ async function renderInWorkers(
           }
         });
         worker.on('error', (error: Error & { code?: string }) =>
-          reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new ThreadMemoryError(renderThreadLimits(share.length, options.threadHeapMb).maxOldGenerationSizeMb, share.length, options.outDir) : error),
+          reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new ThreadMemoryError(limits.maxOldGenerationSizeMb, share.length, options.outDir) : error),
         );
         worker.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`render worker exited with code ${code}`))));
       }),
@@ -996,7 +989,7 @@ async function renderInWorkers(
   try {
     return records.read();
   } catch (error) {
-    throw unwritable(error);
+    throw output.unwritable(error);
   }
 }
 

@@ -99,7 +99,7 @@ describe('piece records spilled to a file while render threads send them', () =>
   it('read back as added, in batches, whatever their paths, and the file is gone after', () => {
     dir = mkdtempSync(join(tmpdir(), 'codepairs-spill-'));
     const path = join(dir, 'spill');
-    const spill = RecordSpill.open(path);
+    const spill = new RecordSpill(path);
     const pages = [...pagesOf(60), ['en/sip/"quoted"\tand\nbroken', recordText(7)], ['zh-CN/sip/一百', recordText(8)]] as Array<[string, string]>;
     for (let i = 0; i < pages.length; i += 25) spill.add(pages.slice(i, i + 25));
     spill.add([]);
@@ -111,7 +111,7 @@ describe('piece records spilled to a file while render threads send them', () =>
 
   it('removed unread, when the build fails', () => {
     dir = mkdtempSync(join(tmpdir(), 'codepairs-spill-'));
-    const spill = RecordSpill.open(join(dir, 'spill'));
+    const spill = new RecordSpill(join(dir, 'spill'));
     spill.add([...pagesOf(3)]);
     spill.remove();
     spill.remove();

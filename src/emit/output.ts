@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { codeThread } from './code-thread.js';
+import { RecordSpill } from './piece-records.js';
 import { WriteThread, makeFile, type FileToMake } from './write-thread.js';
 
 /** The folder of the output that `codepairs export` writes (the knowledge base). */
@@ -412,7 +413,19 @@ export class StagedOutput {
   }
 
   /** What failed writing into this output, as the error a build reports. */
-  private unwritable(error: unknown): OutputError {
+  /**
+   * The file beside the staging folder that keeps the piece records render threads send until
+   * they are done (see RecordSpill): a killed build's is removed by the next (removeAbandoned).
+   */
+  recordSpill(): RecordSpill {
+    try {
+      return new RecordSpill(recordsPath(this.staging));
+    } catch (error) {
+      throw this.unwritable(error);
+    }
+  }
+
+  unwritable(error: unknown): OutputError {
     return new OutputError('output-unwritable', this.target, (error as Error).message);
   }
 
@@ -539,6 +552,9 @@ function sameBytes(full: string, content: string): boolean {
 
 /** `<staging>.seed`: the folder a full build links its files into for the next build (see StagedOutput.seed). */
 const seedPath = (staging: string) => `${staging}.seed`;
+
+/** `<staging>.records`: the piece records of the render threads while they render (see StagedOutput.recordSpill). */
+const recordsPath = (staging: string) => `${staging}.records`;
 
 /**
  * Link `paths` of `target` into `staging` (making folders once, `made`); a copy where the file

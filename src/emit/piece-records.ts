@@ -224,13 +224,9 @@ export function updatePieceRecords(previous: ReadPieceRecords, keys: Record<stri
 export class RecordSpill {
   private fd: number | undefined;
 
-  private constructor(readonly path: string) {
+  /** A spill file at `path`, made anew, empty. */
+  constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
-  }
-
-  /** A spill file at `path` (made anew, empty). */
-  static open(path: string): RecordSpill {
-    return new RecordSpill(path);
   }
 
   add(records: ReadonlyArray<readonly [string, string]>): void {
