@@ -422,7 +422,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // The files this build makes anew: those of the pages not kept and the site files whose hash changed.
     const remade = [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path))];
     const recycling = keptFiles.length > 0 && output.recyclePrevious(await listing);
-    const right = recycling ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes, keptTest(hashes, remade)) : NONE_RIGHT;
+    const right = recycling ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes, remade) : NONE_RIGHT;
     // Nothing carried over: what is written is linked into a seed as well, for the next build to recycle.
     if (keptFiles.length === 0) output.seed();
     // A page one of whose files is gone from the output (and not in the recycled folder) is rendered again, all its files.
@@ -630,16 +630,18 @@ const NONE_RIGHT: RightInRecycled = { has: () => false, size: 0, stale: [] };
  * replaced) already has with this build's hash: the note the build before left there says what
  * it changed since, when the output is still the one it wrote (see writeRecycleNote); otherwise
  * the folder's own manifest is read. Whether each file is really there is seen by settle.
- * Told without a set of the kept files (85,000 paths for ten languages of SIP; making it and
- * passing over it again took an edit ~40 ms): `isKept` tells one (see keptTest).
+ * Told from the note without a set of the kept files (85,000 paths for ten languages of SIP;
+ * making it and passing over it again took an edit ~40 ms): a kept file is one of the build's
+ * not among those it makes anew (`remade`, see keptTest).
  */
-async function rightInRecycled(staging: string, stamp: string | undefined, tool: string, keptFiles: string[], hashes: ReadonlyMap<string, string>, isKept: (path: string) => boolean): Promise<RightInRecycled> {
+async function rightInRecycled(staging: string, stamp: string | undefined, tool: string, keptFiles: string[], hashes: ReadonlyMap<string, string>, remade: readonly string[]): Promise<RightInRecycled> {
   const changed = readRecycleNote(staging, stamp);
   if (!changed) {
     const files = (await readBuildManifest(staging, tool))?.files;
     const right = new Set(files ? keptFiles.filter((file) => files.get(file) === hashes.get(file)) : []);
     return { has: (path) => right.has(path), size: right.size, stale: keptFiles.filter((file) => !right.has(file)) };
   }
+  const isKept = keptTest(hashes, remade);
   const stale = [...changed].filter(isKept);
   return { has: (path) => isKept(path) && !changed.has(path), size: keptFiles.length - stale.length, stale };
 }
