@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { busyCores, defaultJobs, PAGES_PER_THREAD, threadsFor } from '../src/build.js';
+import { busyCores, defaultJobs, othersBusy, PAGES_PER_THREAD, threadsFor } from '../src/build.js';
 
 describe('the default of --jobs', () => {
   it('is the cores not busy, at least one and at most eight', () => {
@@ -19,6 +19,15 @@ describe('the default of --jobs', () => {
     const busy = await busyCores(50);
     expect(busy).toBeGreaterThanOrEqual(0);
     expect(busy).toBeLessThanOrEqual(availableParallelism());
+  });
+
+  it("does not count the cores this build keeps busy itself while it samples", () => {
+    // Both cores busy, one of them by this process (200 ms of its CPU time in 200 ms): one other.
+    expect(othersBusy(1, 2, 200, 200)).toBe(1);
+    expect(othersBusy(0.5, 2, 200, 200)).toBe(0);
+    expect(othersBusy(0.75, 4, 100, 200)).toBe(2.5);
+    // Never below none, whatever the rounding of the two clocks.
+    expect(othersBusy(0.4, 2, 210, 200)).toBe(0);
   });
 
   it(`by default renders an edit's few hundred pages on the main thread, and starts no thread for fewer than ${PAGES_PER_THREAD} pages`, async () => {

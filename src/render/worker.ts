@@ -1,6 +1,8 @@
 /**
- * A render worker: loads the same inputs as the main thread, renders its share of the jobs and
- * writes them into the staging folder. It reports progress and any missing translation back.
+ * A render worker: loads the same inputs as the main thread, then waits for its share of the
+ * jobs (the main thread starts it before it knows them, see startRenderThread in src/build.ts),
+ * renders them and writes them into the staging folder. It reports progress and any missing
+ * translation back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { contextOf, loadSite, renderJobs, type LoadOptions } from '../build.js';
@@ -9,11 +11,19 @@ import { ParseCache } from '../load/parse-cache.js';
 import type { Job, RenderTimings } from '../types.js';
 import { TemplateRenderError } from './article.js';
 
+/** What a worker is started with: what to load. */
 export interface WorkerInput {
   /** The options the main thread loaded its inputs with. */
   load: LoadOptions;
   /** The YAML the main thread parsed (see src/load/parse-cache.ts): the worker does not parse it again. */
   parsed: Array<[string, string]>;
+}
+
+/**
+ * The main thread's one message to a worker: its pages, sent once the staging folder is ready
+ * for them (a recycled staging folder is sorted out meanwhile, see src/emit/output.ts).
+ */
+export interface WorkerJobs {
   staging: string;
   /** Whether the files written are linked into the staging folder's seed as well (see StagedOutput.seed). */
   seeded: boolean;
@@ -35,20 +45,16 @@ export type WorkerMessage =
   | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
-/**
- * The main thread's word that the staging folder is ready for pages: the worker loads the inputs
- * meanwhile (a recycled staging folder is being sorted out, see src/emit/output.ts).
- */
-const go = new Promise<void>((resolvePromise) => parentPort!.once('message', () => resolvePromise()));
+const given = new Promise<WorkerJobs>((resolvePromise) => parentPort!.once('message', resolvePromise));
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
   const site = await loadSite({ ...input.load, parseCache: new ParseCache(new Map(input.parsed)) });
   const ctxOf = contextOf(site);
-  for (const [i, job] of input.jobs.entries()) ctxOf(job).hashes.know(job.path, input.hashes[i]!);
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
-  await go;
-  const output = StagedOutput.attach(input.staging, { reuseFrom: input.pieces?.from, seeded: input.seeded, recycled: input.recycled });
+  const work = await given;
+  for (const [i, job] of work.jobs.entries()) ctxOf(job).hashes.know(job.path, work.hashes[i]!);
+  const output = StagedOutput.attach(work.staging, { reuseFrom: work.pieces?.from, seeded: work.seeded, recycled: work.recycled });
   let sinceReport = 0;
   let records: Array<[string, string]> = [];
   const report = () => {
@@ -58,13 +64,13 @@ async function run(input: WorkerInput): Promise<void> {
   };
   await renderJobs(
     site,
-    input.jobs,
+    work.jobs,
     output,
     () => {
       if (++sinceReport === 25) report();
     },
     timings,
-    input.pieces ? { from: input.pieces.from, records: { keys: input.pieces.keys, pages: new Map(input.pieces.records) } } : undefined,
+    work.pieces ? { from: work.pieces.from, records: { keys: work.pieces.keys, pages: new Map(work.pieces.records) } } : undefined,
     { set: (path: string, record: string) => records.push([path, record]) },
   );
   report();
