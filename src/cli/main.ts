@@ -84,11 +84,11 @@ Options:
                      <out>/.codepairs/manifest.json (by default a build renders only the pages
                      whose inputs changed and keeps the others; see "Incremental builds")
   --jobs, -j <n>     build, export and check --output: threads (default: one per idle core,
-                     at most 8, at least 1: the cores minus those busy in a 0.2 s sample, and
-                     for build and export none for fewer than 1,000 pages; 1 works on the main
-                     thread); build: as many threads index the languages for search (by
-                     default one per idle core, at most 4); the result is the same whatever
-                     the number
+                     at most 8, at least 1: the cores minus those other processes keep busy in
+                     a 0.2 s sample, and for build and export none for fewer than 1,000 pages;
+                     1 works on the main thread); build: as many threads index the languages
+                     for search (by default one per idle core, at most 4); the result is the
+                     same whatever the number
   --port <n>         preview: port to listen on (0: any free port)
   --diagrams <fmt>   build: how the Markdown shows call-flow diagrams: svg (default), an image
                      of the SVG file beside the pages, or mermaid, a Mermaid sequence diagram
