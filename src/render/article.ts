@@ -180,18 +180,27 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   const protocol = ctx.catalog.protocol.id;
   const typography = typographyOf(ctx, job.lang);
   const built = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
-  const meta: PageMeta = {
-    title: typeset(stripFallbackMarks(built.meta.title), typography),
-    description: typeset(stripFallbackMarks(built.meta.description), typography),
-  };
-  // The units this page shows in English: those whose marks are in its text or its layout.
-  const untranslated = ctx.fallbackIds.length ? fallbackUnitsOf([built, layoutLabels(ctx, job.lang)], ctx.fallbackIds) : [];
-  const notice = untranslated.length ? fallbackNotice(ctx, job.lang) : '';
+  const meta = shownMeta(built.meta, typography);
+  const { untranslated, notice } = shownInEnglish(ctx, job.lang, built);
   const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
   const files = 'files' in built ? built.files : [];
   const diagrams = ctx.diagrams === 'mermaid' && 'mermaid' in built ? built.mermaid() : {};
   const mermaid = Object.keys(diagrams).length ? { mermaid: diagrams } : {};
   return { job, meta, source, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography), ...mermaid } };
+}
+
+/** A page's title and description as shown: without fallback marks, typeset. */
+function shownMeta(meta: PageMeta, typography: Typography): PageMeta {
+  return { title: typeset(stripFallbackMarks(meta.title), typography), description: typeset(stripFallbackMarks(meta.description), typography) };
+}
+
+/**
+ * The units a page shows in English (those whose fallback marks are in its view or its layout),
+ * and the notice that says so (empty when there are none).
+ */
+function shownInEnglish(ctx: RenderContext, lang: string, view: unknown): { untranslated: string[]; notice: string } {
+  const untranslated = ctx.fallbackIds.length ? fallbackUnitsOf([view, layoutLabels(ctx, lang)], ctx.fallbackIds) : [];
+  return { untranslated, notice: untranslated.length ? fallbackNotice(ctx, lang) : '' };
 }
 
 /** A language's typography, one object per language entry (caches key on it). */
@@ -346,8 +355,8 @@ export async function renderHomePage(ctxs: RenderContext[], lang: string, langua
   const job = homeJob(lang);
   const typography = typographyOf(ctx, lang);
   const built = homeView(ctxs, lang);
-  const meta: PageMeta = { title: typeset(stripFallbackMarks(built.meta.title), typography), description: typeset(stripFallbackMarks(built.meta.description), typography) };
-  const untranslated = ctx.fallbackIds.length ? fallbackUnitsOf([built, layoutLabels(ctx, lang)], ctx.fallbackIds) : [];
+  const meta = shownMeta(built.meta, typography);
+  const { untranslated, notice } = shownInEnglish(ctx, lang, built);
   const front = frontMatterYaml({
     title: meta.title,
     description: meta.description,
@@ -357,7 +366,6 @@ export async function renderHomePage(ctxs: RenderContext[], lang: string, langua
     translationKey: job.translationKey,
     ...(untranslated.length ? { fallback: { lang: FALLBACK_LANG, keys: untranslated } } : {}),
   });
-  const notice = untranslated.length ? fallbackNotice(ctx, lang) : '';
   const source = fill('home.md', ctx.templates.home, { ...built.view, notice, frontMatter: front });
   const { markdown, body } = await processMarkdown(source, { lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) });
   const html = layout(ctx, job, meta, body);
