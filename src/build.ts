@@ -962,9 +962,15 @@ function startRenderThread(options: BuildOptions, parsed: Array<[string, string]
   const input: WorkerInput = { load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, parsed };
   const limits = renderThreadLimits(pages, options.threadHeapMb);
   const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input, resourceLimits: limits });
-  let handler: (message: WorkerMessage) => void = () => undefined;
+  // What the thread says before it is listened to (a template that fails as it loads) is kept for the listener.
+  const early: WorkerMessage[] = [];
+  let handler: (message: WorkerMessage) => void = (message) => void early.push(message);
+  let done = false;
+  let fail!: (error: unknown) => void;
   const exited = new Promise<void>((resolvePromise, reject) => {
+    fail = reject;
     worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'done') done = true;
       try {
         handler(message);
       } catch (error) {
@@ -972,12 +978,19 @@ function startRenderThread(options: BuildOptions, parsed: Array<[string, string]
       }
     });
     worker.on('error', (error: Error & { code?: string }) => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new ThreadMemoryError(limits.maxOldGenerationSizeMb, pages, options.outDir) : error));
-    worker.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`render worker exited with code ${code}`))));
+    worker.on('exit', (code) => (code !== 0 ? reject(new Error(`render worker exited with code ${code}`)) : done ? resolvePromise() : reject(new Error('render worker ended before its pages were done'))));
   });
   // Awaited where the thread renders; a thread stopped unused is not a failure.
   exited.catch(() => undefined);
   return {
-    listen: (listener) => void (handler = listener),
+    listen: (listener) => {
+      handler = listener;
+      try {
+        for (const message of early.splice(0)) listener(message);
+      } catch (error) {
+        fail(error);
+      }
+    },
     start: (work) => worker.postMessage(work),
     exited,
     stop: async () => void (await worker.terminate()),
