@@ -942,7 +942,7 @@ export async function renderJobs<Records extends RecordSink>(
 }
 
 /** A render thread, started before the pages it renders are known (see startRenderThread). */
-export interface RenderThread {
+interface RenderThread {
   /** Hand each message the thread posts to `handler`; one that throws fails the thread's run. */
   listen(handler: (message: WorkerMessage) => void): void;
   /** Give the thread its pages: it renders them into the staging folder, then exits. */
