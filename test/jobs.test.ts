@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { busyCores, defaultJobs, othersBusy, PAGES_PER_THREAD, threadsFor } from '../src/build.js';
+import { BatchQueue, busyCores, defaultJobs, othersBusy, PAGES_PER_THREAD, threadsFor } from '../src/build.js';
 
 describe('the default of --jobs', () => {
   it('is the cores not busy, at least one and at most eight', () => {
@@ -43,5 +43,30 @@ describe('the default of --jobs', () => {
     expect(await threadsFor(5000, 2)).toBe(2);
     expect(await threadsFor(3, 8)).toBe(3);
     expect(await threadsFor(0, 2)).toBe(1);
+  });
+});
+
+describe('the batches of the render threads', () => {
+  it('gives each thread its own share in order, then the last batches of the share with the most left, each batch once', () => {
+    const queue = new BatchQueue([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11, 12]], 2);
+    expect(queue.next(0)).toEqual([1, 2]);
+    expect(queue.next(1)).toEqual([6, 7]);
+    expect(queue.next(0)).toEqual([3, 4]);
+    expect(queue.next(0)).toEqual([5]);
+    // Thread 0's share is done: it takes from the end of thread 1's.
+    expect(queue.next(0)).toEqual([12]);
+    expect(queue.next(1)).toEqual([8, 9]);
+    expect(queue.next(0)).toEqual([10, 11]);
+    expect(queue.next(1)).toBeUndefined();
+    expect(queue.next(0)).toBeUndefined();
+  });
+
+  it('takes from the share with the most batches left', () => {
+    const queue = new BatchQueue([[1], [2, 3], [4, 5, 6, 7]], 1);
+    expect(queue.next(0)).toEqual([1]);
+    expect(queue.next(0)).toEqual([7]);
+    expect(queue.next(0)).toEqual([6]);
+    // Now both other shares have two left: the first of them.
+    expect(queue.next(0)).toEqual([3]);
   });
 });

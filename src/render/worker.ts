@@ -1,11 +1,11 @@
 /**
- * A render worker: loads the same inputs as the main thread, then waits for its share of the
- * jobs (the main thread starts it before it knows them, see startRenderThread in src/build.ts),
- * renders them and writes them into the staging folder. It reports progress and any missing
- * translation back.
+ * A render worker: loads the same inputs as the main thread, then renders the batches of pages
+ * the main thread gives it (it starts the worker before it knows them, see startRenderThread in
+ * src/build.ts) into the staging folder, until told there are no more. It reports progress, the
+ * end of each batch, and any missing translation back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { contextOf, loadSite, renderJobs, type LoadOptions } from '../build.js';
+import { contextOf, loadSite, renderJobs, type LoadOptions, type PieceReuse } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
 import { ParseCache } from '../load/parse-cache.js';
 import type { Job, RenderTimings } from '../types.js';
@@ -19,42 +19,59 @@ export interface WorkerInput {
   parsed: Array<[string, string]>;
 }
 
-/**
- * The main thread's one message to a worker: its pages, sent once the staging folder is ready
- * for them (a recycled staging folder is sorted out meanwhile, see src/emit/output.ts).
- */
-export interface WorkerJobs {
-  staging: string;
-  /** Whether the files written are linked into the staging folder's seed as well (see StagedOutput.seed). */
-  seeded: boolean;
-  /** Whether the staging folder is a recycled one, whose stale files a write replaces (see StagedOutput.settle). */
-  recycled: boolean;
-  /**
-   * An incremental build's previous output, whose files of the same bytes are linked, not
-   * written, and the piece records of this worker's pages (see src/emit/piece-records.ts).
-   */
-  pieces?: { from: string; records: Array<[string, string]>; keys: Record<string, string> };
-  jobs: Job[];
-  /** The input hash of each job, as the main thread made it (see InputHashes). */
-  hashes: string[];
-}
+/** What the main thread tells a worker, in this order: where to write, batches of pages, the end. */
+export type ToWorker =
+  /** Sent once the staging folder is ready for pages (a recycled one is sorted out meanwhile, see src/emit/output.ts). */
+  | {
+      type: 'setup';
+      staging: string;
+      /** Whether the files written are linked into the staging folder's seed as well (see StagedOutput.seed). */
+      seeded: boolean;
+      /** Whether the staging folder is a recycled one, whose stale files a write replaces (see StagedOutput.settle). */
+      recycled: boolean;
+      /**
+       * An incremental build's previous output, whose files of the same bytes are linked, not
+       * written, and the key of its pieces (see src/emit/piece-records.ts).
+       */
+      pieces?: { from: string; keys: Record<string, string> };
+    }
+  /** Pages to render, with their input hashes (see InputHashes) and their previous piece records. */
+  | { type: 'batch'; jobs: Job[]; hashes: string[]; records: Array<[string, string]> }
+  | { type: 'end' };
 
 export type WorkerMessage =
   /** Pages done since the last report, and their piece records (sent as made: a worker keeps none). */
   | { type: 'progress'; done: number; records: Array<[string, string]> }
+  /** A batch is done (its pages reported): the main thread sends the next. */
+  | { type: 'batch-done' }
   | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
-const given = new Promise<WorkerJobs>((resolvePromise) => parentPort!.once('message', resolvePromise));
+/** The main thread's messages, as they come, while this thread loads or renders. */
+const inbox: ToWorker[] = [];
+let wake: (() => void) | undefined;
+parentPort!.on('message', (message: ToWorker) => {
+  inbox.push(message);
+  wake?.();
+});
+
+async function next(): Promise<ToWorker> {
+  while (inbox.length === 0) await new Promise<void>((resolvePromise) => (wake = resolvePromise));
+  wake = undefined;
+  return inbox.shift()!;
+}
 
 async function run(input: WorkerInput): Promise<void> {
   const started = performance.now();
   const site = await loadSite({ ...input.load, parseCache: new ParseCache(new Map(input.parsed)) });
   const ctxOf = contextOf(site);
   const timings = { render: 0, markdown: 0, write: 0, workerLoad: performance.now() - started };
-  const work = await given;
-  for (const [i, job] of work.jobs.entries()) ctxOf(job).hashes.know(job.path, work.hashes[i]!);
-  const output = StagedOutput.attach(work.staging, { reuseFrom: work.pieces?.from, seeded: work.seeded, recycled: work.recycled });
+  const setup = await next();
+  if (setup.type !== 'setup') throw new Error(`render worker: ${setup.type} before setup`);
+  const output = StagedOutput.attach(setup.staging, { reuseFrom: setup.pieces?.from, seeded: setup.seeded, recycled: setup.recycled });
+  // The records of the batch being rendered.
+  const batchRecords = new Map<string, string>();
+  const reuse: PieceReuse | undefined = setup.pieces ? { from: setup.pieces.from, records: { keys: setup.pieces.keys, pages: batchRecords } } : undefined;
   let sinceReport = 0;
   let records: Array<[string, string]> = [];
   const report = () => {
@@ -62,19 +79,28 @@ async function run(input: WorkerInput): Promise<void> {
     sinceReport = 0;
     records = [];
   };
-  await renderJobs(
-    site,
-    work.jobs,
-    output,
-    () => {
-      if (++sinceReport === 25) report();
-    },
-    timings,
-    work.pieces ? { from: work.pieces.from, records: { keys: work.pieces.keys, pages: new Map(work.pieces.records) } } : undefined,
-    { set: (path: string, record: string) => records.push([path, record]) },
-  );
-  report();
+  const sink = { set: (path: string, record: string) => records.push([path, record]) };
+  for (let batch = await next(); batch.type === 'batch'; batch = await next()) {
+    for (const [i, job] of batch.jobs.entries()) ctxOf(job).hashes.know(job.path, batch.hashes[i]!);
+    batchRecords.clear();
+    for (const [path, record] of batch.records) batchRecords.set(path, record);
+    await renderJobs(
+      site,
+      batch.jobs,
+      output,
+      () => {
+        if (++sinceReport === 25) report();
+      },
+      timings,
+      reuse,
+      sink,
+    );
+    report();
+    parentPort!.postMessage({ type: 'batch-done' } satisfies WorkerMessage);
+  }
   parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses), written: output.written, kept: output.kept, timings } satisfies WorkerMessage);
+  // Nothing more comes: the thread ends.
+  parentPort!.close();
 }
 
 try {
@@ -83,4 +109,5 @@ try {
   // Errors lose their class crossing threads; a template error is sent as data instead.
   if (!(error instanceof TemplateRenderError)) throw error;
   parentPort!.postMessage({ type: 'template-error', template: error.template, message: error.message } satisfies WorkerMessage);
+  parentPort!.close();
 }
