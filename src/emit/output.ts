@@ -412,7 +412,6 @@ export class StagedOutput {
     return true;
   }
 
-  /** What failed writing into this output, as the error a build reports. */
   /**
    * The file beside the staging folder that keeps the piece records render threads send until
    * they are done (see RecordSpill): a killed build's is removed by the next (removeAbandoned).
@@ -425,6 +424,7 @@ export class StagedOutput {
     }
   }
 
+  /** What failed writing into this output, as the error a build reports. */
   unwritable(error: unknown): OutputError {
     return new OutputError('output-unwritable', this.target, (error as Error).message);
   }
