@@ -1022,10 +1022,14 @@ async function renderInWorkers(
   let done = 0;
   const batches = new BatchQueue(threads.map((_, k) => planShard(jobs, { index: k + 1, count: threads.length })), BATCH_PAGES);
   const inFlight = threads.map(() => 0);
+  // A page's previous piece record, for the batch that has it.
+  const piecesOf = (job: Job): Array<[string, string]> => {
+    const record = reuse?.records.pages.get(job.path);
+    return record === undefined ? [] : [[job.path, record]];
+  };
   const feed = (k: number) => {
     const thread = threads[k]!;
     for (let batch: Job[] | undefined; inFlight[k]! < BATCHES_AHEAD && (batch = batches.next(k)); inFlight[k]!++) {
-      const piecesOf = (job: Job): Array<[string, string]> => (reuse?.records.pages.has(job.path) ? [[job.path, reuse.records.pages.get(job.path)!]] : []);
       thread.give({ type: 'batch', jobs: batch, hashes: batch.map(pageHash), records: batch.flatMap(piecesOf) });
     }
     if (inFlight[k] === 0) thread.give({ type: 'end' });
@@ -1104,8 +1108,9 @@ export class BatchQueue<Item> {
  * collection but grew to 170-290 MB, and the build peaked at 750-790 MB of RSS. Under a limit of
  * less than 2 GB V8 grows a heap by less (1.3-2 times what is live), and the same build peaked at
  * 560-575 MB, in the same time and CPU time. The limit is well above what a thread holds: the
- * inputs, caches bounded by size (src/render/processors.ts) and its share of the jobs, for which
- * it grows by 2 KB a page. The young generation is V8's default (16 MB semi-spaces): made from a
+ * inputs, caches bounded by size (src/render/processors.ts) and the pages it is given (measured
+ * when a thread was given its whole share at once: 2 KB a page; given in batches, it keeps only
+ * their input hashes). The young generation is V8's default (16 MB semi-spaces): made from a
  * smaller old generation it was smaller, and a build spent 1.8 times the CPU time collecting it.
  */
 export function renderThreadLimits(pages: number, heapMb?: number): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
