@@ -11,10 +11,10 @@ import { VFile } from 'vfile';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, listRecyclable, lockPath } from './emit/output.js';
 import { warmFiles } from './emit/warm-files.js';
-import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
+import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, buildManifestChunks, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
-import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, serializePieceRecords, updatePieceRecords, type PieceRecords } from './emit/piece-records.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, pieceRecordsChunks, updatePieceRecords, type PieceRecords } from './emit/piece-records.js';
 import { changedPages, inputHashes } from './plan/incremental.js';
 import { sha256 } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
@@ -510,30 +510,31 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const job of jobs) keys[piecesKeyId(ctxOf(job), job.lang)] ??= piecesKey(ctxOf(job), job.lang);
     // Every page's record: made now, or the previous one of a page kept. After a build of the
     // same pages, the previous file's lines with those of the pages rendered written anew.
-    let pieceRecords: string;
+    let pieceRecords: Iterable<string>;
     if (mayHaveChanged && previousRecords) {
       const changedRecords = new Map<string, string | undefined>();
       for (const job of toRender) changedRecords.set(job.path, records.get(job.path));
       pieceRecords = updatePieceRecords(previousRecords, keys, changedRecords);
-    } else {
+    } else if (previousRecords) {
       const allRecords = new Map<string, string>();
       for (const { job } of pages) {
-        const text = records.get(job.path) ?? (renderSet.has(job) ? undefined : previousRecords?.pages.get(job.path));
+        const text = records.get(job.path) ?? (renderSet.has(job) ? undefined : previousRecords.pages.get(job.path));
         if (text) allRecords.set(job.path, text);
       }
-      pieceRecords = serializePieceRecords({ keys, pages: allRecords });
+      pieceRecords = pieceRecordsChunks({ keys, pages: allRecords });
+    } else {
+      // Every page was rendered: the records made are all there are.
+      pieceRecords = pieceRecordsChunks({ keys, pages: records });
     }
-    // The state files are written over the current output's, as read (`before`): the recycled
-    // folder's are two builds old, and reading one of them to compare (an edit's manifest has the
-    // same length: 8 MB for ten languages of SIP) cost 20-40 ms.
-    await output.write(PIECE_RECORDS_PATH, pieceRecords, previousRecords?.text);
+    // The state files are written in chunks, never whole (see src/emit/chunks.ts).
+    output.writeChunks(PIECE_RECORDS_PATH, pieceRecords);
     await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
     // What this build changed in the output it replaces: the files it made anew and the search
     // bundles indexed again. Every other file has the hash the previous manifest lists for it (a
     // kept bundle's files too).
     const changed = [...remade, ...indexed];
     // The previous manifest's lines, those of the changed files written again.
-    await output.write(BUILD_MANIFEST_PATH, serializeBuildManifest(tool, hashes, record(), manifest, changed), manifest?.text);
+    output.writeChunks(BUILD_MANIFEST_PATH, buildManifestChunks(tool, hashes, record(), manifest, changed));
     const replaced = await output.commit();
     // What the folder kept for the next build to recycle lacks of the new output: nothing, when
     // it is the seed; else what this build changed.

@@ -345,6 +345,38 @@ describe('recycling the output a commit replaced', () => {
     expect(tree(previousPath(out))).toEqual(current);
   });
 
+  it('writes a file in chunks as it writes any: seeded, a stale file of a recycled folder replaced, never through it, never while a thread makes the files', async () => {
+    const full = oldOutput();
+    const seeded = await StagedOutput.open(full);
+    seeded.seed();
+    seeded.writeChunks('.codepairs/state.json', ['{"a": ', '"状态码",', ' "b": 2}\n']);
+    await seeded.commit();
+    expect(tree(full)['.codepairs/state.json']![0]).toBe('{"a": "状态码", "b": 2}\n');
+    expect(tree(previousPath(full))).toEqual(tree(full));
+
+    const out = await twoBuilds();
+    const current = tree(out);
+    const output = await StagedOutput.open(out);
+    output.recyclePrevious();
+    output.settle(new Set(['a.md', 'c/d.md']), (path) => path === 'b.md');
+    output.writeOnAThread();
+    expect(() => output.writeChunks('b.md', ['x'])).toThrow(/flush first/);
+    await output.flush();
+    output.writeChunks('b.md', (function* () {
+      yield 'b, ';
+      yield 'in chunks';
+    })());
+    expect(tree(out)).toEqual(current);
+    await output.commit();
+    expect(tree(out)['b.md']![0]).toBe('b, in chunks');
+    expect(tree(previousPath(out))).toEqual(current);
+    // Outside a recycled folder a path is never written twice.
+    const again = await StagedOutput.open(out);
+    again.writeChunks('x.md', ['x']);
+    expect(() => again.writeChunks('x.md', ['y'])).toThrow(/output-unwritable|EEXIST/);
+    await again.abort();
+  });
+
   it('a file the thread could not make fails the flush (and so the commit), and an abort leaves the old output as it was', async () => {
     const out = oldOutput();
     const output = await StagedOutput.open(out);

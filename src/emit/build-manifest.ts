@@ -14,6 +14,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../hash.js';
+import { joinedLines } from './chunks.js';
 import { fileURLToPath } from 'node:url';
 
 /** The manifest's path inside the output folder (a hidden folder: not a page of the site). */
@@ -85,8 +86,6 @@ export interface PreviousBuild {
    * escaped): a manifest of the same files is then written by changing the lines whose hash changed.
    */
   lines?: string;
-  /** The manifest's text as read (the next one is written over it without reading it again, see StagedOutput.write). */
-  text: string;
 }
 
 export const contentHash = (text: string): string => sha256(text);
@@ -96,22 +95,30 @@ export const contentHash = (text: string): string => sha256(text);
  * `JSON.stringify(manifest, null, 1)`, written a line per file without making the 85,000-key
  * object first (that took three times as long).
  */
-export function serializeBuildManifest(tool: string, files: ReadonlyMap<string, string>, inputs?: InputsRecord, previous?: PreviousBuild, mayDiffer?: Iterable<string>): string {
-  const lines = (previous && changedLines(files, previous, mayDiffer)) ?? fileLines(files);
-  const fields = [
-    ` "format": ${JSON.stringify(BUILD_MANIFEST_FORMAT)}`,
-    ` "version": ${JSON.stringify(BUILD_MANIFEST_VERSION)}`,
-    ` "tool": ${JSON.stringify(tool)}`,
-    ` "files": ${lines ? `{\n${lines}\n }` : '{}'}`,
-    ...(inputs ? [` "inputs": ${JSON.stringify(inputs, null, 1).replace(/\n/g, '\n ')}`] : []),
-  ];
-  return `{\n${fields.join(',\n')}\n}\n`;
+export function serializeBuildManifest(...args: Parameters<typeof buildManifestChunks>): string {
+  return [...buildManifestChunks(...args)].join('');
 }
 
-/** The lines of the files, sorted by path, joined (empty for none). */
-function fileLines(files: ReadonlyMap<string, string>): string {
+/** The text of serializeBuildManifest in chunks, never whole (see src/emit/chunks.ts). */
+export function* buildManifestChunks(tool: string, files: ReadonlyMap<string, string>, inputs?: InputsRecord, previous?: PreviousBuild, mayDiffer?: Iterable<string>): Generator<string> {
+  yield `{\n "format": ${JSON.stringify(BUILD_MANIFEST_FORMAT)},\n "version": ${JSON.stringify(BUILD_MANIFEST_VERSION)},\n "tool": ${JSON.stringify(tool)},\n "files": `;
+  const changed = previous && changedLines(files, previous, mayDiffer);
+  if (files.size === 0) yield '{}';
+  else {
+    yield '{\n';
+    if (changed !== undefined) yield changed;
+    else yield* fileLines(files);
+    yield '\n }';
+  }
+  if (inputs) yield `,\n "inputs": ${JSON.stringify(inputs, null, 1).replace(/\n/g, '\n ')}`;
+  yield '\n}\n';
+}
+
+/** The lines of the files, sorted by path, joined, in chunks. */
+function fileLines(files: ReadonlyMap<string, string>): Generator<string> {
   // The default order of sort() is the order of `<` on strings (UTF-16 code units).
-  return [...files.keys()].sort().map((path) => `  ${jsonString(path)}: ${jsonString(files.get(path)!)}`).join(',\n');
+  const paths = [...files.keys()].sort();
+  return joinedLines(paths.length, (i) => `  ${jsonString(paths[i]!)}: ${jsonString(files.get(paths[i]!)!)}`, ',\n');
 }
 
 /**
@@ -199,7 +206,7 @@ export async function readBuildManifest(outDir: string, tool: string): Promise<P
   }
   if (manifest.format !== BUILD_MANIFEST_FORMAT || manifest.version !== BUILD_MANIFEST_VERSION || manifest.tool !== tool) return undefined;
   for (const [path, hash] of files) if (typeof hash !== 'string' || !isSafeRelativePath(path)) return undefined;
-  return { files: files as Map<string, string>, ...(isInputsRecord(manifest.inputs) ? { inputs: manifest.inputs } : {}), ...(lines !== undefined ? { lines } : {}), text };
+  return { files: files as Map<string, string>, ...(isInputsRecord(manifest.inputs) ? { inputs: manifest.inputs } : {}), ...(lines !== undefined ? { lines } : {}) };
 }
 
 /**

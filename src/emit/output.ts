@@ -7,7 +7,7 @@
  * Folders another command writes into the output (the knowledge base, `kb/`) can be named to
  * `keep`: a commit copies them from the previous output unless the new one has its own.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, linkSync, openSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import { cp, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -398,6 +398,24 @@ export class StagedOutput {
   }
 
   /**
+   * Make the file at `path` of the staging folder from `chunks`, one after the other, as `write`
+   * makes a file (a stale one replaced, linked into the seed), on this thread, after `flush`:
+   * for the build's state files, a line per file or page, which are never made whole in memory
+   * (see src/emit/chunks.ts). Always written: they change with every build that writes anything.
+   */
+  writeChunks(path: string, chunks: Iterable<string>): void {
+    if (this.writer) throw new Error(`${path}: written in chunks while files are made on a thread (flush first)`);
+    const full = join(this.staging, path);
+    try {
+      this.folder(dirname(full));
+      makeFile(FILE_FS, [full, chunks, this.replaces, this.seedDir === undefined ? undefined : this.seedFolder(path)]);
+    } catch (error) {
+      throw this.unwritable(error);
+    }
+    this.written++;
+  }
+
+  /**
    * Whether the file at `path` of the output reused has these bytes; if so, it is linked into the
    * staging folder. `known` is its text when the caller has just read it (a page's previous
    * Markdown and HTML, read for their pieces): compared as it is, unless its decoding replaced
@@ -595,7 +613,7 @@ function linkFiles(fs: LinkFs, path: Pick<typeof import('node:path'), 'dirname' 
   return missing;
 }
 
-const FILE_FS = { writeFileSync, unlinkSync, linkSync };
+const FILE_FS = { writeFileSync, unlinkSync, linkSync, openSync, closeSync };
 
 type LinkFs = { copyFileSync: typeof copyFileSync; linkSync: typeof linkSync; mkdirSync: typeof mkdirSync; unlinkSync: typeof unlinkSync; rmSync: typeof rmSync };
 const LINK_FS: LinkFs = { copyFileSync, linkSync, mkdirSync, unlinkSync, rmSync };

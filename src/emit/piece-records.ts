@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageRecord } from '../types.js';
 import { BUILD_MANIFEST_DIR } from './build-manifest.js';
+import { inChunks, joinedLines } from './chunks.js';
 
 export const PIECE_RECORDS_PATH = `${BUILD_MANIFEST_DIR}/pieces.json`;
 const FORMAT = 'codepairs-piece-records';
@@ -32,25 +33,30 @@ export interface PieceRecords {
   keys: Record<string, string>;
   /** Page path → its record as JSON text (see recordOf). */
   pages: Pick<ReadonlyMap<string, string>, 'get' | 'has'>;
-  /** The file's text, when the records were read from one (the next are written over it without reading it again, see StagedOutput.write). */
-  text?: string;
 }
 
 /** Records read from a file: its lines, looked up by path (they are sorted), and what changed can be written back into it (see updatePieceRecords). */
 export interface ReadPieceRecords extends PieceRecords {
   pages: RecordLines;
-  text: string;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const header = (keys: Record<string, string>) => `{"format": ${JSON.stringify(FORMAT)}, "version": ${VERSION}, "keys": ${JSON.stringify(keys)}, "pages": {`;
 const FOOTER = '}}';
 
+const sortedKeys = (keys: Record<string, string>) => Object.fromEntries(Object.entries(keys).sort(([a], [b]) => byText(a, b)));
+
 /** The records, sorted by page path, one page per line. */
-export function serializePieceRecords({ keys, pages }: { keys: Record<string, string>; pages: ReadonlyMap<string, string> }): string {
-  const sortedKeys = Object.fromEntries(Object.entries(keys).sort(([a], [b]) => byText(a, b)));
-  const lines = [...pages.keys()].sort(byText).map((path) => `  ${JSON.stringify(path)}: ${pages.get(path)}`);
-  return `${header(sortedKeys)}\n${lines.join(',\n')}\n${FOOTER}\n`;
+export function serializePieceRecords(records: { keys: Record<string, string>; pages: ReadonlyMap<string, string> }): string {
+  return [...pieceRecordsChunks(records)].join('');
+}
+
+/** The text of serializePieceRecords in chunks, never whole (see src/emit/chunks.ts). */
+export function* pieceRecordsChunks({ keys, pages }: { keys: Record<string, string>; pages: Pick<ReadonlyMap<string, string>, 'get' | 'keys'> }): Generator<string> {
+  const paths = [...pages.keys()].sort(byText);
+  yield `${header(sortedKeys(keys))}\n`;
+  yield* joinedLines(paths.length, (i) => `  ${JSON.stringify(paths[i])}: ${pages.get(paths[i]!)}`, ',\n');
+  yield `\n${FOOTER}\n`;
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -155,11 +161,11 @@ export class RecordLines {
   }
 
   /**
-   * Page lines as serializePieceRecords writes them, with the records of `changed` (path →
+   * Page lines as serializePieceRecords writes them (in chunks), with the records of `changed` (path →
    * record text, or undefined for none) in place of these lines: the lines between two changes
    * are taken from the text as they are.
    */
-  linesWith(changed: ReadonlyMap<string, string | undefined>): string {
+  linesWith(changed: ReadonlyMap<string, string | undefined>): Generator<string> {
     const parts: string[] = [];
     let line = 0;
     const run = (until: number) => {
@@ -176,7 +182,7 @@ export class RecordLines {
       if (found >= 0) line = found + 1;
     }
     run(this.paths.length);
-    return parts.join(',\n');
+    return inChunks(parts.map((part, i) => (i === 0 ? part : `,\n${part}`)));
   }
 }
 
@@ -200,17 +206,18 @@ export async function readPieceRecords(outDir: string): Promise<ReadPieceRecords
   if (format !== FORMAT || version !== VERSION || typeof keys !== 'object' || keys === null || Array.isArray(keys)) return undefined;
   if (!Object.values(keys).every((key) => typeof key === 'string') || text.slice(0, headEnd) !== header(keys as Record<string, string>)) return undefined;
   const pages = RecordLines.read(text, headEnd + 1, text.length - footer.length);
-  return pages ? { keys: keys as Record<string, string>, pages, text } : undefined;
+  return pages ? { keys: keys as Record<string, string>, pages } : undefined;
 }
 
 /**
  * The records of a build of the same pages as the one `previous` was read from, those of
  * `changed` (path → record text, or undefined for none) made anew: the same text as
- * serializePieceRecords of every page's record, made from the previous lines.
+ * serializePieceRecords of every page's record, made from the previous lines, in chunks.
  */
-export function updatePieceRecords(previous: ReadPieceRecords, keys: Record<string, string>, changed: ReadonlyMap<string, string | undefined>): string {
-  const sortedKeys = Object.fromEntries(Object.entries(keys).sort(([a], [b]) => byText(a, b)));
-  return `${header(sortedKeys)}\n${previous.pages.linesWith(changed)}\n${FOOTER}\n`;
+export function* updatePieceRecords(previous: ReadPieceRecords, keys: Record<string, string>, changed: ReadonlyMap<string, string | undefined>): Generator<string> {
+  yield `${header(sortedKeys(keys))}\n`;
+  yield* previous.pages.linesWith(changed);
+  yield `\n${FOOTER}\n`;
 }
 
 /**

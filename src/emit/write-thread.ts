@@ -37,13 +37,27 @@ const REPORT_EVERY = 32;
  * the current output's): when one is there and may be replaced, it is unlinked and the file made
  * anew. Then linked to `linkTo` when given (a failure there only leaves the link out).
  */
-export function makeFile(fs: Pick<typeof import('node:fs'), 'writeFileSync' | 'unlinkSync' | 'linkSync'>, [full, content, replaces, linkTo]: FileToMake): void {
+export function makeFile(
+  fs: Pick<typeof import('node:fs'), 'writeFileSync' | 'unlinkSync' | 'linkSync' | 'openSync' | 'closeSync'>,
+  [full, content, replaces, linkTo]: [full: string, content: string | Iterable<string>, replaces: boolean, linkTo: string | undefined],
+): void {
+  // Chunks (see src/emit/chunks.ts) are written one after the other: the file is opened first,
+  // so a chunk is made only once the file can be.
+  const make = () => {
+    if (typeof content === 'string') return fs.writeFileSync(full, content, { flag: 'wx' });
+    const fd = fs.openSync(full, 'wx');
+    try {
+      for (const chunk of content) fs.writeFileSync(fd, chunk);
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
   try {
-    fs.writeFileSync(full, content, { flag: 'wx' });
+    make();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !replaces) throw error;
     fs.unlinkSync(full);
-    fs.writeFileSync(full, content, { flag: 'wx' });
+    make();
   }
   if (linkTo === undefined) return;
   try {
