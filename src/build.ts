@@ -1110,8 +1110,10 @@ export class BatchQueue<Item> {
  * less than 2 GB V8 grows a heap by less (1.3-2 times what is live), and the same build peaked at
  * 560-575 MB, in the same time and CPU time. The limit is well above what a thread holds: the
  * inputs, caches bounded by size (src/render/processors.ts) and the pages it is given (measured
- * when a thread was given its whole share at once: 2 KB a page; given in batches, it keeps only
- * their input hashes). The young generation is V8's default (16 MB semi-spaces): made from a
+ * when a thread was given its whole share at once: 2 KB a page; given in batches, it keeps
+ * nothing of the pages before its batch: the limit's share of pages is room it no longer needs,
+ * kept until measured at the largest catalogs, since what a thread holds grows with the catalog's
+ * codes and languages instead). The young generation is V8's default (16 MB semi-spaces): made from a
  * smaller old generation it was smaller, and a build spent 1.8 times the CPU time collecting it.
  */
 export function renderThreadLimits(pages: number, heapMb?: number): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {

@@ -76,6 +76,17 @@ describe('changedPages', () => {
     });
   }
 
+  it('takes a page hash it is told until told to forget it, then makes it again from the inputs (a render thread, batch after batch)', async () => {
+    const site = await loadSite({ root: project.dir });
+    const job = planSite(site, undefined).find((j) => j.kind === 'pair')!;
+    const hashes = site.ctxs[0]!.hashes;
+    const made = hashes.page(job);
+    hashes.know(job.path, 'told');
+    expect(hashes.page(job)).toBe('told');
+    hashes.forgetPages();
+    expect(hashes.page(job)).toBe(made);
+  });
+
   it('hashes again no page when nothing changed', async () => {
     const { changed, looked } = await afterChange(() => undefined);
     expect(changed).toEqual([]);

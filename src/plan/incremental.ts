@@ -60,6 +60,8 @@ export interface InputHashes {
   page(job: Job): string;
   /** Take the hash of the page at `path` as already made (a render thread is given those of its pages). */
   know(path: string, hash: string): void;
+  /** Forget the hashes of the pages made or known so far (a render thread keeps those of the batch it renders, not of every page it was given). */
+  forgetPages(): void;
   /**
    * Every slice the pages of `languages` read, by key (`in-pair:de:183`), with its hash: a build
    * records them, and the next one tells from them which pages read a slice that changed
@@ -141,6 +143,7 @@ export function inputHashes(inputs: HashInputs): InputHashes {
       return hash;
     },
     know: (path, hash) => void pages.set(path, hash),
+    forgetPages: () => pages.clear(),
     // The slices of parts(), under the keys changedPages reads.
     slices(languages) {
       const slices: Record<string, string> = { relations };

@@ -81,6 +81,8 @@ async function run(input: WorkerInput): Promise<void> {
   };
   const sink = { set: (path: string, record: string) => records.push([path, record]) };
   for (let batch = await next(); batch.type === 'batch'; batch = await next()) {
+    // Only this batch's page hashes are kept: nothing a thread holds grows with the pages it renders.
+    for (const ctx of site.ctxs) ctx.hashes.forgetPages();
     for (const [i, job] of batch.jobs.entries()) ctxOf(job).hashes.know(job.path, batch.hashes[i]!);
     batchRecords.clear();
     for (const [path, record] of batch.records) batchRecords.set(path, record);
