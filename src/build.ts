@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { VFile } from 'vfile';
+import { startThread, type Thread } from './run-workers.js';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, listRecyclable, lockPath } from './emit/output.js';
 import { warmFiles } from './emit/warm-files.js';
@@ -942,60 +942,26 @@ export async function renderJobs<Records extends RecordSink>(
   return records;
 }
 
-/** A render thread, started before the pages it renders are known (see startRenderThread). */
-interface RenderThread {
-  /** Hand each message the thread posts to `handler`; one that throws fails the thread's run. */
-  listen(handler: (message: WorkerMessage) => void): void;
-  /** Tell the thread where to write, then give it pages, then the end (see ToWorker). */
-  give(message: ToWorker): void;
-  /** Settles when the thread has exited: rejected when it failed, or was stopped. */
-  readonly exited: Promise<void>;
-  /** Stop the thread, whatever it is doing. */
-  stop(): Promise<void>;
-}
+/** A render thread, started before the pages it renders are known (see startRenderThread): it is told where to write, then given pages, then the end (see ToWorker). */
+type RenderThread = Thread<WorkerMessage, ToWorker>;
 
 /**
  * Start a render thread for up to `pages` pages: it loads the inputs (about 0.2 s of its own
- * for ten languages of SIP) while this thread goes on, and renders once given its pages.
+ * for ten languages of SIP) while this thread goes on, and renders once given its pages. A
+ * message it posts before it is listened to (a template that fails as it loads) is kept for the
+ * listener; a thread that exits without its `done` has failed.
  */
 function startRenderThread(options: BuildOptions, parsed: Array<[string, string]>, pages: number): RenderThread {
   const { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout } = options;
   const input: WorkerInput = { load: { root, catalog, catalogs, baseUrl, strict, noindexBelow, diagrams, search, shard, langs, layout }, parsed };
   const limits = renderThreadLimits(pages, options.threadHeapMb);
-  const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: input, resourceLimits: limits });
-  // What the thread says before it is listened to (a template that fails as it loads) is kept for the listener.
-  const early: WorkerMessage[] = [];
-  let handler: (message: WorkerMessage) => void = (message) => void early.push(message);
-  let done = false;
-  let fail!: (error: unknown) => void;
-  const exited = new Promise<void>((resolvePromise, reject) => {
-    fail = reject;
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'done') done = true;
-      try {
-        handler(message);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    worker.on('error', (error: Error & { code?: string }) => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new ThreadMemoryError(limits.maxOldGenerationSizeMb, pages, options.outDir) : error));
-    worker.on('exit', (code) => (code !== 0 ? reject(new Error(`render worker exited with code ${code}`)) : done ? resolvePromise() : reject(new Error('render worker ended before its pages were done'))));
+  return startThread<WorkerMessage, ToWorker>(new URL('./render/worker.js', import.meta.url), {
+    workerData: input,
+    resourceLimits: limits,
+    name: 'render worker',
+    finished: (message) => message.type === 'done',
+    failure: (error) => (error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new ThreadMemoryError(limits.maxOldGenerationSizeMb, pages, options.outDir) : error),
   });
-  // Awaited where the thread renders; a thread stopped unused is not a failure.
-  exited.catch(() => undefined);
-  return {
-    listen: (listener) => {
-      handler = listener;
-      try {
-        for (const message of early.splice(0)) listener(message);
-      } catch (error) {
-        fail(error);
-      }
-    },
-    give: (message) => worker.postMessage(message),
-    exited,
-    stop: async () => void (await worker.terminate()),
-  };
 }
 
 /**
