@@ -204,12 +204,7 @@ export function contextOf(site: Pick<Site, 'ctxs'>): (job: Job) => RenderContext
   return (job) => byProtocol.get(protocolOfPath(job.path) ?? '') ?? site.ctxs[0]!;
 }
 
-/** Stage 2: every page of the chosen languages. */
-export function plan(ctx: RenderContext, langs: string[] | undefined): Job[] {
-  return planSite({ ctxs: [ctx] }, langs);
-}
-
-/** Stage 2 for every catalog of the site. */
+/** Stage 2: every page of the chosen languages, of every catalog of the site. */
 export function planSite(site: Pick<Site, 'ctxs'>, langs: string[] | undefined): Job[] {
   const jobs = site.ctxs.flatMap((ctx) => planJobs(ctx.catalog, selectLanguages(ctx.languages, langs, ctx.nested), { nested: ctx.nested }));
   const duplicates = duplicatePaths(jobs);

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { load, plan } from '../src/build.js';
+import { load, planSite } from '../src/build.js';
 import { renderArticle, type RenderContext } from '../src/render/article.js';
 import { processMarkdown, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
 import type { Job } from '../src/types.js';
@@ -22,9 +22,9 @@ let httpJobs: Job[];
 
 beforeAll(async () => {
   ({ ctx } = await load({ root: ROOT }));
-  jobs = plan(ctx, undefined);
+  jobs = planSite({ ctxs: [ctx] }, undefined);
   ({ ctx: http } = await load({ root: ROOT, catalog: join(ROOT, 'data/http') }));
-  httpJobs = plan(http, undefined);
+  httpJobs = planSite({ ctxs: [http] }, undefined);
 });
 
 /** Each page of `pages` rendered with the cache and whole gives the same bytes. */
