@@ -14,7 +14,7 @@ import { warmFiles } from './emit/warm-files.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, buildManifestChunks, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
-import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, pieceRecordsChunks, updatePieceRecords, type PieceRecords } from './emit/piece-records.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, pieceRecordsChunks, sortedRecordsChunks, updatePieceRecords, RecordSpill, type PieceRecords } from './emit/piece-records.js';
 import { changedPages, inputHashes } from './plan/incremental.js';
 import { sha256 } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
@@ -322,6 +322,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let toRender: Job[] = [];
   // The render threads, once started; stopped when the build fails.
   let threads: Promise<RenderThread[]> | undefined;
+  // The piece records they sent, until written (see RecordSpill); removed when the build fails.
+  let spill: RecordSpill | undefined;
   const slices = slicesOf(site, jobs, languages);
   const record = (): InputsRecord => ({ key, pages: jobs.length, languages, sitemap: ctx.baseUrl !== undefined, warnings: recordWarnings(warnings), slices });
   try {
@@ -464,8 +466,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const stopWarming = inThreads || portal ? undefined : warmFiles(filesToRead(reuse, output.recycledStaging, toRender));
     // Rendered here: the files are made on another thread while this one renders the next pages.
     if (!inThreads && toRender.length >= WRITE_THREAD_PAGES) output.writeOnAThread();
+    // The render threads' records are kept in a file until written into the records file below.
     const records = inThreads
-      ? await renderInWorkers(renderThreads, toRender, (job) => ctxOf(job).hashes.page(job), output, ctx, thread, reuse, options.onProgress)
+      ? (spill = await renderInWorkers(renderThreads, toRender, (job) => ctxOf(job).hashes.page(job), output, ctx, thread, reuse, options.onProgress))
       : await renderJobs(site, toRender, output, options.onProgress, thread, reuse, new Map<string, string>());
     stopWarming?.();
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
@@ -506,20 +509,30 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // Every page's record: made now, or the previous one of a page kept. After a build of the
     // same pages, the previous file's lines with those of the pages rendered written anew.
     let pieceRecords: Iterable<string>;
-    if (mayHaveChanged && previousRecords) {
-      const changedRecords = new Map<string, string | undefined>();
-      for (const job of toRender) changedRecords.set(job.path, records.get(job.path));
-      pieceRecords = updatePieceRecords(previousRecords, keys, changedRecords);
-    } else if (previousRecords) {
-      const allRecords = new Map<string, string>();
-      for (const { job } of pages) {
-        const text = records.get(job.path) ?? (renderSet.has(job) ? undefined : previousRecords.pages.get(job.path));
-        if (text) allRecords.set(job.path, text);
+    if (previousRecords) {
+      // Looked up by path: the threads' records are read back whole.
+      let made: ReadonlyMap<string, string>;
+      try {
+        made = records instanceof RecordSpill ? records.read() : records;
+      } catch (error) {
+        throw output.unwritable(error);
       }
-      pieceRecords = pieceRecordsChunks({ keys, pages: allRecords });
+      if (mayHaveChanged) {
+        const changedRecords = new Map<string, string | undefined>();
+        for (const job of toRender) changedRecords.set(job.path, made.get(job.path));
+        pieceRecords = updatePieceRecords(previousRecords, keys, changedRecords);
+      } else {
+        const allRecords = new Map<string, string>();
+        for (const { job } of pages) {
+          const text = made.get(job.path) ?? (renderSet.has(job) ? undefined : previousRecords.pages.get(job.path));
+          if (text) allRecords.set(job.path, text);
+        }
+        pieceRecords = pieceRecordsChunks({ keys, pages: allRecords });
+      }
     } else {
-      // Every page was rendered: the records made are all there are.
-      pieceRecords = pieceRecordsChunks({ keys, pages: records });
+      // Every page was rendered: the records made are all there are, the threads' merged from
+      // their sorted runs a line at a time (see RecordSpill).
+      pieceRecords = records instanceof RecordSpill ? sortedRecordsChunks(keys, records.sorted()) : pieceRecordsChunks({ keys, pages: records });
     }
     // The state files are written in chunks, never whole (see src/emit/chunks.ts).
     output.writeChunks(PIECE_RECORDS_PATH, pieceRecords);
@@ -536,6 +549,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (replaced) writeRecycleNote(replaced.kept, manifestStamp(output.target)!, replaced.seed ? [] : changed);
   } catch (error) {
     await stopThreads(threads);
+    spill?.remove();
     await output.abort();
     throw toInputError(error);
   }
@@ -961,7 +975,8 @@ function startRenderThread(options: BuildOptions, parsed: Array<[string, string]
 
 /**
  * Render the jobs on the threads; each writes its pages into the staging folder. Output does not
- * depend on which thread renders a page. Returns the pages' piece records.
+ * depend on which thread renders a page. Returns the pages' piece records, spilled to a file
+ * as sorted runs (see RecordSpill).
  *
  * Each thread has a contiguous share of the jobs (so it renders pages of the same languages and
  * reuses its section cache), given in batches of BATCH_PAGES, BATCHES_AHEAD at a time: a thread
@@ -979,7 +994,7 @@ async function renderInWorkers(
   timings: RenderTimings & { workerLoad: number },
   reuse: PieceReuse | undefined,
   onProgress: BuildOptions['onProgress'],
-): Promise<Map<string, string>> {
+): Promise<RecordSpill> {
   const records = output.recordSpill();
   let done = 0;
   const batches = new BatchQueue(threads.map((_, k) => planShard(jobs, { index: k + 1, count: threads.length })), BATCH_PAGES);
@@ -1030,11 +1045,7 @@ async function renderInWorkers(
     records.remove();
     throw error;
   }
-  try {
-    return records.read();
-  } catch (error) {
-    throw output.unwritable(error);
-  }
+  return records;
 }
 
 /** The pages a render thread is given at a time (~0.1 s of its work), and how many such batches it holds at most. */

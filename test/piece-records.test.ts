@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, updatePieceRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
+import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, sortedRecordsChunks, updatePieceRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
 
 const KEYS = { 'sip:zh-CN': 'k2', 'sip:en': 'k1' };
 const recordText = (i: number) => JSON.stringify({ bodyStart: 100 + i, pieces: [[`h${(i * 31) % 997}`, i, 2 * i]] });
@@ -107,6 +107,29 @@ describe('piece records spilled to a file while render threads send them', () =>
     expect(spill.read()).toEqual(new Map(pages));
     expect(existsSync(path)).toBe(false);
     expect(() => spill.add(pages.slice(0, 1))).toThrow(/already read/);
+  });
+
+  it('written as sorted runs and read back merged, in path order, as the records file lists them', () => {
+    dir = mkdtempSync(join(tmpdir(), 'codepairs-spill-'));
+    const pages = [...pagesOf(400), ['en/sip/"quoted"\tand\nbroken', recordText(7)], ['zh-CN/sip/一百', recordText(8)], ['zh-CN/sip/一百零一', 'x'.repeat(150_000)]] as Array<[string, string]>;
+    // Runs of ~2,000 characters: dozens of them, a record longer than the 64 KB read at a time among them.
+    const spill = new RecordSpill(join(dir, 'spill'), 2_000);
+    for (let i = 0; i < pages.length; i += 25) spill.add(pages.slice(i, i + 25));
+    spill.set('de/sip/late', recordText(9));
+    const all = new Map([...pages, ['de/sip/late', recordText(9)] as [string, string]]);
+    const sorted = [...spill.sorted()];
+    expect(sorted.map(([path]) => path)).toEqual([...all.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(new Map(sorted)).toEqual(all);
+    expect([...sortedRecordsChunks(KEYS, sorted)].join('')).toBe(serializePieceRecords({ keys: KEYS, pages: all }));
+    expect(existsSync(join(dir, 'spill'))).toBe(false);
+
+    // Left unfinished (a write of the records file failed), the file goes all the same.
+    const stopped = new RecordSpill(join(dir, 'stopped'), 2_000);
+    stopped.add(pages);
+    const reading = stopped.sorted();
+    reading.next();
+    reading.return(undefined);
+    expect(existsSync(join(dir, 'stopped'))).toBe(false);
   });
 
   it('removed unread, when the build fails', () => {

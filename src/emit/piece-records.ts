@@ -11,12 +11,12 @@
  * are: a full build and an incremental build of the same inputs write the same bytes. A record
  * that does not fit the files is not used (processors.ts checks every length).
  */
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageRecord } from '../types.js';
 import { BUILD_MANIFEST_DIR } from './build-manifest.js';
-import { inChunks, joinedLines } from './chunks.js';
+import { inChunks } from './chunks.js';
 
 export const PIECE_RECORDS_PATH = `${BUILD_MANIFEST_DIR}/pieces.json`;
 const FORMAT = 'codepairs-piece-records';
@@ -52,10 +52,25 @@ export function serializePieceRecords(records: { keys: Record<string, string>; p
 }
 
 /** The text of serializePieceRecords in chunks, never whole (see src/emit/chunks.ts). */
-export function* pieceRecordsChunks({ keys, pages }: { keys: Record<string, string>; pages: Pick<ReadonlyMap<string, string>, 'get' | 'keys'> }): Generator<string> {
+export function pieceRecordsChunks({ keys, pages }: { keys: Record<string, string>; pages: Pick<ReadonlyMap<string, string>, 'get' | 'keys'> }): Generator<string> {
   const paths = [...pages.keys()].sort(byText);
+  function* records(): Generator<[string, string]> {
+    for (const path of paths) yield [path, pages.get(path)!];
+  }
+  return sortedRecordsChunks(keys, records());
+}
+
+/** The same text from records already sorted by path (as RecordSpill.sorted gives them), taken one at a time. */
+export function* sortedRecordsChunks(keys: Record<string, string>, records: Iterable<readonly [string, string]>): Generator<string> {
+  function* lines(): Generator<string> {
+    let first = true;
+    for (const [path, record] of records) {
+      yield `${first ? '' : ',\n'}  ${JSON.stringify(path)}: ${record}`;
+      first = false;
+    }
+  }
   yield `${header(sortedKeys(keys))}\n`;
-  yield* joinedLines(paths.length, (i) => `  ${JSON.stringify(paths[i])}: ${pages.get(paths[i]!)}`, ',\n');
+  yield* inChunks(lines());
   yield `\n${FOOTER}\n`;
 }
 
@@ -223,38 +238,110 @@ export function* updatePieceRecords(previous: ReadPieceRecords, keys: Record<str
 /**
  * The piece records that render threads send while they render, kept in a file until the
  * threads are done instead of in the main thread's memory: ~560 bytes of text a page, 51 MB for
- * a 300-code catalog of two languages, which the main thread otherwise held through the whole
- * rendering, when the threads' heaps are at their largest. Read back whole at the end, where
- * the records file is made. A line a page: its path as JSON, a tab, its record's JSON text (in
- * which neither a line break nor a tab can be).
+ * a 300-code catalog of two languages and 270 MB for ten languages, which the main thread
+ * otherwise held through the whole rendering, when the threads' heaps are at their largest.
+ *
+ * They are written as sorted runs (RUN_CHARS characters of records at a time, sorted by page
+ * path) and read back merged, a line at a time (`sorted`): the records file, which lists them
+ * sorted, is made from them without their text ever being in memory whole (read back whole, the
+ * 270 MB took the main thread's heap from ~530 MB to ~980 MB, the peak of the whole build).
+ * A line a record: its path as JSON, a tab, its record's JSON text (in which neither a line
+ * break nor a tab can be).
  */
 export class RecordSpill {
   private fd: number | undefined;
+  private pending: Array<readonly [string, string]> = [];
+  private pendingChars = 0;
+  /** Where each run is in the file, in bytes: [start, end). */
+  private readonly runs: Array<[number, number]> = [];
+  private size = 0;
 
-  /** A spill file at `path`, made anew, empty. */
-  constructor(readonly path: string) {
+  /** A spill file at `path`, made anew, empty; `runChars`: how many characters of records make a run. */
+  constructor(
+    readonly path: string,
+    private readonly runChars = RUN_CHARS,
+  ) {
     this.fd = openSync(path, 'w');
   }
 
   add(records: ReadonlyArray<readonly [string, string]>): void {
     if (this.fd === undefined) throw new Error(`piece records spilled to ${this.path} were already read`);
-    // Written whole at the file's end (writeFileSync on a descriptor writes until all is written).
-    if (records.length) writeFileSync(this.fd, records.map(([path, record]) => `${JSON.stringify(path)}\t${record}\n`).join(''));
+    for (const record of records) {
+      this.pending.push(record);
+      this.pendingChars += record[0].length + record[1].length;
+    }
+    if (this.pendingChars >= this.runChars) this.writeRun();
+  }
+
+  /** One record (the spill is where the main thread renders the pages found missing late, see RecordSink). */
+  set(path: string, record: string): void {
+    this.add([[path, record]]);
+  }
+
+  /** The records added since the last run, sorted, at the file's end. */
+  private writeRun(): void {
+    if (this.pending.length === 0) return;
+    const bytes = Buffer.from(this.pending.sort(([a], [b]) => byText(a, b)).map(([path, record]) => `${JSON.stringify(path)}\t${record}\n`).join(''));
+    // Written whole (writeFileSync on a descriptor writes until all is written).
+    writeFileSync(this.fd!, bytes);
+    this.runs.push([this.size, this.size + bytes.length]);
+    this.size += bytes.length;
+    this.pending = [];
+    this.pendingChars = 0;
   }
 
   /** Every record added, by page path; the file is removed. */
   read(): Map<string, string> {
+    return new Map(this.sorted());
+  }
+
+  /**
+   * Every record added, sorted by page path, read back from the runs a piece at a time and
+   * merged; the file is removed once all are read (or the reading stops).
+   */
+  *sorted(): Generator<[string, string]> {
+    if (this.fd === undefined) throw new Error(`piece records spilled to ${this.path} were already read`);
+    this.writeRun();
     this.close();
-    const records = new Map<string, string>();
-    const text = readFileSync(this.path, 'utf8');
-    for (let at = 0; at < text.length; ) {
-      const tab = text.indexOf('\t', at);
-      const end = text.indexOf('\n', tab);
-      records.set(JSON.parse(text.slice(at, tab)) as string, text.slice(tab + 1, end));
-      at = end + 1;
+    const fd = openSync(this.path, 'r');
+    try {
+      const runs = this.runs.map(([start, end]) => runLines(fd, start, end));
+      // The runs by their next record's path, the first on top (a binary heap).
+      const heads: Array<{ run: number; record: [string, string] }> = [];
+      const before = (i: number, j: number) => byText(heads[i]!.record[0], heads[j]!.record[0]) < 0;
+      const swap = (i: number, j: number) => ([heads[i], heads[j]] = [heads[j]!, heads[i]!]);
+      const up = (i: number) => {
+        for (let parent = (i - 1) >> 1; i > 0 && before(i, parent); i = parent, parent = (i - 1) >> 1) swap(i, parent);
+      };
+      const down = (i: number) => {
+        for (;;) {
+          const [left, right] = [2 * i + 1, 2 * i + 2];
+          let first = i;
+          if (left < heads.length && before(left, first)) first = left;
+          if (right < heads.length && before(right, first)) first = right;
+          if (first === i) return;
+          swap(i, first);
+          i = first;
+        }
+      };
+      runs.forEach((run, i) => {
+        const next = run.next();
+        if (!next.done) up(heads.push({ run: i, record: next.value }) - 1);
+      });
+      while (heads.length) {
+        const top = heads[0]!;
+        yield top.record;
+        const next = runs[top.run]!.next();
+        if (next.done) {
+          heads[0] = heads.at(-1)!;
+          heads.pop();
+        } else top.record = next.value;
+        down(0);
+      }
+    } finally {
+      closeSync(fd);
+      this.remove();
     }
-    this.remove();
-    return records;
   }
 
   /** Close and remove the file (again: nothing). */
@@ -268,3 +355,36 @@ export class RecordSpill {
     this.fd = undefined;
   }
 }
+
+/**
+ * How many characters of records a run holds: what the main thread keeps of them at most while
+ * the threads render (~2 MB; a 300-code catalog of ten languages spills ~135 runs, read back
+ * RUN_READ_BYTES of each at a time).
+ */
+const RUN_CHARS = 2 << 20;
+
+/** The records of the run at bytes [start, end) of the spill file open as `fd`, a line at a time. */
+function* runLines(fd: number, start: number, end: number): Generator<[string, string]> {
+  let position = start;
+  let rest = Buffer.alloc(0);
+  while (position < end) {
+    const buffer = Buffer.allocUnsafe(Math.min(RUN_READ_BYTES, end - position));
+    const read = readSync(fd, buffer, 0, buffer.length, position);
+    if (read === 0) throw new Error(`the piece records spill ended at byte ${position} of ${end}`);
+    position += read;
+    const data = rest.length ? Buffer.concat([rest, buffer.subarray(0, read)]) : buffer.subarray(0, read);
+    let from = 0;
+    // A line break is never inside a character's UTF-8 bytes: each line is decoded whole.
+    for (let at = data.indexOf(LINE_BREAK, from); at >= 0; at = data.indexOf(LINE_BREAK, from)) {
+      const line = data.toString('utf8', from, at);
+      const tab = line.indexOf('\t');
+      yield [JSON.parse(line.slice(0, tab)) as string, line.slice(tab + 1)];
+      from = at + 1;
+    }
+    rest = Buffer.from(data.subarray(from));
+  }
+  if (rest.length) throw new Error('the piece records spill ends inside a line');
+}
+
+const RUN_READ_BYTES = 64 << 10;
+const LINE_BREAK = 0x0a;
