@@ -287,8 +287,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     early = await unchangedBuild(options, key, tool, started);
     if ('result' in early) return early.result;
   }
-  // The output kept for this build to recycle is listed on another thread while the inputs load (see listRecyclable).
-  const listing = options.force ? undefined : listRecyclable(options.outDir);
+  // The output kept for this build to recycle is listed on another thread while the inputs load
+  // (see listRecyclable). Not without a manifest this tool trusts (none, or one of another
+  // release): every page is rendered then, nothing is recycled, and the listing (1.35 million
+  // paths for 300 codes in ten languages) would only be held.
+  let listing = options.force || !(early && 'manifest' in early && early.manifest) ? undefined : listRecyclable(options.outDir);
   listing?.catch(() => undefined);
   // YAML the previous build parsed, by text (a forced build parses everything again).
   const parseCache = options.force ? new ParseCache() : readParseCache(resolve(options.outDir), tool);
@@ -426,6 +429,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // The files this build makes anew: those of the pages not kept and the site files whose hash changed.
     const remade = [...pages.filter((page) => !page.kept).flatMap((page) => page.files), ...[...extras.keys()].filter((path) => !unchanged(path))];
     const recycling = keptFiles.length > 0 && output.recyclePrevious(await listing);
+    // Held by the output until it settles, when it recycles; not by this function to its end.
+    listing = undefined;
     const right = recycling ? await rightInRecycled(output.staging, stamp, tool, keptFiles, hashes, remade) : NONE_RIGHT;
     // Nothing carried over: what is written is linked into a seed as well, for the next build to recycle.
     if (keptFiles.length === 0) output.seed();

@@ -81,6 +81,22 @@ describe('the build manifest', () => {
     }
   });
 
+  it('is not trusted when another tool, format or version wrote it, told from its first bytes, whatever follows them', async () => {
+    const text = serializeBuildManifest(TOOL, FILES, INPUTS);
+    const others = [
+      serializeBuildManifest('another-release', FILES, INPUTS),
+      text.replace(`"version": ${BUILD_MANIFEST_VERSION}`, `"version": ${BUILD_MANIFEST_VERSION + 1}`),
+      // What follows the head is not looked at (a big build's manifest is not read for nothing).
+      `${serializeBuildManifest('another-release', new Map()).split('"files": ')[0]}"files": not JSON at all`,
+      text.slice(0, 20),
+    ];
+    for (const other of others) {
+      expect(await readBuildManifest(written(other), TOOL), other.slice(0, 200)).toBeUndefined();
+      rmSync(dir!, { recursive: true, force: true });
+    }
+    expect((await readBuildManifest(written(text), TOOL))?.files).toEqual(new Map(FILES));
+  });
+
   it('is not trusted when it names a path outside the output or in its own folder', async () => {
     for (const path of ['', '/etc/passwd', '../up.md', 'en/../../up.md', 'en//x.md', 'en/./x.md', 'en/', '.', 'a\\b.md', 'a\0b.md', '.codepairs', '.codepairs/pieces.json']) {
       const files = new Map([...FILES, [path, 'f'.repeat(64)]]);
