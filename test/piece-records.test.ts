@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, sortedRecordsChunks, updatePieceRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
+import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, updatePieceRecords, withRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
 
 const KEYS = { 'sip:zh-CN': 'k2', 'sip:en': 'k1' };
 const recordText = (i: number) => JSON.stringify({ bodyStart: 100 + i, pieces: [[`h${(i * 31) % 997}`, i, 2 * i]] });
@@ -89,9 +89,30 @@ describe('the piece records of pages rendered again', () => {
         }
         const keys = { ...KEYS, 'sip:ja': 'k3' };
         expect([...updatePieceRecords(read!, keys, changed)].join("")).toBe(serializePieceRecords({ keys, pages: after }));
+        // The same from the records of a spill, given with the paths of the pages rendered again
+        // (those without a record lose their line), in runs of a few records.
+        const spill = new RecordSpill(join(dir!, 'spill'), 100);
+        for (const [p, text] of changed) if (text !== undefined) spill.add([[p, text]]);
+        const rendered = sortedPaths(changed.keys());
+        expect([...updatedRecordsChunks(read!, keys, withRecords(rendered, spill.sorted()))].join('')).toBe(serializePieceRecords({ keys, pages: after }));
+        expect(existsSync(join(dir!, 'spill'))).toBe(false);
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('merged with the pages rendered again: a record for a page not among them is an error, and the spill is gone all the same', () => {
+    dir = mkdtempSync(join(tmpdir(), 'codepairs-spill-'));
+    const spill = new RecordSpill(join(dir, 'spill'), 100);
+    spill.add([...pagesOf(10)]);
+    const paths = sortedPaths(pagesOf(10).keys());
+    expect(() => [...withRecords(paths.slice(1), spill.sorted())]).toThrow(/not among the pages rendered/);
+    expect(existsSync(join(dir, 'spill'))).toBe(false);
+    const whole = new RecordSpill(join(dir, 'whole'), 100);
+    whole.add([...pagesOf(10)].slice(0, 4));
+    const merged = [...withRecords(paths, whole.sorted())];
+    expect(merged.map(([path]) => path)).toEqual(paths);
+    expect(merged.filter(([, record]) => record !== undefined)).toHaveLength(4);
   });
 });
 

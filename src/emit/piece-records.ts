@@ -176,29 +176,36 @@ export class RecordLines {
   }
 
   /**
-   * Page lines as serializePieceRecords writes them (in chunks), with the records of `changed` (path →
-   * record text, or undefined for none) in place of these lines: the lines between two changes
-   * are taken from the text as they are.
+   * Page lines as serializePieceRecords writes them (in chunks), with the records of `changed`
+   * (path → record text, or undefined for none; sorted by path, each path once) in place of
+   * these lines: the lines between two changes are taken from the text as they are, and
+   * `changed` is read one at a time (a build of 451,510 pages changes them all).
    */
-  linesWith(changed: ReadonlyMap<string, string | undefined>): Generator<string> {
-    const parts: string[] = [];
-    let line = 0;
-    const run = (until: number) => {
-      // Lines line..until-1 of the text, one piece (their inner commas and breaks as they are).
-      if (until > line) parts.push(this.text.slice(this.lines[line]!, this.ends[until - 1]!));
-      line = Math.max(line, until);
-    };
-    for (const path of [...changed.keys()].sort(byText)) {
-      const found = this.find(path);
-      const at = found < 0 ? -1 - found : found;
-      run(at);
-      const record = changed.get(path);
-      if (record !== undefined) parts.push(`  ${JSON.stringify(path)}: ${record}`);
-      if (found >= 0) line = found + 1;
+  linesWith(changed: Iterable<readonly [string, string | undefined]>): Generator<string> {
+    const { text, lines, ends, paths } = this;
+    const find = (path: string) => this.find(path);
+    function* parts(): Generator<string> {
+      let line = 0;
+      let first = true;
+      const part = (value: string) => {
+        const separated = first ? value : `,\n${value}`;
+        first = false;
+        return separated;
+      };
+      for (const [path, record] of changed) {
+        const found = find(path);
+        const at = found < 0 ? -1 - found : found;
+        // Lines line..at-1 of the text, one piece (their inner commas and breaks as they are).
+        if (at > line) yield part(text.slice(lines[line]!, ends[at - 1]!));
+        line = Math.max(line, at);
+        if (record !== undefined) yield part(`  ${JSON.stringify(path)}: ${record}`);
+        if (found >= 0) line = found + 1;
+      }
+      if (paths.length > line) yield part(text.slice(lines[line]!, ends[paths.length - 1]!));
     }
-    run(this.paths.length);
-    return inChunks(parts.map((part, i) => (i === 0 ? part : `,\n${part}`)));
+    return inChunks(parts());
   }
+
 }
 
 const CLOSE = '}'.charCodeAt(0);
@@ -229,11 +236,40 @@ export async function readPieceRecords(outDir: string): Promise<ReadPieceRecords
  * `changed` (path → record text, or undefined for none) made anew: the same text as
  * serializePieceRecords of every page's record, made from the previous lines, in chunks.
  */
-export function* updatePieceRecords(previous: ReadPieceRecords, keys: Record<string, string>, changed: ReadonlyMap<string, string | undefined>): Generator<string> {
+export function updatePieceRecords(previous: ReadPieceRecords, keys: Record<string, string>, changed: ReadonlyMap<string, string | undefined>): Generator<string> {
+  return updatedRecordsChunks(previous, keys, [...changed].sort(([a], [b]) => byText(a, b)));
+}
+
+/** The same from `changed` sorted by path (each path once), taken one at a time. */
+export function* updatedRecordsChunks(previous: ReadPieceRecords, keys: Record<string, string>, changed: Iterable<readonly [string, string | undefined]>): Generator<string> {
   yield `${header(sortedKeys(keys))}\n`;
   yield* previous.pages.linesWith(changed);
   yield `\n${FOOTER}\n`;
 }
+
+/**
+ * Each path of `paths` (sorted, each once) with its record from `records` (sorted by path, a
+ * subset of `paths`: RecordSpill.sorted), or undefined for a path without one.
+ */
+export function* withRecords(paths: readonly string[], records: Iterable<readonly [string, string]>): Generator<[string, string | undefined]> {
+  const iterator = records[Symbol.iterator]();
+  try {
+    let next = iterator.next();
+    for (const path of paths) {
+      if (!next.done && next.value[0] === path) {
+        yield [path, next.value[1]];
+        next = iterator.next();
+      } else yield [path, undefined];
+    }
+    if (!next.done) throw new Error(`a piece record for ${next.value[0]}, which is not among the pages rendered (or not in their order)`);
+  } finally {
+    // Ends the records' reading too (RecordSpill.sorted closes and removes its file).
+    iterator.return?.();
+  }
+}
+
+/** Paths sorted as the records file lists them. */
+export const sortedPaths = (paths: Iterable<string>): string[] => [...paths].sort(byText);
 
 /**
  * The piece records that render threads send while they render, kept in a file until the
