@@ -326,11 +326,6 @@ export class RecordSpill {
     this.pendingChars = 0;
   }
 
-  /** Every record added, by page path; the file is removed. */
-  read(): Map<string, string> {
-    return new Map(this.sorted());
-  }
-
   /**
    * Every record added, sorted by page path, read back from the runs a piece at a time and
    * merged; the file is removed once all are read (or the reading stops).
