@@ -3,7 +3,7 @@
  * each chunk but the last holds at least the size asked for, and no line is cut.
  */
 import { describe, expect, it } from 'vitest';
-import { inChunks, joinedLines } from '../src/emit/chunks.js';
+import { inChunks, joinedChunks } from '../src/emit/chunks.js';
 
 describe('chunks', () => {
   it('joins pieces into chunks of at least the size, the last one shorter, the pieces whole and in order', () => {
@@ -21,8 +21,8 @@ describe('chunks', () => {
 
   it('makes lines with the separator between them, as join does, in any chunk size', () => {
     const lines = Array.from({ length: 333 }, (_, i) => `  "en/sip/${i}.md": "${'h'.repeat(i % 7)}"`);
-    for (const size of [1, 64, 1000, 1 << 20]) expect([...joinedLines(lines.length, (i) => lines[i]!, ',\n', size)].join('')).toBe(lines.join(',\n'));
-    expect([...joinedLines(0, () => 'never', ',\n')].join('')).toBe('');
-    expect([...joinedLines(1, () => 'one', ',\n')].join('')).toBe('one');
+    for (const size of [1, 64, 1000, 1 << 20]) expect([...joinedChunks(lines, ',\n', size)].join('')).toBe(lines.join(',\n'));
+    expect([...joinedChunks([], ',\n')].join('')).toBe('');
+    expect([...joinedChunks(['one'], ',\n')].join('')).toBe('one');
   });
 });

@@ -14,7 +14,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } 
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../hash.js';
-import { joinedLines } from './chunks.js';
+import { joinedChunks } from './chunks.js';
 import { fileURLToPath } from 'node:url';
 
 /** The manifest's path inside the output folder (a hidden folder: not a page of the site). */
@@ -148,7 +148,10 @@ function ofAnotherTool(path: string, tool: string): boolean {
 function fileLines(files: ReadonlyMap<string, string>): Generator<string> {
   // The default order of sort() is the order of `<` on strings (UTF-16 code units).
   const paths = [...files.keys()].sort();
-  return joinedLines(paths.length, (i) => `  ${jsonString(paths[i]!)}: ${jsonString(files.get(paths[i]!)!)}`, ',\n');
+  function* lines(): Generator<string> {
+    for (const path of paths) yield `  ${jsonString(path)}: ${jsonString(files.get(path)!)}`;
+  }
+  return joinedChunks(lines(), ',\n');
 }
 
 /**

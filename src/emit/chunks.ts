@@ -25,10 +25,14 @@ export function* inChunks(pieces: Iterable<string>, size = CHUNK_CHARS): Generat
   if (chunk.length) yield chunk.join('');
 }
 
-/** `count` lines (`lineAt(i)` each) with `separator` between them, in chunks (see inChunks). */
-export function joinedLines(count: number, lineAt: (index: number) => string, separator: string, size = CHUNK_CHARS): Generator<string> {
-  function* pieces(): Generator<string> {
-    for (let i = 0; i < count; i++) yield i === 0 ? lineAt(i) : `${separator}${lineAt(i)}`;
+/** `pieces` with `separator` between them, in chunks (see inChunks). */
+export function joinedChunks(pieces: Iterable<string>, separator: string, size = CHUNK_CHARS): Generator<string> {
+  function* separated(): Generator<string> {
+    let first = true;
+    for (const piece of pieces) {
+      yield first ? piece : `${separator}${piece}`;
+      first = false;
+    }
   }
-  return inChunks(pieces(), size);
+  return inChunks(separated(), size);
 }

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageRecord } from '../types.js';
 import { BUILD_MANIFEST_DIR } from './build-manifest.js';
-import { inChunks } from './chunks.js';
+import { joinedChunks } from './chunks.js';
 
 export const PIECE_RECORDS_PATH = `${BUILD_MANIFEST_DIR}/pieces.json`;
 const FORMAT = 'codepairs-piece-records';
@@ -63,14 +63,10 @@ export function pieceRecordsChunks({ keys, pages }: { keys: Record<string, strin
 /** The same text from records already sorted by path (as RecordSpill.sorted gives them), taken one at a time. */
 export function* sortedRecordsChunks(keys: Record<string, string>, records: Iterable<readonly [string, string]>): Generator<string> {
   function* lines(): Generator<string> {
-    let first = true;
-    for (const [path, record] of records) {
-      yield `${first ? '' : ',\n'}  ${JSON.stringify(path)}: ${record}`;
-      first = false;
-    }
+    for (const [path, record] of records) yield `  ${JSON.stringify(path)}: ${record}`;
   }
   yield `${header(sortedKeys(keys))}\n`;
-  yield* inChunks(lines());
+  yield* joinedChunks(lines(), ',\n');
   yield `\n${FOOTER}\n`;
 }
 
@@ -186,26 +182,19 @@ export class RecordLines {
     const find = (path: string) => this.find(path);
     function* parts(): Generator<string> {
       let line = 0;
-      let first = true;
-      const part = (value: string) => {
-        const separated = first ? value : `,\n${value}`;
-        first = false;
-        return separated;
-      };
       for (const [path, record] of changed) {
         const found = find(path);
         const at = found < 0 ? -1 - found : found;
         // Lines line..at-1 of the text, one piece (their inner commas and breaks as they are).
-        if (at > line) yield part(text.slice(lines[line]!, ends[at - 1]!));
+        if (at > line) yield text.slice(lines[line]!, ends[at - 1]!);
         line = Math.max(line, at);
-        if (record !== undefined) yield part(`  ${JSON.stringify(path)}: ${record}`);
+        if (record !== undefined) yield `  ${JSON.stringify(path)}: ${record}`;
         if (found >= 0) line = found + 1;
       }
-      if (paths.length > line) yield part(text.slice(lines[line]!, ends[paths.length - 1]!));
+      if (paths.length > line) yield text.slice(lines[line]!, ends[paths.length - 1]!);
     }
-    return inChunks(parts());
+    return joinedChunks(parts(), ',\n');
   }
-
 }
 
 const CLOSE = '}'.charCodeAt(0);
