@@ -14,7 +14,7 @@ import { warmFiles } from './emit/warm-files.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, buildManifestChunks, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
-import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, pieceRecordsChunks, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, updatePieceRecords, withRecords, RecordSpill, type PieceRecords } from './emit/piece-records.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, sortedEntries, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, withRecords, RecordSpill, type PieceRecords } from './emit/piece-records.js';
 import { changedPages, inputHashes } from './plan/incremental.js';
 import { sha256 } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
@@ -511,45 +511,30 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     const keys: Record<string, string> = {};
     for (const job of jobs) keys[piecesKeyId(ctxOf(job), job.lang)] ??= piecesKey(ctxOf(job), job.lang);
-    // Every page's record: made now, or the previous one of a page kept. After a build of the
-    // same pages, the previous file's lines with those of the pages rendered written anew.
+    // Every page's record, in the records file's order: those made now (the render threads',
+    // merged from their sorted runs one at a time, see RecordSpill: a build that renders all
+    // 451,510 pages of 300 codes in ten languages would otherwise hold 270 MB of them), and the
+    // previous one of each page kept. After a build of the same pages, the previous file's lines
+    // with those of the pages rendered written anew.
+    const made = records instanceof RecordSpill ? records.sorted() : sortedEntries(records);
     let pieceRecords: Iterable<string>;
-    if (previousRecords && records instanceof RecordSpill) {
-      // The threads' records, merged from their sorted runs with the pages' paths in the same
-      // order (see withRecords), one at a time: a build that renders all 451,510 pages of 300
-      // codes in ten languages again would otherwise read 270 MB of them back whole.
+    if (!previousRecords) pieceRecords = sortedRecordsChunks(keys, made);
+    else {
       const rendered = sortedPaths(toRender.map((job) => job.path));
-      if (mayHaveChanged) pieceRecords = updatedRecordsChunks(previousRecords, keys, withRecords(rendered, records.sorted()));
+      if (mayHaveChanged) pieceRecords = updatedRecordsChunks(previousRecords, keys, withRecords(rendered, made));
       else {
         const again = new Set(rendered);
-        const made = withRecords(sortedPaths(pages.map((page) => page.job.path)), records.sorted());
+        const all = withRecords(sortedPaths(pages.map((page) => page.job.path)), made);
         pieceRecords = sortedRecordsChunks(
           keys,
           (function* () {
-            for (const [path, record] of made) {
+            for (const [path, record] of all) {
               const text = record ?? (again.has(path) ? undefined : previousRecords.pages.get(path));
               if (text) yield [path, text] as const;
             }
           })(),
         );
       }
-    } else if (previousRecords && records instanceof Map) {
-      if (mayHaveChanged) {
-        const changedRecords = new Map<string, string | undefined>();
-        for (const job of toRender) changedRecords.set(job.path, records.get(job.path));
-        pieceRecords = updatePieceRecords(previousRecords, keys, changedRecords);
-      } else {
-        const allRecords = new Map<string, string>();
-        for (const { job } of pages) {
-          const text = records.get(job.path) ?? (renderSet.has(job) ? undefined : previousRecords.pages.get(job.path));
-          if (text) allRecords.set(job.path, text);
-        }
-        pieceRecords = pieceRecordsChunks({ keys, pages: allRecords });
-      }
-    } else {
-      // Every page was rendered: the records made are all there are, the threads' merged from
-      // their sorted runs a line at a time (see RecordSpill).
-      pieceRecords = records instanceof RecordSpill ? sortedRecordsChunks(keys, records.sorted()) : pieceRecordsChunks({ keys, pages: records });
     }
     // The state files are written in chunks, never whole (see src/emit/chunks.ts).
     output.writeChunks(PIECE_RECORDS_PATH, pieceRecords);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, updatePieceRecords, withRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
+import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, withRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
 
 const KEYS = { 'sip:zh-CN': 'k2', 'sip:en': 'k1' };
 const recordText = (i: number) => JSON.stringify({ bodyStart: 100 + i, pieces: [[`h${(i * 31) % 997}`, i, 2 * i]] });
@@ -88,7 +88,7 @@ describe('the piece records of pages rendered again', () => {
           else after.set(p, text);
         }
         const keys = { ...KEYS, 'sip:ja': 'k3' };
-        expect([...updatePieceRecords(read!, keys, changed)].join("")).toBe(serializePieceRecords({ keys, pages: after }));
+        expect([...updatedRecordsChunks(read!, keys, sortedPaths(changed.keys()).map((p) => [p, changed.get(p)] as const))].join("")).toBe(serializePieceRecords({ keys, pages: after }));
         // The same from the records of a spill, given with the paths of the pages rendered again
         // (those without a record lose their line), in runs of a few records.
         const spill = new RecordSpill(join(dir!, 'spill'), 100);

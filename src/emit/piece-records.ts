@@ -35,7 +35,7 @@ export interface PieceRecords {
   pages: Pick<ReadonlyMap<string, string>, 'get' | 'has'>;
 }
 
-/** Records read from a file: its lines, looked up by path (they are sorted), and what changed can be written back into it (see updatePieceRecords). */
+/** Records read from a file: its lines, looked up by path (they are sorted), and what changed can be written back into it (see updatedRecordsChunks). */
 export interface ReadPieceRecords extends PieceRecords {
   pages: RecordLines;
 }
@@ -47,20 +47,16 @@ const FOOTER = '}}';
 const sortedKeys = (keys: Record<string, string>) => Object.fromEntries(Object.entries(keys).sort(([a], [b]) => byText(a, b)));
 
 /** The records, sorted by page path, one page per line. */
-export function serializePieceRecords(records: { keys: Record<string, string>; pages: ReadonlyMap<string, string> }): string {
-  return [...pieceRecordsChunks(records)].join('');
+export function serializePieceRecords({ keys, pages }: { keys: Record<string, string>; pages: ReadonlyMap<string, string> }): string {
+  return [...sortedRecordsChunks(keys, sortedEntries(pages))].join('');
 }
 
-/** The text of serializePieceRecords in chunks, never whole (see src/emit/chunks.ts). */
-export function pieceRecordsChunks({ keys, pages }: { keys: Record<string, string>; pages: Pick<ReadonlyMap<string, string>, 'get' | 'keys'> }): Generator<string> {
-  const paths = [...pages.keys()].sort(byText);
-  function* records(): Generator<[string, string]> {
-    for (const path of paths) yield [path, pages.get(path)!];
-  }
-  return sortedRecordsChunks(keys, records());
+/** The records of `pages`, sorted by path as the records file lists them. */
+export function* sortedEntries(pages: ReadonlyMap<string, string>): Generator<[string, string]> {
+  for (const path of sortedPaths(pages.keys())) yield [path, pages.get(path)!];
 }
 
-/** The same text from records already sorted by path (as RecordSpill.sorted gives them), taken one at a time. */
+/** The text of serializePieceRecords in chunks, never whole (see src/emit/chunks.ts), from records sorted by path (as RecordSpill.sorted and sortedEntries give them), taken one at a time. */
 export function* sortedRecordsChunks(keys: Record<string, string>, records: Iterable<readonly [string, string]>): Generator<string> {
   function* lines(): Generator<string> {
     for (const [path, record] of records) yield `  ${JSON.stringify(path)}: ${record}`;
@@ -222,14 +218,10 @@ export async function readPieceRecords(outDir: string): Promise<ReadPieceRecords
 
 /**
  * The records of a build of the same pages as the one `previous` was read from, those of
- * `changed` (path → record text, or undefined for none) made anew: the same text as
- * serializePieceRecords of every page's record, made from the previous lines, in chunks.
+ * `changed` (path → record text, or undefined for none; sorted by path, each path once, taken one
+ * at a time) made anew: the same text as serializePieceRecords of every page's record, made from
+ * the previous lines, in chunks.
  */
-export function updatePieceRecords(previous: ReadPieceRecords, keys: Record<string, string>, changed: ReadonlyMap<string, string | undefined>): Generator<string> {
-  return updatedRecordsChunks(previous, keys, [...changed].sort(([a], [b]) => byText(a, b)));
-}
-
-/** The same from `changed` sorted by path (each path once), taken one at a time. */
 export function* updatedRecordsChunks(previous: ReadPieceRecords, keys: Record<string, string>, changed: Iterable<readonly [string, string | undefined]>): Generator<string> {
   yield `${header(sortedKeys(keys))}\n`;
   yield* previous.pages.linesWith(changed);
