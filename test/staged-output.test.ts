@@ -117,6 +117,20 @@ describe('recycling the output a commit replaced', () => {
     return out;
   }
 
+  /**
+   * After twoBuilds, the next build's output with the previous one recycled and settled: a.md and
+   * c/d.md kept as they are, b.md left stale for the build to write (its inode is the current
+   * output's). With the current output's tree, which no write may change.
+   */
+  async function staleB(): Promise<{ out: string; current: ReturnType<typeof tree>; output: StagedOutput }> {
+    const out = await twoBuilds();
+    const current = tree(out);
+    const output = await StagedOutput.open(out);
+    output.recyclePrevious();
+    output.settle(new Set(['a.md', 'c/d.md']), (path) => path === 'b.md');
+    return { out, current, output };
+  }
+
   it('is kept beside the output when the build carried files over, and removed when it carried none', async () => {
     const out = await twoBuilds();
     const current = tree(out);
@@ -325,11 +339,7 @@ describe('recycling the output a commit replaced', () => {
     // Linked into the seed as they were made: the next build's staging folder holds the same inodes.
     expect(tree(previousPath(full))).toEqual(files);
 
-    const out = await twoBuilds();
-    const current = tree(out);
-    const output = await StagedOutput.open(out);
-    output.recyclePrevious();
-    output.settle(new Set(['a.md', 'c/d.md']), (path) => path === 'b.md');
+    const { out, current, output } = await staleB();
     output.writeOnAThread();
     await output.write('b.md', 'b, changed');
     await output.write('f/g.md', 'new');
@@ -354,11 +364,7 @@ describe('recycling the output a commit replaced', () => {
     expect(tree(full)['.codepairs/state.json']![0]).toBe('{"a": "状态码", "b": 2}\n');
     expect(tree(previousPath(full))).toEqual(tree(full));
 
-    const out = await twoBuilds();
-    const current = tree(out);
-    const output = await StagedOutput.open(out);
-    output.recyclePrevious();
-    output.settle(new Set(['a.md', 'c/d.md']), (path) => path === 'b.md');
+    const { out, current, output } = await staleB();
     output.writeOnAThread();
     expect(() => output.writeChunks('b.md', ['x'])).toThrow(/flush first/);
     await output.flush();
@@ -392,11 +398,7 @@ describe('recycling the output a commit replaced', () => {
   });
 
   it('replaces a stale file of a recycled folder on a render thread too, never writing through it', async () => {
-    const out = await twoBuilds();
-    const current = tree(out);
-    const output = await StagedOutput.open(out);
-    output.recyclePrevious();
-    output.settle(new Set(['a.md', 'c/d.md']), (path) => path === 'b.md');
+    const { out, current, output } = await staleB();
     const worker = StagedOutput.attach(output.staging, { recycled: true });
     await worker.write('b.md', 'b, changed');
     expect(tree(out)).toEqual(current);
