@@ -4,6 +4,7 @@
  * src/build.ts) into the staging folder, until told there are no more. It reports progress, the
  * end of each batch, and any missing translation back.
  */
+import { on } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { contextOf, loadSite, renderJobs, type LoadOptions, type PieceReuse } from '../build.js';
 import { StagedOutput } from '../emit/output.js';
@@ -47,18 +48,11 @@ export type WorkerMessage =
   | { type: 'done'; misses: Array<{ lang: string; key: string }>; written: number; kept: number; timings: RenderTimings & { workerLoad: number } }
   | { type: 'template-error'; template: string; message: string };
 
-/** The main thread's messages, as they come, while this thread loads or renders. */
-const inbox: ToWorker[] = [];
-let wake: (() => void) | undefined;
-parentPort!.on('message', (message: ToWorker) => {
-  inbox.push(message);
-  wake?.();
-});
+/** The main thread's messages, kept as they come while this thread loads or renders (events.on queues them). */
+const messages = on(parentPort!, 'message');
 
 async function next(): Promise<ToWorker> {
-  while (inbox.length === 0) await new Promise<void>((resolvePromise) => (wake = resolvePromise));
-  wake = undefined;
-  return inbox.shift()!;
+  return ((await messages.next()).value as [ToWorker])[0];
 }
 
 async function run(input: WorkerInput): Promise<void> {
