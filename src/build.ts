@@ -14,7 +14,7 @@ import { warmFiles } from './emit/warm-files.js';
 import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, buildManifestChunks, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
-import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, sortedEntries, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, withRecords, RecordSpill, type PieceRecords } from './emit/piece-records.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, sortedEntries, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, withRecords, RecordSpill, type PieceRecords, type ReadPieceRecords } from './emit/piece-records.js';
 import { changedPages, inputHashes } from './plan/incremental.js';
 import { sha256 } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
@@ -327,6 +327,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let threads: Promise<RenderThread[]> | undefined;
   // The piece records they sent, until written (see RecordSpill); removed when the build fails.
   let spill: RecordSpill | undefined;
+  // The previous build's piece records, read from its file as they are needed; closed when written or when the build fails.
+  let previousRecords: ReadPieceRecords | undefined;
   const slices = slicesOf(site, jobs, languages);
   const record = (): InputsRecord => ({ key, pages: jobs.length, languages, sitemap: ctx.baseUrl !== undefined, warnings: recordWarnings(warnings), slices });
   try {
@@ -335,7 +337,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const read = early && 'manifest' in early && early.stamp === stamp ? early.manifest : undefined;
     const manifest = options.force ? undefined : (read ?? (await readBuildManifest(output.target, tool)));
     // The pieces of the pages kept are carried into the new records: without them, a full build.
-    const previousRecords = manifest ? await readPieceRecords(output.target) : undefined;
+    previousRecords = manifest ? await readPieceRecords(output.target) : undefined;
     const previous = previousRecords ? manifest?.files : undefined;
     // Without a previous build every page is rendered: the render threads load the inputs while
     // this thread sorts out the output (0.4-0.5 s for ten languages of SIP).
@@ -538,6 +540,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     }
     // The state files are written in chunks, never whole (see src/emit/chunks.ts).
     output.writeChunks(PIECE_RECORDS_PATH, pieceRecords);
+    previousRecords?.pages.close();
     await output.write(PARSE_CACHE_PATH, parseCache.serialize(tool));
     // What this build changed in the output it replaces: the files it made anew and the search
     // bundles indexed again. Every other file has the hash the previous manifest lists for it (a
@@ -552,6 +555,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   } catch (error) {
     await stopThreads(threads);
     spill?.remove();
+    previousRecords?.pages.close();
     await output.abort();
     throw toInputError(error);
   }

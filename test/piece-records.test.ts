@@ -3,7 +3,7 @@
  * written with, whatever their paths; a damaged file is not used; the lines of pages rendered
  * again, written into the previous file's text, give the file written whole.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -65,6 +65,43 @@ describe('the piece records', () => {
       expect(damaged).not.toBe(text);
       expect(await readBack(damaged), damaged.slice(0, 300)).toBeUndefined();
     }
+  });
+});
+
+describe('the piece records read from their file', () => {
+  // ~3.6 MB of records: more than the 1 MB read at a time (lines cut between two reads) and than
+  // a chunk of lines written back (CHUNK_CHARS), some paths escaped, some not ASCII.
+  const big = new Map([...pagesOf(6_000)].map(([path, text], i) => [i % 500 === 7 ? `${path}/"ü中"\\${i}` : path, text.replace('}', `,"pad":"${'é'.repeat(i % 400)}"}`)]));
+
+  it('give every record and the file written back whole, whatever is asked, without holding the text', async () => {
+    const text = serializePieceRecords({ keys: KEYS, pages: big });
+    const read = await readBack(text);
+    expect(read).toBeDefined();
+    expect(asMap(read)).toEqual(big);
+    // Nothing changed, one change in the middle, every tenth page removed: as written whole.
+    expect([...updatedRecordsChunks(read!, KEYS, [])].join('')).toBe(text);
+    const paths = sortedPaths(big.keys());
+    const middle = paths[3_000]!;
+    expect([...updatedRecordsChunks(read!, KEYS, [[middle, recordText(5)]])].join('')).toBe(serializePieceRecords({ keys: KEYS, pages: new Map([...big, [middle, recordText(5)]]) }));
+    const removed = paths.filter((_, i) => i % 10 === 3);
+    const chunks = [...updatedRecordsChunks(read!, KEYS, removed.map((path) => [path, undefined] as const))];
+    expect(chunks.join('')).toBe(serializePieceRecords({ keys: KEYS, pages: new Map([...big].filter(([path]) => !removed.includes(path))) }));
+    expect(chunks.length).toBeGreaterThan(2);
+    // Closed, it is opened again when asked.
+    read!.pages.close();
+    expect(read!.pages.get(middle)).toBe(big.get(middle));
+    read!.pages.close();
+  });
+
+  it('are an error when the file changed after it was read, never read as if it were the same', async () => {
+    const read = await readBack(serializePieceRecords({ keys: KEYS, pages: pagesOf(20) }));
+    const [first] = read!.pages.paths;
+    // Another file at the path (as a build that replaced the output would leave it), of the same size.
+    const file = join(dir!, PIECE_RECORDS_PATH);
+    const text = readFileSync(file, 'utf8');
+    rmSync(file);
+    writeFileSync(file, text.replace(recordText(0), recordText(0).replace('100', '9000')));
+    expect(() => read!.pages.get(first!)).toThrow(/changed while the build used it/);
   });
 });
 

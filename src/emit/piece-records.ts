@@ -11,12 +11,11 @@
  * are: a full build and an incremental build of the same inputs write the same bytes. A record
  * that does not fit the files is not used (processors.ts checks every length).
  */
-import { closeSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PageRecord } from '../types.js';
 import { BUILD_MANIFEST_DIR } from './build-manifest.js';
-import { joinedChunks } from './chunks.js';
+import { CHUNK_CHARS, joinedChunks } from './chunks.js';
 
 export const PIECE_RECORDS_PATH = `${BUILD_MANIFEST_DIR}/pieces.json`;
 const FORMAT = 'codepairs-piece-records';
@@ -97,51 +96,62 @@ const PAGE_LINE = /^ {2}("(?:[^"\\]|\\.)*"): (\{.*\}),?$/;
  * The page lines of a records file, found by path without a map: the file lists them sorted, so a
  * path is looked for by halves. Reading 28,510 lines into a map (a regular expression and a JSON
  * string parsed a line) took ~60 ms of an edit that looks up 750 of them.
+ *
+ * Only where each line is stays in memory, not the text: a record asked for, and the lines
+ * written back unchanged (linesWith), are read from the file then. Held as one string through the
+ * build, the file was 54 MB of the main thread's heap for a 300-code catalog of two languages and
+ * 270 MB for ten languages, from the start of a build with a previous output to its end. The
+ * file is the current output's, which no other build replaces while this one holds the lock (and
+ * this one only at its commit, after the records are written); a file found changed all the same
+ * is an error, never read as if it were the one indexed. `close` closes it (read again after
+ * that, it is opened again).
  */
 export class RecordLines {
-  /** Each line's page path, where the line starts, and where its record starts and ends in the text (without the comma). */
+  private fd: number | undefined;
+
+  /** Each line's page path, and in bytes of the file: where the line starts, and where its record starts and ends (without the comma). */
   private constructor(
-    private readonly text: string,
+    private readonly file: string,
+    private readonly identity: string,
     readonly paths: readonly string[],
-    private readonly lines: Int32Array,
-    private readonly starts: Int32Array,
-    private readonly ends: Int32Array,
+    private readonly lines: Float64Array,
+    private readonly starts: Float64Array,
+    private readonly ends: Float64Array,
   ) {}
 
   /**
-   * The lines of `text` from `from` (the first page line) to `to` (the line break before the
-   * footer), or undefined when one is not a page line or they are not sorted by path.
+   * The page lines of the records file `file`, open as `fd`, from byte `from` (the first page
+   * line) to byte `to` (the line break before the footer), or undefined when one is not a page
+   * line or they are not sorted by path.
    */
-  static read(text: string, from: number, to: number): RecordLines | undefined {
+  static read(file: string, fd: number, from: number, to: number): RecordLines | undefined {
     const paths: string[] = [];
     const lines: number[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
-    for (let at = from; at < to; ) {
-      const next = text.indexOf('\n', at);
-      const end = next < 0 || next > to ? to : next;
-      const last = end === to;
-      const close = last ? end : end - 1;
-      if (!text.startsWith('  "', at) || text.charCodeAt(close - 1) !== CLOSE || (!last && text.charCodeAt(close) !== COMMA)) return undefined;
-      const separator = text.indexOf('": {', at + 3);
+    for (const [at, line] of linesOf(fd, from, to)) {
+      // `line`: the line's bytes without its line break; the last one has no comma.
+      const last = at + line.length === to;
+      const close = last ? line.length : line.length - 1;
+      if (close < 1 || line.compare(LINE_START, 0, LINE_START.length, 0, LINE_START.length) !== 0 || line[close - 1] !== CLOSE || (!last && line[close] !== COMMA)) return undefined;
+      const separator = line.indexOf(SEPARATOR, LINE_START.length);
       if (separator < 0 || separator >= close) return undefined;
-      let path = text.slice(at + 3, separator);
+      let path = line.toString('utf8', LINE_START.length, separator);
       let start = separator + 3;
       if (path.includes('\\') || path.includes('"')) {
         // An escaped path: taken apart as JSON (a quote in it may stand before ": ").
-        const match = PAGE_LINE.exec(text.slice(at, end));
+        const match = PAGE_LINE.exec(line.toString('utf8'));
         if (!match) return undefined;
         path = JSON.parse(match[1]!) as string;
-        start = at + match[1]!.length + 4;
+        start = Buffer.byteLength(match[1]!) + 4;
       }
       if (paths.length && byText(paths.at(-1)!, path) >= 0) return undefined;
       paths.push(path);
       lines.push(at);
-      starts.push(start);
-      ends.push(close);
-      at = end + 1;
+      starts.push(at + start);
+      ends.push(at + close);
     }
-    return new RecordLines(text, paths, Int32Array.from(lines), Int32Array.from(starts), Int32Array.from(ends));
+    return new RecordLines(file, identityOf(fd), paths, Float64Array.from(lines), Float64Array.from(starts), Float64Array.from(ends));
   }
 
   /** The line of `path`, or where it would go (-1 - that index). */
@@ -160,61 +170,155 @@ export class RecordLines {
 
   get(path: string): string | undefined {
     const line = this.find(path);
-    return line < 0 ? undefined : this.text.slice(this.starts[line]!, this.ends[line]!);
+    return line < 0 ? undefined : this.text(this.starts[line]!, this.ends[line]!);
   }
 
   has(path: string): boolean {
     return this.find(path) >= 0;
   }
 
+  /** Close the file, if it is open. */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** Bytes [start, end) of the file, as text. */
+  private text(start: number, end: number): string {
+    if (this.fd === undefined) {
+      const fd = openSync(this.file, 'r');
+      if (identityOf(fd) !== this.identity) {
+        closeSync(fd);
+        throw new Error(`${this.file} changed while the build used it`);
+      }
+      this.fd = fd;
+    }
+    return readRange(this.fd, start, end).toString('utf8');
+  }
+
   /**
    * Page lines as serializePieceRecords writes them (in chunks), with the records of `changed`
    * (path → record text, or undefined for none; sorted by path, each path once) in place of
-   * these lines: the lines between two changes are taken from the text as they are, and
-   * `changed` is read one at a time (a build of 451,510 pages changes them all).
+   * these lines: the lines between two changes are read from the file as they are, up to about
+   * CHUNK_CHARS bytes at a time, and `changed` is read one at a time (a build of 451,510 pages
+   * changes them all).
    */
   linesWith(changed: Iterable<readonly [string, string | undefined]>): Generator<string> {
-    const { text, lines, ends, paths } = this;
+    const { lines, ends, paths } = this;
     const find = (path: string) => this.find(path);
+    const text = (start: number, end: number) => this.text(start, end);
+    // Lines first..last-1, whole (their inner commas and breaks as they are), in pieces of whole lines.
+    function* unchanged(first: number, last: number): Generator<string> {
+      for (let from = first; from < last; ) {
+        let to = from + 1;
+        while (to < last && ends[to]! - lines[from]! < CHUNK_CHARS) to++;
+        yield text(lines[from]!, ends[to - 1]!);
+        from = to;
+      }
+    }
     function* parts(): Generator<string> {
       let line = 0;
       for (const [path, record] of changed) {
         const found = find(path);
         const at = found < 0 ? -1 - found : found;
-        // Lines line..at-1 of the text, one piece (their inner commas and breaks as they are).
-        if (at > line) yield text.slice(lines[line]!, ends[at - 1]!);
+        if (at > line) yield* unchanged(line, at);
         line = Math.max(line, at);
         if (record !== undefined) yield `  ${JSON.stringify(path)}: ${record}`;
         if (found >= 0) line = found + 1;
       }
-      if (paths.length > line) yield text.slice(lines[line]!, ends[paths.length - 1]!);
+      if (paths.length > line) yield* unchanged(line, paths.length);
     }
     return joinedChunks(parts(), ',\n');
   }
 }
 
+const LINE_START = Buffer.from('  "');
+const SEPARATOR = Buffer.from('": {');
 const CLOSE = '}'.charCodeAt(0);
 const COMMA = ','.charCodeAt(0);
+/** How the records file ends: the line break after the last page line, the footer, a line break. */
+const ENDING = Buffer.from(`\n${FOOTER}\n`);
+
+/** What identifies one write of a file: its inode, size and modification time. */
+function identityOf(fd: number): string {
+  const stat = fstatSync(fd, { bigint: true });
+  return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+}
+
+/** Bytes [start, end) of the file open as `fd`. */
+function readRange(fd: number, start: number, end: number): Buffer {
+  const buffer = Buffer.allocUnsafe(end - start);
+  for (let done = 0; done < buffer.length; ) {
+    const read = readSync(fd, buffer, done, buffer.length - done, start + done);
+    if (read === 0) throw new Error(`the file ended at byte ${start + done}, before byte ${end}`);
+    done += read;
+  }
+  return buffer;
+}
+
+/**
+ * The lines of bytes [from, to) of the file open as `fd`, each with where it starts, without its
+ * line break, read READ_BYTES at a time; a line is only valid until the next is taken.
+ */
+function* linesOf(fd: number, from: number, to: number): Generator<[number, Buffer]> {
+  let rest = Buffer.alloc(0);
+  let restAt = from;
+  for (let position = from; position < to; ) {
+    const chunk = readRange(fd, position, Math.min(position + READ_BYTES, to));
+    position += chunk.length;
+    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let at = data.indexOf(LINE_BREAK); at >= 0; at = data.indexOf(LINE_BREAK, start)) {
+      yield [restAt + start, data.subarray(start, at)];
+      start = at + 1;
+    }
+    restAt += start;
+    rest = Buffer.from(data.subarray(start));
+  }
+  if (rest.length) yield [restAt, rest];
+}
+
+const READ_BYTES = 1 << 20;
 
 /** The records in `outDir`, or undefined when there are none this version can read. */
 export async function readPieceRecords(outDir: string): Promise<ReadPieceRecords | undefined> {
-  const text = await readFile(join(outDir, PIECE_RECORDS_PATH), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  const headEnd = text.indexOf('\n');
-  const footer = `\n${FOOTER}\n`;
-  if (headEnd < 0 || !text.endsWith(footer) || text.length - footer.length <= headEnd) return undefined;
-  let head: { format?: unknown; version?: unknown; keys?: unknown };
+  const file = join(outDir, PIECE_RECORDS_PATH);
+  let fd: number;
   try {
-    head = JSON.parse(`${text.slice(0, headEnd)}${FOOTER}`) as typeof head;
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
   }
-  const { format, version, keys } = head;
-  if (format !== FORMAT || version !== VERSION || typeof keys !== 'object' || keys === null || Array.isArray(keys)) return undefined;
-  if (!Object.values(keys).every((key) => typeof key === 'string') || text.slice(0, headEnd) !== header(keys as Record<string, string>)) return undefined;
-  const pages = RecordLines.read(text, headEnd + 1, text.length - footer.length);
-  return pages ? { keys: keys as Record<string, string>, pages } : undefined;
+  try {
+    const size = Number(fstatSync(fd).size);
+    if (size < ENDING.length || !readRange(fd, size - ENDING.length, size).equals(ENDING)) return undefined;
+    // The first line: the format, the version and the keys.
+    const headEnd = lineEnd(fd, Math.min(size, HEAD_BYTES));
+    if (headEnd < 0 || size - ENDING.length <= headEnd) return undefined;
+    const headText = readRange(fd, 0, headEnd).toString('utf8');
+    let head: { format?: unknown; version?: unknown; keys?: unknown };
+    try {
+      head = JSON.parse(`${headText}${FOOTER}`) as typeof head;
+    } catch {
+      return undefined;
+    }
+    const { format, version, keys } = head;
+    if (format !== FORMAT || version !== VERSION || typeof keys !== 'object' || keys === null || Array.isArray(keys)) return undefined;
+    if (!Object.values(keys).every((key) => typeof key === 'string') || headText !== header(keys as Record<string, string>)) return undefined;
+    const pages = RecordLines.read(file, fd, headEnd + 1, size - ENDING.length);
+    return pages ? { keys: keys as Record<string, string>, pages } : undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
+
+/** Where the first line break of the file open as `fd` is, within its first `within` bytes, or -1. */
+function lineEnd(fd: number, within: number): number {
+  return readRange(fd, 0, within).indexOf(LINE_BREAK);
+}
+
+/** The most bytes the records file's first line (the format, the version and the keys) may take. */
+const HEAD_BYTES = 1 << 20;
 
 /**
  * The records of a build of the same pages as the one `previous` was read from, those of
