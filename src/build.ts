@@ -11,7 +11,7 @@ import { startThread, type Thread } from './run-workers.js';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, listRecyclable, lockPath } from './emit/output.js';
 import { warmFiles } from './emit/warm-files.js';
-import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, buildManifestChunks, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
+import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, buildManifestChunks, mergedFiles, serializeBuildManifest, sortedFiles, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
 import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, sortedEntries, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, withRecords, RecordSpill, type PieceRecords, type ReadPieceRecords } from './emit/piece-records.js';
@@ -30,7 +30,7 @@ import { COMMON_KEYS, protocolKeys } from './render/required-keys.js';
 import { HOME_TEMPLATE, REQUIRED_TEMPLATES, compileTemplates } from './render/templates.js';
 import type { BuildOptions, Job, Language, RenderTimings, StageTimings } from './types.js';
 import type { ToWorker, WorkerInput, WorkerMessage } from './render/worker.js';
-import { SearchIndexError, indexedPages, keptBundles, searchKeys, writeSearchIndex } from './emit/search-index.js';
+import { SearchIndexError, indexedPages, keptBundles, searchKeys, searchKeysOfSorted, writeSearchIndex } from './emit/search-index.js';
 import { SEARCH_DIR, searchBundle } from './site/search-bundle.js';
 import { siteFiles } from './site/files.js';
 import { diagramFile } from './render/call-flow.js';
@@ -329,6 +329,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let spill: RecordSpill | undefined;
   // The previous build's piece records, read from its file as they are needed; closed when written or when the build fails.
   let previousRecords: ReadPieceRecords | undefined;
+  // A full build's pages' files with their hashes, for the manifest, until written (see fullList); removed when the build fails.
+  let fileSpill: RecordSpill | undefined;
   const slices = slicesOf(site, jobs, languages);
   const record = (): InputsRecord => ({ key, pages: jobs.length, languages, sitemap: ctx.baseUrl !== undefined, warnings: recordWarnings(warnings), slices });
   try {
@@ -357,6 +359,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
               ...siteFiles(ctx, allJobs).map((file): [string, string] => [file.path, file.content]),
             ],
     );
+    // A full build (nothing to keep: no previous output this tool trusts, or --force) renders
+    // every page and lists its files for the manifest as it gives the page out (fullList below),
+    // into a file: the main thread holds neither a map of every file (1.35 million for 300 codes
+    // in ten languages) nor a list of each page's files.
+    const full = previous === undefined;
+    // Every other build: every file with its hash. A full build: the site files and search bundles only.
     const hashes = new Map<string, string>();
     // After a build of the same pages, only those that read a slice that changed are hashed (see
     // changedPages); each other page has the hash that build recorded for all its files.
@@ -365,7 +373,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // A page is kept when the previous build recorded its hash for every one of its files. One
     // pass over the 85,000 files of ten languages of SIP, counting those the previous build had.
     let before = 0;
-    const pages = jobs.map((job) => {
+    const pages = full ? [] : jobs.map((job) => {
       const files = filesOfJob(ctxOf(job), job);
       const unchanged = mayHaveChanged && !mayHaveChanged(job) ? previous!.get(files[0]!) : undefined;
       if (unchanged !== undefined) {
@@ -388,7 +396,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       hashes.set(path, contentHash(text));
     }
     // A language's search bundle is kept when none of its HTML files changed; its files are then kept as pages are.
-    const bundleKeys = ctx.search ? searchKeys(languages, hashes) : new Map<string, string>();
+    // (A full build's, once its pages are listed: see below.)
+    const bundleKeys = ctx.search && !full ? searchKeys(languages, hashes) : new Map<string, string>();
     const bundles = ctx.search ? keptBundles(bundleKeys, previous) : new Map<string, string[]>();
     const keptSearch: string[] = [];
     for (const [lang, files] of bundles) {
@@ -404,7 +413,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const page of keptPages) for (const file of page.files) keptFiles.push(file);
     keptFiles.push(...keptExtras, ...keptSearch);
 
-    const allKept = keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && bundles.size === bundleKeys.size;
+    const allKept = !full && keptPages.length === pages.length && keptExtras.length === extras.size && removed === 0 && bundles.size === bundleKeys.size;
     // Whether the output lost a kept file is looked at here only when nothing else changed: it
     // then decides whether anything is written at all. Otherwise a kept file found missing when
     // it is linked has its page rendered then (\`vanished\` below), which spares a walk of the
@@ -440,8 +449,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const gone = (file: string) => missing.has(file) && !right.has(file);
     const again = keptPages.filter((page) => page.files.some(gone));
     const againFiles = new Set(again.flatMap((page) => page.files));
-    const renderSet = new Set([...pages.filter((page) => !page.kept), ...again].map((page) => page.job));
-    toRender = jobs.filter((job) => renderSet.has(job));
+    const renderSet = full ? undefined : new Set([...pages.filter((page) => !page.kept), ...again].map((page) => page.job));
+    toRender = renderSet ? jobs.filter((job) => renderSet.has(job)) : [...jobs];
     const reuse = previousRecords ? { from: output.target, records: previousRecords } : undefined;
     // Render threads load the inputs while the staging folder is made ready below, and render
     // once they are given their pages (settling a recycled folder unlinks what is not this
@@ -473,9 +482,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const stopWarming = inThreads || portal ? undefined : warmFiles(filesToRead(reuse, output.recycledStaging, toRender));
     // Rendered here: the files are made on another thread while this one renders the next pages.
     if (!inThreads && toRender.length >= WRITE_THREAD_PAGES) output.writeOnAThread();
+    const pageHash = (job: Job) => ctxOf(job).hashes.page(job);
+    // A full build lists each page's files with the page's hash: on threads as the page is given
+    // out (its hash made then and not kept), here before rendering (the page's front matter shows it again).
+    fileSpill = full ? output.recordSpill('files') : undefined;
+    const fullList = fileSpill && ((job: Job, hash: string) => (fileSpill!.add(filesOfJob(ctxOf(job), job).map((file): [string, string] => [file, hash])), hash));
+    if (fullList && !inThreads) for (const job of toRender) fullList(job, pageHash(job));
     // The render threads' records are kept in a file until written into the records file below.
     const records = inThreads
-      ? (spill = await renderInWorkers(renderThreads, toRender, (job) => ctxOf(job).hashes.page(job), output, ctx, thread, reuse, options.onProgress))
+      ? (spill = await renderInWorkers(renderThreads, toRender, fullList ? (job) => fullList(job, ctxOf(job).hashes.once(job)) : pageHash, output, ctx, thread, reuse, options.onProgress))
       : await renderJobs(site, toRender, output, options.onProgress, thread, reuse, new Map<string, string>());
     stopWarming?.();
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
@@ -498,6 +513,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // this thread: each is one large text (8 MB and 16 MB for ten languages of SIP), which
     // handing over would only copy once more.
     await output.flush();
+    // Every file of a full build, sorted by path: its pages' (listed above) and the site files.
+    const allFiles = (again = false) => mergedFiles(fileSpill!.sorted(again), sortedFiles(hashes));
+    if (ctx.search && full) for (const [lang, key] of searchKeysOfSorted(languages, allFiles(true))) bundleKeys.set(lang, key);
     if (ctx.search) {
       // The bundles of the languages a page of which changed; and of any language a kept file of whose bundle is gone.
       const indexing = performance.now();
@@ -547,7 +565,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // kept bundle's files too).
     const changed = [...remade, ...indexed];
     // The previous manifest's lines, those of the changed files written again.
-    output.writeChunks(BUILD_MANIFEST_PATH, buildManifestChunks(tool, hashes, record(), manifest, changed));
+    output.writeChunks(BUILD_MANIFEST_PATH, buildManifestChunks(tool, full ? { sorted: allFiles() } : hashes, record(), manifest, changed));
     const replaced = await output.commit();
     // What the folder kept for the next build to recycle lacks of the new output: nothing, when
     // it is the seed; else what this build changed.
@@ -555,6 +573,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   } catch (error) {
     await stopThreads(threads);
     spill?.remove();
+    fileSpill?.remove();
     previousRecords?.pages.close();
     await output.abort();
     throw toInputError(error);

@@ -3,11 +3,12 @@
  * JSON.stringify gives the same object; read back, it gives the same files and hashes, and a
  * manifest that names a path outside the output (or in the manifest's own folder) is not trusted.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUILD_MANIFEST_FORMAT, BUILD_MANIFEST_PATH, BUILD_MANIFEST_VERSION, readBuildManifest, serializeBuildManifest, type InputsRecord } from '../src/emit/build-manifest.js';
+import { BUILD_MANIFEST_FORMAT, BUILD_MANIFEST_PATH, BUILD_MANIFEST_VERSION, buildManifestChunks, mergedFiles, readBuildManifest, serializeBuildManifest, sortedFiles, type InputsRecord } from '../src/emit/build-manifest.js';
+import { RecordSpill } from '../src/emit/piece-records.js';
 
 const TOOL = 'tool-fingerprint';
 const FILES = new Map([
@@ -49,6 +50,22 @@ describe('the build manifest', () => {
     const escaped = new Map([...FILES, ['back\\slash.md', 'f'.repeat(64)]]);
     for (const [files, inputs] of [[FILES, INPUTS], [escaped, undefined], [new Map(), INPUTS], [new Map(), undefined]] as const) {
       expect(serializeBuildManifest(TOOL, files, inputs)).toBe(byStringify(files, inputs));
+    }
+  });
+
+  it("is the same written from files already sorted, as a full build gives them: its pages' files from a spill, merged with the site files", () => {
+    dir = mkdtempSync(join(tmpdir(), 'codepairs-manifest-'));
+    const escaped = new Map([...FILES, ['back\\slash.md', 'f'.repeat(64)], ['index.html', 'g'.repeat(64)]]);
+    for (const [files, inputs] of [[FILES, INPUTS], [escaped, undefined], [new Map<string, string>(), INPUTS], [new Map<string, string>(), undefined]] as const) {
+      // Half of the files spilled (in runs of a few), the other half in a map; one path in both, whose hash the map's is.
+      const spill = new RecordSpill(join(dir, 'files'), 80);
+      const site = new Map<string, string>();
+      [...files].forEach(([path, hash], i) => (i % 2 ? site.set(path, hash) : spill.add([[path, hash]])));
+      const [shared] = site.keys();
+      if (shared !== undefined) spill.add([[shared, 'stale']]);
+      const text = [...buildManifestChunks(TOOL, { sorted: mergedFiles(spill.sorted(), sortedFiles(site)) }, inputs)].join('');
+      expect(text).toBe(byStringify(files, inputs));
+      expect(existsSync(join(dir, 'files'))).toBe(false);
     }
   });
 

@@ -186,6 +186,8 @@ describe('the staged output', () => {
     project.write('.out.staging-999999999', '');
     // The piece records a killed build's render threads had sent (see RecordSpill).
     project.write('.out.staging-999999998.records', '"en/sip/100-vs-180"\t{}\n');
+    // And the files of a killed full build, listed for its manifest.
+    project.write('.out.staging-999999998.files', '"en/sip/100-vs-180.md"\tabc\n');
     project.write('unrelated.txt', 'keep');
     const own = `.out.staging-${process.pid}`;
     project.write(own, 'a running build');
@@ -193,6 +195,7 @@ describe('the staged output', () => {
     expect(project.run('build').status).toBe(0);
     expect(() => project.read('.out.staging-999999999')).toThrow();
     expect(() => project.read('.out.staging-999999998.records')).toThrow();
+    expect(() => project.read('.out.staging-999999998.files')).toThrow();
     expect(project.read(own)).toBe('a running build');
     expect(project.read(`${own}.records`)).toBe('a running build');
     expect(project.read('unrelated.txt')).toBe('keep');

@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { writeSearchIndex } from '../dist/emit/search-index.js';
+import { searchKeys, searchKeysOfSorted } from '../src/emit/search-index.js';
 
 const MODULE = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'emit', 'search-index.js')).href;
 
@@ -42,6 +44,23 @@ function staging(): string {
   }
   return dir;
 }
+
+describe('the search keys', () => {
+  it('made from the files sorted by path, a line at a time, are the keys made from a map of them', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.constantFrom('en', 'zh-CN', 'de', 'pagefind', 'ü'), fc.string({ maxLength: 6 }), fc.constantFrom('.html', '.md', '/x.html'), fc.string({ minLength: 1, maxLength: 4 })), { selector: ([lang, name, ext]) => `${lang}/${name}${ext}` }),
+        (entries) => {
+          const files = new Map(entries.map(([lang, name, ext, hash]) => [`${lang}/${name}${ext}`, hash]));
+          const langs = ['en', 'zh-CN', 'de', 'ja'];
+          const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+          expect(searchKeysOfSorted(langs, sorted)).toEqual(searchKeys(langs, files));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
 
 describe('the search index', () => {
   it('made on a thread per language is the one made on one thread, file for file', async () => {

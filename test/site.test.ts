@@ -186,9 +186,10 @@ describe('a build as a site', () => {
 
   it('a search index that fails leaves the previous output as it was, and says why', () => {
     const before = snapshotTree(project.path('out'));
-    for (const binary of ['/nonexistent/pagefind', '/bin/false']) {
+    // The second a full build (--force): the files it listed for its manifest are gone too.
+    for (const [binary, ...force] of [['/nonexistent/pagefind'], ['/bin/false', '--force']]) {
       const env = { ...process.env, CI: 'true', PAGEFIND_BINARY_PATH: binary, PAGEFIND_EXTENDED_BINARY_PATH: binary };
-      const result = spawnSync(process.execPath, [CLI, 'build', '--root', project.dir], { encoding: 'utf8', env, timeout: 120_000 });
+      const result = spawnSync(process.execPath, [CLI, 'build', '--root', project.dir, ...force], { encoding: 'utf8', env, timeout: 120_000 });
       expect(result.status, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/^pagefind\n.*Cannot write the search index with Pagefind: .*search-index-failed/);
       expect(result.stderr).not.toMatch(/^\s+at /m);

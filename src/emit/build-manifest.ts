@@ -99,16 +99,26 @@ export function serializeBuildManifest(...args: Parameters<typeof buildManifestC
   return [...buildManifestChunks(...args)].join('');
 }
 
-/** The text of serializeBuildManifest in chunks, never whole (see src/emit/chunks.ts). */
-export function* buildManifestChunks(tool: string, files: ReadonlyMap<string, string>, inputs?: InputsRecord, previous?: PreviousBuild, mayDiffer?: Iterable<string>): Generator<string> {
+/** Files already sorted by path, each once, with their hashes (as a full build spills them, see RecordSpill). */
+export interface SortedFiles {
+  sorted: Iterable<readonly [string, string]>;
+}
+
+/**
+ * The text of serializeBuildManifest in chunks, never whole (see src/emit/chunks.ts), of the
+ * files of a map or of files already sorted.
+ */
+export function* buildManifestChunks(tool: string, files: ReadonlyMap<string, string> | SortedFiles, inputs?: InputsRecord, previous?: PreviousBuild, mayDiffer?: Iterable<string>): Generator<string> {
   yield manifestHead(tool);
-  const changed = previous && changedLines(files, previous, mayDiffer);
-  if (files.size === 0) yield '{}';
+  const changed = previous && !isSorted(files) ? changedLines(files, previous, mayDiffer) : undefined;
+  if (changed !== undefined) yield `{\n${changed}\n }`;
   else {
-    yield '{\n';
-    if (changed !== undefined) yield changed;
-    else yield* fileLines(files);
-    yield '\n }';
+    let none = true;
+    for (const chunk of fileLines(isSorted(files) ? files.sorted : sortedFiles(files))) {
+      yield none ? `{\n${chunk}` : chunk;
+      none = false;
+    }
+    yield none ? '{}' : '\n }';
   }
   if (inputs) yield `,\n "inputs": ${JSON.stringify(inputs, null, 1).replace(/\n/g, '\n ')}`;
   yield '\n}\n';
@@ -144,12 +154,45 @@ function ofAnotherTool(path: string, tool: string): boolean {
   return read >= written.length && start.subarray(0, written.length).equals(written) && !(read === head.length && start.equals(head));
 }
 
-/** The lines of the files, sorted by path, joined, in chunks. */
-function fileLines(files: ReadonlyMap<string, string>): Generator<string> {
+const isSorted = (files: ReadonlyMap<string, string> | SortedFiles): files is SortedFiles => 'sorted' in files;
+
+/**
+ * Two lists of files sorted by path merged into one, sorted, each path once: a path in both has
+ * the hash the second gives it (as a map set from the first, then the second, would).
+ */
+export function* mergedFiles(first: Iterable<readonly [string, string]>, second: Iterable<readonly [string, string]>): Generator<readonly [string, string]> {
+  const a = first[Symbol.iterator]();
+  const b = second[Symbol.iterator]();
+  try {
+    let x = a.next();
+    let y = b.next();
+    while (!x.done || !y.done) {
+      if (y.done || (!x.done && x.value[0] < y.value[0])) {
+        yield x.value;
+        x = a.next();
+      } else {
+        if (!x.done && x.value[0] === y.value[0]) x = a.next();
+        yield y.value;
+        y = b.next();
+      }
+    }
+  } finally {
+    // Ends the reading of both (a spill's file is closed and removed then).
+    a.return?.();
+    b.return?.();
+  }
+}
+
+/** The files of a map, sorted by path. */
+export function* sortedFiles(files: ReadonlyMap<string, string>): Generator<[string, string]> {
   // The default order of sort() is the order of `<` on strings (UTF-16 code units).
-  const paths = [...files.keys()].sort();
+  for (const path of [...files.keys()].sort()) yield [path, files.get(path)!];
+}
+
+/** The lines of files sorted by path, joined, in chunks. */
+function fileLines(sorted: Iterable<readonly [string, string]>): Generator<string> {
   function* lines(): Generator<string> {
-    for (const path of paths) yield `  ${jsonString(path)}: ${jsonString(files.get(path)!)}`;
+    for (const [path, hash] of sorted) yield `  ${jsonString(path)}: ${jsonString(hash)}`;
   }
   return joinedChunks(lines(), ',\n');
 }

@@ -42,7 +42,7 @@ const isRunning = (pid: number): boolean => {
 
 /**
  * Staging folders left by builds that were killed (their process is gone), with the files beside
- * them (`.old`, `.seed`, the piece records' `.records`); and folders a commit
+ * them (`.old`, `.seed`, the spills `.records` and `.files`); and folders a commit
  * put aside for removal that are still there (see removeInBackground): handed to a remover again.
  */
 async function removeAbandoned(target: string): Promise<void> {
@@ -55,7 +55,7 @@ async function removeAbandoned(target: string): Promise<void> {
     if (previous) await rename(join(dirname(target), previous), target);
   }
   for (const name of names) {
-    const pid = Number(name.slice(prefix.length).replace(/\.(old|seed|records)$/, ''));
+    const pid = Number(name.slice(prefix.length).replace(/\.(old|seed|records|files)$/, ''));
     if (name.startsWith(prefix) && Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) {
       await rm(join(dirname(target), name), { recursive: true, force: true, maxRetries: 5 });
     }
@@ -432,11 +432,12 @@ export class StagedOutput {
 
   /**
    * The file beside the staging folder that keeps the piece records render threads send until
-   * they are done (see RecordSpill): a killed build's is removed by the next (removeAbandoned).
+   * they are done (see RecordSpill), or (`files`) the manifest's lines of a full build until it
+   * is written: a killed build's is removed by the next (removeAbandoned).
    */
-  recordSpill(): RecordSpill {
+  recordSpill(kind: 'records' | 'files' = 'records'): RecordSpill {
     try {
-      return new RecordSpill(recordsPath(this.staging));
+      return new RecordSpill(`${this.staging}.${kind}`);
     } catch (error) {
       throw this.unwritable(error);
     }
@@ -571,8 +572,6 @@ function sameBytes(full: string, content: string): boolean {
 /** `<staging>.seed`: the folder a full build links its files into for the next build (see StagedOutput.seed). */
 const seedPath = (staging: string) => `${staging}.seed`;
 
-/** `<staging>.records`: the piece records of the render threads while they render (see StagedOutput.recordSpill). */
-const recordsPath = (staging: string) => `${staging}.records`;
 
 /**
  * Link `paths` of `target` into `staging` (making folders once, `made`); a copy where the file

@@ -11,6 +11,7 @@
  * HTML file of the language with its hash, see searchKeys), so an edit of one language's
  * translations indexes that language again, not all ten.
  */
+import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
@@ -27,6 +28,23 @@ export function searchKeys(langs: readonly string[], hashes: ReadonlyMap<string,
   const lists = new Map(langs.map((lang): [string, string[]] => [lang, []]));
   for (const [path, hash] of hashes) if (path.endsWith('.html')) lists.get(path.slice(0, path.indexOf('/')))?.push(`${path}\u0000${hash}`);
   return new Map([...lists].map(([lang, list]) => [lang, sha256(list.sort().join('\n'))]));
+}
+
+/**
+ * The keys of searchKeys made from the files sorted by path (as a full build has them, without a
+ * map of every file): the same, since a list sorted by path is sorted by `<path>\0<hash>` as well
+ * (no path is there twice, and none holds a NUL), so each language's lines are hashed as they come.
+ */
+export function searchKeysOfSorted(langs: readonly string[], sorted: Iterable<readonly [string, string]>): Map<string, string> {
+  const hashes = new Map(langs.map((lang) => [lang, { hash: createHash('sha256'), first: true }]));
+  for (const [path, hash] of sorted) {
+    if (!path.endsWith('.html')) continue;
+    const key = hashes.get(path.slice(0, path.indexOf('/')));
+    if (!key) continue;
+    key.hash.update(`${key.first ? '' : '\n'}${path}\u0000${hash}`);
+    key.first = false;
+  }
+  return new Map([...hashes].map(([lang, key]) => [lang, key.hash.digest('hex')]));
 }
 
 /**

@@ -58,6 +58,8 @@ export interface HashInputs {
 export interface InputHashes {
   /** The hash of everything the page of `job` is made from, as hex (made once a build). */
   page(job: Job): string;
+  /** The hash of the page of `job`, as `page` gives it, but not kept (a full build hashes each page once, as it gives it out to a render thread). */
+  once(job: Job): string;
   /** Take the hash of the page at `path` as already made (a render thread is given those of its pages). */
   know(path: string, hash: string): void;
   /** Forget the hashes of the pages made or known so far (a render thread keeps those of the batch it renders, not of every page it was given). */
@@ -142,6 +144,7 @@ export function inputHashes(inputs: HashInputs): InputHashes {
       if (hash === undefined) pages.set(job.path, (hash = sha256(parts(job).join('\n'))));
       return hash;
     },
+    once: (job) => pages.get(job.path) ?? sha256(parts(job).join('\n')),
     know: (path, hash) => void pages.set(path, hash),
     forgetPages: () => pages.clear(),
     // The slices of parts(), under the keys changedPages reads.
