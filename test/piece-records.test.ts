@@ -158,7 +158,7 @@ describe('piece records spilled to a file while render threads send them', () =>
     dir = mkdtempSync(join(tmpdir(), 'codepairs-spill-'));
     const path = join(dir, 'spill');
     const spill = new RecordSpill(path);
-    const pages = [...pagesOf(60), ['en/sip/"quoted"\tand\nbroken', recordText(7)], ['zh-CN/sip/一百', recordText(8)]] as Array<[string, string]>;
+    const pages = [...pagesOf(60), ['en/sip/"quoted"\tand\nbroken', recordText(7)], ['zh-CN/sip/一百', recordText(8)], ['"begins with a quote"', recordText(9)], ['en/sip/ends with one"', recordText(10)]] as Array<[string, string]>;
     for (let i = 0; i < pages.length; i += 25) spill.add(pages.slice(i, i + 25));
     spill.add([]);
     expect(existsSync(path)).toBe(true);

@@ -493,7 +493,8 @@ const RUN_CHARS = 2 << 20;
 /**
  * A path as a spill's line has it: as it is, or as a JSON string when it has a tab or a line
  * break (which end its part of the line), or begins with a quote (which says it is JSON).
- * Every path JSON-quoted cost a full build's manifest ~40 ms for ten languages of SIP.
+ * Most paths need neither, and quoting them cost a JSON.stringify and a JSON.parse a line
+ * (85,524 lines of a full build's manifest for ten languages of SIP).
  */
 const spilledPath = (path: string): string => (/[\t\n]/.test(path) || path.startsWith('"') ? JSON.stringify(path) : path);
 
