@@ -69,7 +69,7 @@ export function kbPage(ctx: RenderContext, job: Job): KbPage {
     kind: job.kind === 'pair' ? 'pair' : 'code',
     protocol: ctx.catalog.protocol.id,
     lang: job.lang,
-    codes: job.codes,
+    codes: [...job.codes],
     path: job.path,
     title: page.meta.title,
     category: category(ctx, job.lang, page.options.typography),

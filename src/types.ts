@@ -239,7 +239,7 @@ export interface Job {
   translationKey: string;
   /** Path relative to the output root without extension, e.g. "zh-CN/sip/183-vs-439". */
   path: string;
-  codes: number[];
+  codes: readonly number[];
 }
 
 export interface Article {
