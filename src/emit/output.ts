@@ -572,7 +572,6 @@ function sameBytes(full: string, content: string): boolean {
 /** `<staging>.seed`: the folder a full build links its files into for the next build (see StagedOutput.seed). */
 const seedPath = (staging: string) => `${staging}.seed`;
 
-
 /**
  * Link `paths` of `target` into `staging` (making folders once, `made`); a copy where the file
  * system cannot link. Returns the paths `target` does not have. With `replace`, a file already at

@@ -391,7 +391,7 @@ export class RecordSpill {
   }
 
   add(records: ReadonlyArray<readonly [string, string]>): void {
-    if (this.fd === undefined) throw new Error(`piece records spilled to ${this.path} were already read`);
+    if (this.fd === undefined) throw new Error(`the records spilled to ${this.path} were already read`);
     for (const record of records) {
       this.pending.push(record);
       this.pendingChars += record[0].length + record[1].length;
@@ -426,7 +426,7 @@ export class RecordSpill {
     if (this.fd !== undefined) {
       this.writeRun();
       this.close();
-    } else if (this.removed) throw new Error(`piece records spilled to ${this.path} were already read`);
+    } else if (this.removed) throw new Error(`the records spilled to ${this.path} were already read`);
     const fd = openSync(this.path, 'r');
     try {
       const runs = this.runs.map(([start, end]) => runLines(fd, start, end));
