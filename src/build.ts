@@ -485,14 +485,16 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (!inThreads && toRender.length >= WRITE_THREAD_PAGES) output.writeOnAThread();
     const pageHash = (job: Job) => ctxOf(job).hashes.page(job);
     // A full build lists each page's files with the page's hash: on threads as the page is given
-    // out (its hash made then and not kept), here before rendering (the page's front matter shows it again).
+    // out (its hash made then and not kept); here as the page is rendered (its hash kept while
+    // the page's front matter shows it, then forgotten with the page before).
     fileSpill = full ? output.recordSpill('files') : undefined;
     const fullList = fileSpill && ((job: Job, hash: string) => (fileSpill!.add(filesOfJob(ctxOf(job), job).map((file): [string, string] => [file, hash])), hash));
-    if (fullList && !inThreads) for (const job of toRender) fullList(job, pageHash(job));
-    // The render threads' records are kept in a file until written into the records file below.
+    const listHere = fullList && ((job: Job) => (ctxOf(job).hashes.forgetPages(), fullList(job, pageHash(job))));
+    // The render threads' records are kept in a file until written into the records file below;
+    // so are a full build's rendered here (an edit's few hundred stay in a map).
     const records = inThreads
       ? (spill = await renderInWorkers(renderThreads, toRender, fullList ? (job) => fullList(job, ctxOf(job).hashes.once(job)) : pageHash, output, ctx, thread, reuse, options.onProgress))
-      : await renderJobs(site, toRender, output, options.onProgress, thread, reuse, new Map<string, string>());
+      : await renderJobs(site, toRender, output, options.onProgress, thread, reuse, full ? (spill = output.recordSpill()) : new Map<string, string>(), listHere);
     stopWarming?.();
     // A file gone since the look above (someone removed it meanwhile): its page is rendered too.
     const vanished = new Set(await linking);
@@ -946,6 +948,8 @@ export async function renderJobs<Records extends RecordSink>(
   timings: RenderTimings | undefined,
   reuse: PieceReuse | undefined,
   records: Records,
+  /** Called with each job before it is rendered (a full build lists the page's files then). */
+  before?: (job: Job) => void,
 ): Promise<Records> {
   let done = 0;
   const ctxOf = contextOf(site);
@@ -953,6 +957,7 @@ export async function renderJobs<Records extends RecordSink>(
   const recycled = output.recycledStaging;
   for (const job of jobs) {
     const ctx = ctxOf(job);
+    before?.(job);
     if (portal) {
       const files = renderPortalPage(ctx, portal, job, timings);
       const writing = timings ? performance.now() : 0;
