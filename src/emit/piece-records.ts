@@ -258,13 +258,15 @@ function readRange(fd: number, start: number, end: number): Buffer {
 
 /**
  * The lines of bytes [from, to) of the file open as `fd`, each with where it starts, without its
- * line break, read READ_BYTES at a time; a line is only valid until the next is taken.
+ * line break (the last one may have none), read `readBytes` at a time; a line is only valid until
+ * the next is taken. A line break is never inside a character's UTF-8 bytes: each line can be
+ * decoded alone.
  */
-function* linesOf(fd: number, from: number, to: number): Generator<[number, Buffer]> {
+function* linesOf(fd: number, from: number, to: number, readBytes = READ_BYTES): Generator<[number, Buffer]> {
   let rest = Buffer.alloc(0);
   let restAt = from;
   for (let position = from; position < to; ) {
-    const chunk = readRange(fd, position, Math.min(position + READ_BYTES, to));
+    const chunk = readRange(fd, position, Math.min(position + readBytes, to));
     position += chunk.length;
     const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;
@@ -293,9 +295,10 @@ export async function readPieceRecords(outDir: string): Promise<ReadPieceRecords
     const size = Number(fstatSync(fd).size);
     if (size < ENDING.length || !readRange(fd, size - ENDING.length, size).equals(ENDING)) return undefined;
     // The first line: the format, the version and the keys.
-    const headEnd = lineEnd(fd, Math.min(size, HEAD_BYTES));
+    const first = readRange(fd, 0, Math.min(size, HEAD_BYTES));
+    const headEnd = first.indexOf(LINE_BREAK);
     if (headEnd < 0 || size - ENDING.length <= headEnd) return undefined;
-    const headText = readRange(fd, 0, headEnd).toString('utf8');
+    const headText = first.toString('utf8', 0, headEnd);
     let head: { format?: unknown; version?: unknown; keys?: unknown };
     try {
       head = JSON.parse(`${headText}${FOOTER}`) as typeof head;
@@ -310,11 +313,6 @@ export async function readPieceRecords(outDir: string): Promise<ReadPieceRecords
   } finally {
     closeSync(fd);
   }
-}
-
-/** Where the first line break of the file open as `fd` is, within its first `within` bytes, or -1. */
-function lineEnd(fd: number, within: number): number {
-  return readRange(fd, 0, within).indexOf(LINE_BREAK);
 }
 
 /** The most bytes the records file's first line (the format, the version and the keys) may take. */
@@ -379,8 +377,6 @@ export class RecordSpill {
   /** Where each run is in the file, in bytes: [start, end). */
   private readonly runs: Array<[number, number]> = [];
   private size = 0;
-  /** How many records were added. */
-  count = 0;
 
   /** A spill file at `path`, made anew, empty; `runChars`: how many characters of records make a run. */
   constructor(
@@ -396,7 +392,6 @@ export class RecordSpill {
       this.pending.push(record);
       this.pendingChars += record[0].length + record[1].length;
     }
-    this.count += records.length;
     if (this.pendingChars >= this.runChars) this.writeRun();
   }
 
@@ -500,26 +495,14 @@ const spilledPath = (path: string): string => (/[\t\n]/.test(path) || path.start
 
 /** The records of the run at bytes [start, end) of the spill file open as `fd`, a line at a time. */
 function* runLines(fd: number, start: number, end: number): Generator<[string, string]> {
-  let position = start;
-  let rest = Buffer.alloc(0);
-  while (position < end) {
-    const buffer = Buffer.allocUnsafe(Math.min(RUN_READ_BYTES, end - position));
-    const read = readSync(fd, buffer, 0, buffer.length, position);
-    if (read === 0) throw new Error(`the piece records spill ended at byte ${position} of ${end}`);
-    position += read;
-    const data = rest.length ? Buffer.concat([rest, buffer.subarray(0, read)]) : buffer.subarray(0, read);
-    let from = 0;
-    // A line break is never inside a character's UTF-8 bytes: each line is decoded whole.
-    for (let at = data.indexOf(LINE_BREAK, from); at >= 0; at = data.indexOf(LINE_BREAK, from)) {
-      const line = data.toString('utf8', from, at);
-      const tab = line.indexOf('\t');
-      const path = line.slice(0, tab);
-      yield [path.startsWith('"') ? (JSON.parse(path) as string) : path, line.slice(tab + 1)];
-      from = at + 1;
-    }
-    rest = Buffer.from(data.subarray(from));
+  for (const [at, bytes] of linesOf(fd, start, end, RUN_READ_BYTES)) {
+    // Every line of a run ends in a line break: one that reaches the run's end is cut short.
+    if (at + bytes.length === end) throw new Error('the piece records spill ends inside a line');
+    const line = bytes.toString('utf8');
+    const tab = line.indexOf('\t');
+    const path = line.slice(0, tab);
+    yield [path.startsWith('"') ? (JSON.parse(path) as string) : path, line.slice(tab + 1)];
   }
-  if (rest.length) throw new Error('the piece records spill ends inside a line');
 }
 
 const RUN_READ_BYTES = 64 << 10;
