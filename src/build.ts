@@ -11,10 +11,11 @@ import { startThread, type Thread } from './run-workers.js';
 import { InputError, hasErrors, recordWarnings, replayWarnings, report } from './diagnostics.js';
 import { KB_DIR, StagedOutput, OutputError, listRecyclable, lockPath } from './emit/output.js';
 import { warmFiles } from './emit/warm-files.js';
-import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, buildManifestChunks, mergedFiles, serializeBuildManifest, sortedFiles, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
+import { BUILD_MANIFEST_PATH, contentHash, manifestStamp, readBuildManifest, readRecycleNote, buildManifestChunks, serializeBuildManifest, slicesRecord, toolFingerprint, writeRecycleNote, type InputsRecord, type PreviousBuild, type SlicesRecord } from './emit/build-manifest.js';
+import { mergedEntries, sortedEntries, sortedPaths } from './emit/sorted.js';
 import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
-import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, sortedEntries, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, withRecords, RecordSpill, type PieceRecords, type ReadPieceRecords } from './emit/piece-records.js';
+import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, sortedRecordsChunks, updatedRecordsChunks, withRecords, RecordSpill, type PieceRecords, type ReadPieceRecords } from './emit/piece-records.js';
 import { changedPages, inputHashes } from './plan/incremental.js';
 import { sha256 } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
@@ -517,7 +518,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // handing over would only copy once more.
     await output.flush();
     // Every file of a full build, sorted by path: its pages' (listed above) and the site files.
-    const allFiles = (again = false) => mergedFiles(fileSpill!.sorted(again), sortedFiles(hashes));
+    const allFiles = (again = false) => mergedEntries(fileSpill!.sorted(again), sortedEntries(hashes));
     if (ctx.search && full) for (const [lang, key] of searchKeysOfSorted(languages, allFiles(true))) bundleKeys.set(lang, key);
     if (ctx.search) {
       // The bundles of the languages a page of which changed; and of any language a kept file of whose bundle is gone.

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUILD_MANIFEST_FORMAT, BUILD_MANIFEST_PATH, BUILD_MANIFEST_VERSION, buildManifestChunks, mergedFiles, readBuildManifest, serializeBuildManifest, sortedFiles, type InputsRecord } from '../src/emit/build-manifest.js';
+import { BUILD_MANIFEST_FORMAT, BUILD_MANIFEST_PATH, BUILD_MANIFEST_VERSION, buildManifestChunks, readBuildManifest, serializeBuildManifest, type InputsRecord } from '../src/emit/build-manifest.js';
+import { mergedEntries, sortedEntries } from '../src/emit/sorted.js';
 import { RecordSpill } from '../src/emit/piece-records.js';
 
 const TOOL = 'tool-fingerprint';
@@ -63,7 +64,7 @@ describe('the build manifest', () => {
       [...files].forEach(([path, hash], i) => (i % 2 ? site.set(path, hash) : spill.add([[path, hash]])));
       const [shared] = site.keys();
       if (shared !== undefined) spill.add([[shared, 'stale']]);
-      const text = [...buildManifestChunks(TOOL, { sorted: mergedFiles(spill.sorted(), sortedFiles(site)) }, inputs)].join('');
+      const text = [...buildManifestChunks(TOOL, { sorted: mergedEntries(spill.sorted(), sortedEntries(site)) }, inputs)].join('');
       expect(text).toBe(byStringify(files, inputs));
       expect(existsSync(join(dir, 'files'))).toBe(false);
     }

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, sortedPaths, sortedRecordsChunks, updatedRecordsChunks, withRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
+import { PIECE_RECORDS_PATH, RecordSpill, readPieceRecords, serializePieceRecords, sortedRecordsChunks, updatedRecordsChunks, withRecords, type ReadPieceRecords } from '../src/emit/piece-records.js';
+import { sortedPaths } from '../src/emit/sorted.js';
 
 const KEYS = { 'sip:zh-CN': 'k2', 'sip:en': 'k1' };
 const recordText = (i: number) => JSON.stringify({ bodyStart: 100 + i, pieces: [[`h${(i * 31) % 997}`, i, 2 * i]] });

@@ -15,6 +15,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../hash.js';
 import { joinedChunks } from './chunks.js';
+import { sortedEntries } from './sorted.js';
 import { fileURLToPath } from 'node:url';
 
 /** The manifest's path inside the output folder (a hidden folder: not a page of the site). */
@@ -114,7 +115,7 @@ export function* buildManifestChunks(tool: string, files: ReadonlyMap<string, st
   if (changed !== undefined) yield `{\n${changed}\n }`;
   else {
     let none = true;
-    for (const chunk of fileLines(isSorted(files) ? files.sorted : sortedFiles(files))) {
+    for (const chunk of fileLines(isSorted(files) ? files.sorted : sortedEntries(files))) {
       yield none ? `{\n${chunk}` : chunk;
       none = false;
     }
@@ -155,39 +156,6 @@ function ofAnotherTool(path: string, tool: string): boolean {
 }
 
 const isSorted = (files: ReadonlyMap<string, string> | SortedFiles): files is SortedFiles => 'sorted' in files;
-
-/**
- * Two lists of files sorted by path merged into one, sorted, each path once: a path in both has
- * the hash the second gives it (as a map set from the first, then the second, would).
- */
-export function* mergedFiles(first: Iterable<readonly [string, string]>, second: Iterable<readonly [string, string]>): Generator<readonly [string, string]> {
-  const a = first[Symbol.iterator]();
-  const b = second[Symbol.iterator]();
-  try {
-    let x = a.next();
-    let y = b.next();
-    while (!x.done || !y.done) {
-      if (y.done || (!x.done && x.value[0] < y.value[0])) {
-        yield x.value;
-        x = a.next();
-      } else {
-        if (!x.done && x.value[0] === y.value[0]) x = a.next();
-        yield y.value;
-        y = b.next();
-      }
-    }
-  } finally {
-    // Ends the reading of both (a spill's file is closed and removed then).
-    a.return?.();
-    b.return?.();
-  }
-}
-
-/** The files of a map, sorted by path. */
-export function* sortedFiles(files: ReadonlyMap<string, string>): Generator<[string, string]> {
-  // The default order of sort() is the order of `<` on strings (UTF-16 code units).
-  for (const path of [...files.keys()].sort()) yield [path, files.get(path)!];
-}
 
 /** The lines of files sorted by path, joined, in chunks. */
 function fileLines(sorted: Iterable<readonly [string, string]>): Generator<string> {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { PageRecord } from '../types.js';
 import { BUILD_MANIFEST_DIR } from './build-manifest.js';
 import { CHUNK_CHARS, joinedChunks } from './chunks.js';
+import { byText, sortedEntries } from './sorted.js';
 
 export const PIECE_RECORDS_PATH = `${BUILD_MANIFEST_DIR}/pieces.json`;
 const FORMAT = 'codepairs-piece-records';
@@ -39,7 +40,6 @@ export interface ReadPieceRecords extends PieceRecords {
   pages: RecordLines;
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const header = (keys: Record<string, string>) => `{"format": ${JSON.stringify(FORMAT)}, "version": ${VERSION}, "keys": ${JSON.stringify(keys)}, "pages": {`;
 const FOOTER = '}}';
 
@@ -48,11 +48,6 @@ const sortedKeys = (keys: Record<string, string>) => Object.fromEntries(Object.e
 /** The records, sorted by page path, one page per line. */
 export function serializePieceRecords({ keys, pages }: { keys: Record<string, string>; pages: ReadonlyMap<string, string> }): string {
   return [...sortedRecordsChunks(keys, sortedEntries(pages))].join('');
-}
-
-/** The records of `pages`, sorted by path as the records file lists them. */
-export function* sortedEntries(pages: ReadonlyMap<string, string>): Generator<[string, string]> {
-  for (const path of sortedPaths(pages.keys())) yield [path, pages.get(path)!];
 }
 
 /** The text of serializePieceRecords in chunks, never whole (see src/emit/chunks.ts), from records sorted by path (as RecordSpill.sorted and sortedEntries give them), taken one at a time. */
@@ -350,9 +345,6 @@ export function* withRecords(paths: readonly string[], records: Iterable<readonl
     iterator.return?.();
   }
 }
-
-/** Paths sorted as the records file lists them. */
-export const sortedPaths = (paths: Iterable<string>): string[] => [...paths].sort(byText);
 
 /**
  * The piece records that render threads send while they render, kept in a file until the
