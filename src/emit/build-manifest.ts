@@ -10,7 +10,7 @@
  * tool (other code, package version or Node.js) is ignored: the build is then a full build.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '../hash.js';
@@ -332,13 +332,15 @@ function isInputsRecord(value: unknown): value is InputsRecord {
  */
 export function manifestStamp(outDir: string): string | undefined {
   try {
-    const stat = statSync(join(outDir, BUILD_MANIFEST_PATH), { bigint: true });
-    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+    return stampOf(statSync(join(outDir, BUILD_MANIFEST_PATH), { bigint: true }));
   } catch {
     // None, or the output folder is not a folder (the build says so when it opens it).
     return undefined;
   }
 }
+
+/** What identifies one write of a file, from its stat: its inode, size and modification time. */
+export const stampOf = (stat: BigIntStats): string => `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
 
 /** A path inside the output folder: relative, no `..`, not the manifest's folder. */
 function isSafeRelativePath(path: string): boolean {

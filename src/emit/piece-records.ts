@@ -14,7 +14,7 @@
 import { closeSync, fstatSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PageRecord } from '../types.js';
-import { BUILD_MANIFEST_DIR } from './build-manifest.js';
+import { BUILD_MANIFEST_DIR, stampOf } from './build-manifest.js';
 import { CHUNK_CHARS, joinedChunks } from './chunks.js';
 import { byText, sortedEntries } from './sorted.js';
 
@@ -234,11 +234,8 @@ const COMMA = ','.charCodeAt(0);
 /** How the records file ends: the line break after the last page line, the footer, a line break. */
 const ENDING = Buffer.from(`\n${FOOTER}\n`);
 
-/** What identifies one write of a file: its inode, size and modification time. */
-function identityOf(fd: number): string {
-  const stat = fstatSync(fd, { bigint: true });
-  return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
-}
+/** What identifies one write of the file open as `fd` (see stampOf). */
+const identityOf = (fd: number): string => stampOf(fstatSync(fd, { bigint: true }));
 
 /** Bytes [start, end) of the file open as `fd`. */
 function readRange(fd: number, start: number, end: number): Buffer {
