@@ -3,7 +3,7 @@
  * number of writes in flight, and replace the output only on commit; a failed write is reported
  * and an abort leaves the old output as it was. Real files in a temporary folder.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -75,6 +75,29 @@ describe('StagedOutput', () => {
     expect(statSync(join(out, 'old.md')).ino).toBe(inode);
     expect(readFileSync(join(out, 'changed.md'), 'utf8')).toBe('after');
     expect(readFileSync(join(out, 'new.md'), 'utf8')).toBe('new');
+  });
+
+  it('puts back the output a build killed between the two renames of its commit left aside as `.old`', async () => {
+    const out = oldOutput();
+    // The first rename done, not the second: no output folder, the previous one aside under the killed build's name.
+    const aside = join(dir, '.out.staging-999999999.old');
+    renameSync(out, aside);
+    const output = await StagedOutput.open(out);
+    expect(readFileSync(join(out, 'old.md'), 'utf8')).toBe('old');
+    expect(existsSync(aside)).toBe(false);
+    await output.abort();
+    expect(readdirSync(out)).toEqual(['old.md']);
+  });
+
+  it('removes a killed build\'s `.old` when the output folder is there (the kill fell after both renames)', async () => {
+    const out = oldOutput();
+    const aside = join(dir, '.out.staging-999999999.old');
+    mkdirSync(aside);
+    writeFileSync(join(aside, 'older.md'), 'older');
+    const output = await StagedOutput.open(out);
+    expect(existsSync(aside)).toBe(false);
+    await output.abort();
+    expect(readdirSync(out)).toEqual(['old.md']);
   });
 
   it('reports a write that failed, and an abort leaves the old output as it was', async () => {
