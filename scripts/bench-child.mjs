@@ -4,11 +4,57 @@
  * a fresh folder with the build's writer (StagedOutput) and nothing else: the write-only floor.
  * Prints one line of JSON.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../dist/bundle/build.js';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * CPU time by thread, where Linux shows it (/proc): the threads this process has before the build
+ * is loaded are Node's and V8's own (V8's helpers: its optimizing compiler and its collector's
+ * concurrent work, for every thread's JavaScript); the main thread; and the threads started since
+ * (the build's render threads and the threads that write, link or list files, Node's file-system
+ * pool). A thread of its own reads each thread's CPU time every 100 ms (the main thread may be
+ * busy rendering), so a thread that ends loses up to 100 ms of its last readings.
+ */
+function cpuByThread() {
+  if (!existsSync('/proc/self/task')) return undefined;
+  const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+  const before = new Set(readdirSync('/proc/self/task'));
+  const sampler = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const fs = require('node:fs');
+     const own = fs.readlinkSync('/proc/thread-self').split('/').pop();
+     const last = new Map();
+     const read = () => {
+       for (const tid of fs.readdirSync('/proc/self/task')) {
+         if (tid === own) continue;
+         try {
+           const stat = fs.readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
+           const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+           last.set(tid, Number(fields[11]) + Number(fields[12]));
+         } catch {}
+       }
+     };
+     const every = setInterval(read, 100);
+     parentPort.once('message', () => { clearInterval(every); read(); parentPort.postMessage([...last]); });`,
+    { eval: true },
+  );
+  return async () => {
+    const last = await new Promise((resolve) => {
+      sampler.once('message', resolve);
+      sampler.postMessage('stop');
+    });
+    await sampler.terminate();
+    const ms = { main: 0, own: 0, started: 0 };
+    for (const [tid, ticks] of last) ms[tid === String(process.pid) ? 'main' : before.has(tid) ? 'own' : 'started'] += (ticks * 1000) / hz;
+    return ms;
+  };
+}
 
 const task = JSON.parse(process.argv[2]);
+const threadsCpu = task.mode === 'build' ? cpuByThread() : undefined;
+const { build } = await import('../dist/bundle/build.js');
 
 function filesOf(dir) {
   const files = [];
@@ -26,7 +72,7 @@ function filesOf(dir) {
 let result;
 if (task.mode === 'build') {
   const built = await build({ root: task.root, outDir: task.outDir, jobs: task.jobs, force: task.force });
-  result = { pages: built.pages, rendered: built.rendered, files: built.files, kept: built.kept, removed: built.removed, timings: built.timings, warnings: built.warnings.length };
+  result = { pages: built.pages, rendered: built.rendered, files: built.files, kept: built.kept, removed: built.removed, timings: built.timings, warnings: built.warnings.length, cpuByThread: await threadsCpu?.() };
 } else {
   // Read into memory first (not timed): the same paths and bytes as the build wrote.
   const files = filesOf(task.from);

@@ -167,6 +167,8 @@ try {
   console.log(`  markdown→html ${s(t.markdown).padStart(9)}  (${thread}: unified, Markdown and HTML out)`);
   console.log(`  write         ${s(t.write).padStart(9)}  (${thread}: writing the pages, and linking them into the seed of a full build)`);
   console.log(`  commit        ${s(t.commit).padStart(9)}  (main thread: last writes, swap into place)`);
+  const byThread = cold.cpuByThread;
+  if (byThread) console.log(`  CPU by thread: main ${s(byThread.main)}, threads started by the build ${s(byThread.started)} (rendering, writing, linking, listing), Node's and V8's own ${s(byThread.own)} (V8 optimizing each thread's code, its collector's concurrent work)`);
 
   if (!values['no-threads']) {
     // The same cold build with one thread, or with two when the first used one: which is faster here.
