@@ -505,7 +505,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       await output.unkeep(late.flatMap((page) => page.files.filter((file) => !vanished.has(file))));
       const lateJobs = late.map((page) => page.job);
       await renderJobs(site, lateJobs, output, undefined, thread, reuse, records);
-      // Not pushed: toRender may be the plan itself (a full build keeps no file, so it never gets here, but the plan stays the plan).
+      // A new list, not pushed onto toRender, which may be the plan itself.
       toRender = [...toRender, ...lateJobs];
     }
     rendered = performance.now();
