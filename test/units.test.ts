@@ -6,6 +6,7 @@ import { alignedColumn, tableMarkdown } from '../src/render/plugins/remark-table
 import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
 import { frenchSpacing, spaceCjkLatin } from '../src/render/plugins/remark-typography.js';
 import { isSafeLanguageTag } from '../src/load/locales.js';
+import { cached, LANGUAGES_KEPT, type ViewCache } from '../src/render/view-cache.js';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -63,6 +64,45 @@ describe('planPairs', () => {
     expect(pairs).toHaveLength(6);
     expect(pairs).toContainEqual([183, 439]);
     expect(pairs.every(([low, high]) => low < high)).toBe(true);
+  });
+});
+
+describe('the view cache', () => {
+  // A computation that counts how often it runs: a value kept is not made again.
+  const counter = () => {
+    const made = new Map<string, number>();
+    const make = (lang: string | undefined, key: string) => () => {
+      const id = `${lang}:${key}`;
+      made.set(id, (made.get(id) ?? 0) + 1);
+      return id;
+    };
+    return { made, make };
+  };
+
+  it('makes a value once per language and key while the language is kept', () => {
+    const ctx: { cache?: ViewCache } = {};
+    const { made, make } = counter();
+    for (let i = 0; i < 3; i++) {
+      expect(cached(ctx, 'de', 'heading:183', make('de', 'heading:183'))).toBe('de:heading:183');
+      expect(cached(ctx, 'fr', 'heading:183', make('fr', 'heading:183'))).toBe('fr:heading:183');
+      expect(cached(ctx, undefined, 'curated', make(undefined, 'curated'))).toBe('undefined:curated');
+    }
+    expect([...made.values()]).toEqual([1, 1, 1]);
+  });
+
+  it('keeps the languages used last and forgets the others; entries of no language stay', () => {
+    expect(LANGUAGES_KEPT).toBe(2);
+    const ctx: { cache?: ViewCache } = {};
+    const { made, make } = counter();
+    cached(ctx, undefined, 'curated', make(undefined, 'curated'));
+    for (const lang of ['en', 'de', 'en', 'fr']) cached(ctx, lang, 'facts:486', make(lang, 'facts:486'));
+    // en was used after de: de, the least recently used, is forgotten when fr comes.
+    expect(ctx.cache!.keptLanguages).toEqual(['en', 'fr']);
+    cached(ctx, 'en', 'facts:486', make('en', 'facts:486'));
+    cached(ctx, 'de', 'facts:486', make('de', 'facts:486'));
+    cached(ctx, undefined, 'curated', make(undefined, 'curated'));
+    expect(Object.fromEntries(made)).toEqual({ 'undefined:curated': 1, 'en:facts:486': 1, 'de:facts:486': 2, 'fr:facts:486': 1 });
+    expect(ctx.cache!.keptLanguages).toEqual(['en', 'de']);
   });
 });
 

@@ -217,7 +217,7 @@ export function typographyOf(ctx: Pick<RenderContext, 'languages'>, lang: string
 }
 
 function sectionKeysOf(ctx: RenderContext, lang: string, typography: Typography): SectionKeys {
-  return cached(ctx, `sectionKeys:${lang}`, () => sectionKeyMap(ctx, lang, typography));
+  return cached(ctx, lang, 'sectionKeys', () => sectionKeyMap(ctx, lang, typography));
 }
 
 /** A page's files from the previous build with its record, and the key its language's pieces were processed with there. */
@@ -227,7 +227,7 @@ export interface PreviousFiles extends PreviousPage {
 
 /** The key of what the pages of `lang` are processed with (see optionsKey), once per language. */
 export function piecesKey(ctx: RenderContext, lang: string): string {
-  return cached(ctx, `piecesKey:${lang}`, () => {
+  return cached(ctx, lang, 'piecesKey', () => {
     const typography = typographyOf(ctx, lang);
     return optionsKey({ lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) });
   });

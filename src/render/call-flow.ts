@@ -51,7 +51,7 @@ export function callFlow(ctx: ViewContext, lang: string, code: StatusCode): Call
   const example = code.example;
   const schema = ctx.catalog.protocol.example;
   if (!example || !schema) return undefined;
-  return cached(ctx, `callFlow:${lang}:${code.code}`, () => makeCallFlow(ctx, lang, code, example, schema));
+  return cached(ctx, lang, `callFlow:${code.code}`, () => makeCallFlow(ctx, lang, code, example, schema));
 }
 
 /** What callFlow keeps for the build, made for a code with an example. */
@@ -125,7 +125,7 @@ export function pairSteps(ctx: ViewContext, lang: string, codes: [StatusCode, St
   if (!a.example || !b.example || !ctx.catalog.protocol.example) return undefined;
   const proto = translator(ctx.i18n, lang, ctx.catalog.protocol.id);
   // A code's column is the same on every pair page of the language that shows it.
-  const cellsOf = (code: StatusCode): string[] => cached(ctx, `stepCells:${lang}:${code.code}`, () => stepCells(code));
+  const cellsOf = (code: StatusCode): string[] => cached(ctx, lang, `stepCells:${code.code}`, () => stepCells(code));
   const stepCells = (code: StatusCode) => {
     const exchange = code.example!.exchange;
     const highlighted = exchange.findIndex((s) => s.message === `${code.code} ${code.reason}`);

@@ -9,7 +9,7 @@ import type { Catalog, ConfusablePair, FactSchema, Job, Language, Protocol, Stat
 import { callFlow, diagramFile, pairSteps, type CallFlow } from './call-flow.js';
 import { translator, type I18nContext, type Translator } from './i18n.js';
 import { escapeMarkdown, formatList, formatNumber, listStyleOf, type ListStyle } from './markdown-text.js';
-import { cached } from './view-cache.js';
+import { cached, type ViewCache } from './view-cache.js';
 
 /** Values interpolated as they are: the result is raw text, escaped where it is used. */
 const raw = { interpolation: { escapeValue: false } };
@@ -27,8 +27,8 @@ export interface ViewContext {
   nested?: boolean;
   /** The other protocols of the build, for the codes a code file's `seeAlso` names. */
   peers?: Map<string, Peer>;
-  /** Per-language, per-code values that every page showing the code reuses. */
-  cache?: Map<string, unknown>;
+  /** Per-language, per-code values that every page showing the code reuses (a few languages at a time). */
+  cache?: ViewCache;
 }
 
 /** Another protocol of the build, as a code page that links one of its codes sees it. */
@@ -41,7 +41,7 @@ export interface Peer {
 
 /** The curated confusable pairs by key (see src/compare/relevance.ts). */
 function curated(ctx: ViewContext): ReadonlyMap<string, ConfusablePair> {
-  return cached(ctx, 'curated', () => curatedIndex(ctx.catalog.confusable));
+  return cached(ctx, undefined, 'curated', () => curatedIndex(ctx.catalog.confusable));
 }
 
 /** The relevance score of a pair of codes (front matter of pair pages). */
@@ -62,7 +62,7 @@ interface Tr {
 }
 
 const tr = (ctx: ViewContext, lang: string): Tr =>
-  cached(ctx, `tr:${lang}`, () => ({
+  cached(ctx, lang, 'tr', () => ({
     ctx,
     language: listStyleOf(ctx.languages, lang),
     common: translator(ctx.i18n, lang, 'common'),
@@ -85,7 +85,7 @@ const rfcUrl = (reference: string, section?: string): string | undefined => {
 
 /** The link to where a code is defined, when its reference has a known address. */
 function referenceLinks(t: Tr, code: StatusCode): Array<{ label: string; href: string }> {
-  return cached(t.ctx, `referenceLinks:${t.proto.lang}:${code.code}`, () => {
+  return cached(t.ctx, t.proto.lang, `referenceLinks:${code.code}`, () => {
     const href = rfcUrl(code.reference, code.section);
     return href ? [{ label: escapeMarkdown(t.proto.t('learnMore.rfc', { rfc: rfcName(code.reference), section: code.section, code: code.code, ...raw })), href }] : [];
   });
@@ -93,7 +93,7 @@ function referenceLinks(t: Tr, code: StatusCode): Array<{ label: string; href: s
 
 /** "183 Session Progress", or with a localized gloss where the language has one. */
 function heading(t: Tr, code: StatusCode): string {
-  return cached(t.ctx, `heading:${t.proto.lang}:${code.code}`, () => t.proto.t('heading', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } }));
+  return cached(t.ctx, t.proto.lang, `heading:${code.code}`, () => t.proto.t('heading', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } }));
 }
 
 /** The heading a code's section has on every page of `lang` (unescaped). */
@@ -120,7 +120,7 @@ const fixLabel = (t: Tr, code: StatusCode): string =>
   t.common.t('sections.fix', { context: isFailure(t.ctx.catalog.protocol, code) ? undefined : 'noFailure' });
 
 function codeSections(t: Tr, code: StatusCode) {
-  return cached(t.ctx, `sections:${t.proto.lang}:${code.code}`, () => ({
+  return cached(t.ctx, t.proto.lang, `sections:${code.code}`, () => ({
     code: code.code,
     heading: escapeMarkdown(heading(t, code)),
     description: codeText(t, code, 'description'),
@@ -133,12 +133,12 @@ function codeSections(t: Tr, code: StatusCode) {
 
 function labels(t: Tr) {
   const keys = ['description', 'when', 'use', 'differences', 'choose', 'learnMore', 'facts', 'compareWith', 'related', 'otherComparisons', 'fact', 'confused', 'callFlow', 'callFlows', 'example'];
-  return cached(t.ctx, `labels:${t.common.lang}`, () => Object.fromEntries(keys.map((k) => [k, escapeMarkdown(t.common.t(`sections.${k}`))])));
+  return cached(t.ctx, t.common.lang, 'labels', () => Object.fromEntries(keys.map((k) => [k, escapeMarkdown(t.common.t(`sections.${k}`))])));
 }
 
 /** One table cell per fact, in the reader's language. */
 function factValues(t: Tr, code: StatusCode): Record<string, string> {
-  return cached(t.ctx, `facts:${t.proto.lang}:${code.code}`, () => computeFactValues(t, code));
+  return cached(t.ctx, t.proto.lang, `facts:${code.code}`, () => computeFactValues(t, code));
 }
 
 /** The table cell of a declared fact, phrased as its schema says (see FactSchema in src/types.ts). */
@@ -181,8 +181,8 @@ const tableRows = (t: Tr): string[] => [...factOrder(t.ctx.catalog.protocol), 'r
  * when they go into a sentence, and escapeMarkdown does it for table cells.
  */
 function factTable(t: Tr, codes: StatusCode[]) {
-  const labels = cached(t.ctx, `factLabels:${t.proto.lang}`, () => tableRows(t).map((fact) => escapeMarkdown(t.proto.t(`facts.${fact}.label`))));
-  const cells = codes.map((c) => cached(t.ctx, `factCells:${t.proto.lang}:${c.code}`, () => tableRows(t).map((fact) => escapeMarkdown(factValues(t, c)[fact]!))));
+  const labels = cached(t.ctx, t.proto.lang, 'factLabels', () => tableRows(t).map((fact) => escapeMarkdown(t.proto.t(`facts.${fact}.label`))));
+  const cells = codes.map((c) => cached(t.ctx, t.proto.lang, `factCells:${c.code}`, () => tableRows(t).map((fact) => escapeMarkdown(factValues(t, c)[fact]!))));
   return labels.map((label, row) => ({ label, cells: cells.map((column) => column[row]!) }));
 }
 
@@ -291,7 +291,7 @@ function sharedSentence(t: Tr, a: StatusCode, b: StatusCode, differing: FactId[]
 
 function pageLinks(t: Tr, a: StatusCode, b: StatusCode) {
   const codePage = (code: StatusCode) =>
-    cached(t.ctx, `codePageLink:${t.proto.lang}:${code.code}`, () => ({
+    cached(t.ctx, t.proto.lang, `codePageLink:${code.code}`, () => ({
       label: escapeMarkdown(t.proto.t('learnMore.codePage', { code: code.code, reason: reasonOf(t, code), interpolation: { escapeValue: false } })),
       href: `${code.code}.md`,
     }));
@@ -348,7 +348,7 @@ export function pairView(ctx: ViewContext, job: Job) {
     // What a receiver does differently is said under Which to use when, not here.
     differences: differenceSentences(t, a, b, facts.filter((f) => f !== protocol.receiver)),
     shared: sharedSentence(t, a, b, facts) ?? '',
-    choices: [a, b].map((c) => cached(ctx, `choice:${job.lang}:${c.code}`, () => t.common.t('labelled', { label: heading(t, c), text: t.proto.t(`codes.${c.code}.use`) }))),
+    choices: [a, b].map((c) => cached(ctx, job.lang, `choice:${c.code}`, () => t.common.t('labelled', { label: heading(t, c), text: t.proto.t(`codes.${c.code}.use`) }))),
     sequence: sequence ?? '',
     receiver: receiverSentence(t, a, b, facts) ?? '',
     // Both diagrams side by side, then each one's steps; none when the codes carry no examples.
@@ -446,7 +446,7 @@ function confusedLinks(ctx: ViewContext, t: Tr, folder: string) {
 /** A link to the page of a pair (`low` first) from `folder` (relative to the page), titled as the pair is. */
 function pairLink(t: Tr, low: StatusCode, high: StatusCode, folder: string): { label: string; href: string } {
   // The pairs a page links recur on the pages of their codes.
-  return cached(t.ctx, `pairLink:${t.proto.lang}:${folder}:${low.code}:${high.code}`, () => ({
+  return cached(t.ctx, t.proto.lang, `pairLink:${folder}:${low.code}:${high.code}`, () => ({
     label: escapeMarkdown(t.proto.t('learnMore.pair', { a: low.code, reasonA: reasonOf(t, low), b: high.code, reasonB: reasonOf(t, high), interpolation: { escapeValue: false } })),
     href: `${folder}${pairSlug(low.code, high.code)}.md`,
   }));
