@@ -34,7 +34,10 @@ export function planJobs(catalog: Catalog, languages: Language[], options: { nes
   // What every language's page of a code or a pair has alike is made once and shared by them
   // (jobs are never changed): half of what a job took, 62 MB of the plan of 300 codes in ten languages.
   const pages = (list: number[][], name: (codes: number[]) => string) =>
-    list.map((codes) => ({ name: name(codes), translationKey: flat(protocol, '-', name(codes)), codes }));
+    list.map((codes) => {
+      const slug = name(codes);
+      return { name: slug, translationKey: flat(protocol, '-', slug), codes };
+    });
   const codePages = pages(catalog.codes.map((c) => [c.code]), ([code]) => String(code));
   const pairPages = pages(planPairs(catalog.codes.map((c) => c.code)), ([low, high]) => pairSlug(low!, high!));
   const jobs: Job[] = [];
