@@ -757,7 +757,7 @@ async function siteOfSeveral(site: Site, allJobs: Job[], stylesheet: string): Pr
   ];
   for (const { tag } of languages) {
     // A catalog's languages are the ones this build writes for it (see load and planSite).
-    const home = await renderHomePage(site.ctxs.filter((c) => c.languages.some((l) => l.tag === tag)), tag, languages);
+    const home = renderHomePage(site.ctxs.filter((c) => c.languages.some((l) => l.tag === tag)), tag, languages);
     files.push([`${tag}/index.md`, home.markdown], [`${tag}/index.html`, home.html]);
   }
   const homes = languages.map((l) => homeJob(l.tag));
@@ -972,7 +972,7 @@ export async function renderJobs<Records extends RecordSink>(
     }
     const previous = previousOf(reuse, ctx, job);
     const stub = stubOf(recycled, job);
-    const article = await renderArticle(ctx, job, timings, { previous });
+    const article = renderArticle(ctx, job, timings, { previous });
     if (article.record) records.set(job.path, JSON.stringify(article.record));
     const writing = timings ? performance.now() : 0;
     // The previous Markdown and HTML were read for their pieces: compared as read, not read again.

@@ -52,7 +52,7 @@ const textOf = (node: HastRoot | Element): string =>
 
 describe.each(['en', 'zh-CN'])('hostile catalog and translation text in %s', (lang) => {
   it.each(['code', 'pair'] as const)('stays literal text on the %s page, in Markdown and in HTML', async (kind) => {
-    const article = await renderArticle(ctx, job(lang, kind));
+    const article = renderArticle(ctx, job(lang, kind));
 
     const md = mdast(article.markdown);
     const kinds = new Set<string>();
@@ -94,7 +94,7 @@ describe('line breaks in catalog text', () => {
     const text = 'Intro line\n\n## Injected heading\n- injected item\n1. numbered\n> quoted\n---';
     // A code no page of this file has shown yet: views keep what they computed for a code.
     ctx.i18n.instance.addResource('en', 'sip', 'codes.183.description', text);
-    const article = await renderArticle(ctx, { kind: 'code', lang: 'en', translationKey: 'sip-183', path: 'en/sip/183', codes: [183] });
+    const article = renderArticle(ctx, { kind: 'code', lang: 'en', translationKey: 'sip-183', path: 'en/sip/183', codes: [183] });
     const md = mdast(article.markdown);
     visit(md, (node) => {
       if (node.type === 'heading' || node.type === 'listItem' || node.type === 'blockquote') expect(toString(node)).not.toMatch(/injected|numbered|quoted/i);

@@ -30,8 +30,8 @@ beforeAll(async () => {
 /** Each page of `pages` rendered with the cache and whole gives the same bytes. */
 async function expectSameBytes(context: RenderContext, pages: Job[]) {
   for (const job of pages) {
-    const cached = await renderArticle(context, job);
-    const whole = await renderArticle(context, job, undefined, { sectionCache: false });
+    const cached = renderArticle(context, job);
+    const whole = renderArticle(context, job, undefined, { sectionCache: false });
     expect(cached.markdown, job.path).toBe(whole.markdown);
     expect(cached.html, job.path).toBe(whole.html);
     expect(cached.redirect, job.path).toEqual(whole.redirect);
@@ -57,12 +57,12 @@ function previousFrom(rendered: RenderedPage): PreviousPage | undefined {
  * outputs, as an incremental build reads them) or from its own.
  */
 async function expectSameAsWhole(source: string, options: ProcessOptions, times: number, before?: string) {
-  const whole = await processMarkdownWhole(source, options);
-  for (let i = 0; i < times; i++) expect(outputs(await processMarkdown(source, options))).toEqual(whole);
-  const own = previousFrom(await processMarkdown(source, options));
-  if (own) expect(outputs(await processMarkdown(source, options, own))).toEqual(whole);
-  const other = before === undefined ? undefined : previousFrom(await processMarkdown(before, options));
-  if (other) expect(outputs(await processMarkdown(source, options, other))).toEqual(whole);
+  const whole = processMarkdownWhole(source, options);
+  for (let i = 0; i < times; i++) expect(outputs(processMarkdown(source, options))).toEqual(whole);
+  const own = previousFrom(processMarkdown(source, options));
+  if (own) expect(outputs(processMarkdown(source, options, own))).toEqual(whole);
+  const other = before === undefined ? undefined : previousFrom(processMarkdown(before, options));
+  if (other) expect(outputs(processMarkdown(source, options, other))).toEqual(whole);
 }
 
 /**
@@ -157,20 +157,20 @@ describe('pieces taken from the page rendered before', () => {
   const after = before.replace('Progress before the answer.', 'Progress before the answer, edited.');
 
   it('takes a piece whose text did not change from the files, and processes the one that did', async () => {
-    const first = await processMarkdown(before, options);
+    const first = processMarkdown(before, options);
     // Mark the files' copy of every piece, keeping each length: what is taken from them shows.
     const marked = { ...previousFrom(first)!, markdown: first.markdown.replace('provisional', 'PROVISIONAL'), html: previousFrom(first)!.html.replace('provisional', 'PROVISIONAL') };
-    const second = await processMarkdown(after, options, marked);
+    const second = processMarkdown(after, options, marked);
     expect(second.markdown).toContain('| Kind | PROVISIONAL | final |');
     expect(second.body).toContain('<td>PROVISIONAL</td>');
     expect(second.markdown).toContain('Progress before the answer, edited.');
-    expect(outputs(await processMarkdown(after, options, previousFrom(first)))).toEqual(await processMarkdownWhole(after, options));
+    expect(outputs(processMarkdown(after, options, previousFrom(first)))).toEqual(processMarkdownWhole(after, options));
   });
 
   it('takes nothing from files that do not fit the record', async () => {
-    const first = await processMarkdown(before, options);
+    const first = processMarkdown(before, options);
     const shorter = { ...previousFrom(first)!, markdown: first.markdown.replace('provisional', 'prov') };
-    expect((await processMarkdown(after, options, shorter)).markdown).toContain('| Kind | provisional | final |');
+    expect((processMarkdown(after, options, shorter)).markdown).toContain('| Kind | provisional | final |');
   });
 });
 
@@ -205,7 +205,7 @@ describe('the code sections of a pair article, kept out of search', () => {
   ].join('\n\n') + '\n';
   it('marks exactly their blocks, in pieces as on the whole page', async () => {
     await expectSameAsWhole(page, options, 2);
-    const { body } = await processMarkdown(page, options);
+    const { body } = processMarkdown(page, options);
     const blocks = body.split('\n').filter((line) => /^<(?:h\d|p|ul)\b/.test(line));
     const marked = blocks.filter((line) => line.includes(' data-pagefind-ignore>'));
     expect(marked).toEqual([

@@ -245,18 +245,18 @@ export function headingKeyOf(ctx: RenderContext, lang: string, code: StatusCode)
  * (src/render/processors.ts): the straightforward pipeline, which a test compares with the
  * cached one byte for byte.
  */
-export async function renderArticle(
+export function renderArticle(
   ctx: RenderContext,
   job: Job,
   timings?: Pick<RenderTimings, 'render' | 'markdown'>,
   options: { sectionCache?: boolean; previous?: PreviousFiles } = {},
-): Promise<Article> {
+): Article {
   const t0 = timings ? performance.now() : 0;
   const page = composePage(ctx, job);
   const t1 = timings ? performance.now() : 0;
   const { previous } = options;
   const before = previous?.key === piecesKey(ctx, job.lang) ? previous : undefined;
-  const { markdown, body, pieces } = options.sectionCache === false ? await processMarkdownWhole(page.source, page.options) : await processMarkdown(page.source, page.options, before);
+  const { markdown, body, pieces } = options.sectionCache === false ? processMarkdownWhole(page.source, page.options) : processMarkdown(page.source, page.options, before);
   const t2 = timings ? performance.now() : 0;
   const html = layout(ctx, job, page.meta, body);
   // Where the body is in the HTML, for the next build to take unchanged pieces from.
@@ -349,7 +349,7 @@ export function redirectStub(ctx: Pick<RenderContext, 'baseUrl'>, job: Job, titl
  * the language; `languages`: every language of the build, for the switcher and alternates.
  * Rendered on every build (a few pages); incremental builds compare its bytes.
  */
-export async function renderHomePage(ctxs: RenderContext[], lang: string, languages: Language[]): Promise<{ markdown: string; html: string }> {
+export function renderHomePage(ctxs: RenderContext[], lang: string, languages: Language[]): { markdown: string; html: string } {
   const ctx: RenderContext = { ...ctxs[0]!, languages };
   if (!ctx.templates.home) throw new TemplateRenderError('home.md', 'the home.md template is missing: a build of several catalogs needs it - 1:0');
   const job = homeJob(lang);
@@ -367,7 +367,7 @@ export async function renderHomePage(ctxs: RenderContext[], lang: string, langua
     ...(untranslated.length ? { fallback: { lang: FALLBACK_LANG, keys: untranslated } } : {}),
   });
   const source = fill('home.md', ctx.templates.home, { ...built.view, notice, frontMatter: front });
-  const { markdown, body } = await processMarkdown(source, { lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) });
+  const { markdown, body } = processMarkdown(source, { lang, typography, sectionKeys: sectionKeysOf(ctx, lang, typography) });
   const html = layout(ctx, job, meta, body);
   if (hasFallbackMarks(markdown) || hasFallbackMarks(html)) throw new Error(`A fallback mark was left in ${job.path}`);
   return { markdown, html };

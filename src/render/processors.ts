@@ -161,7 +161,7 @@ function treeOf(source: string, options: ProcessOptions): { tree: MdastRoot; fil
  * A piece of the cached path, normalized and as an HTML fragment: a plain piece is written
  * directly where it can be (see plainOutputs), anything else through unified.
  */
-async function processPiece(source: string, options: ProcessOptions): Promise<Rendered> {
+function processPiece(source: string, options: ProcessOptions): Rendered {
   const { tree, file, plain } = treeOf(source, options);
   return (plain && !hasFallbackMarks(source) && plainOutputs(tree, options)) || outputsOf(tree, file, options);
 }
@@ -173,16 +173,16 @@ function withoutFallbackMarks(tree: MdastRoot): MdastRoot {
   return tree;
 }
 
-async function processWhole(source: string, options: ProcessOptions): Promise<Rendered> {
+function processWhole(source: string, options: ProcessOptions): Rendered {
   const { tree, file } = parseSection(source, options);
   return outputsOf(tree, file, options);
 }
 
 /** The normalized Markdown and the HTML fragment of a parsed piece. */
-async function outputsOf(tree: MdastRoot, file: VFile, options: ProcessOptions): Promise<Rendered> {
+function outputsOf(tree: MdastRoot, file: VFile, options: ProcessOptions): Rendered {
   // Front matter is metadata for portals, not content of the HTML page.
   const content: MdastRoot = { ...tree, children: tree.children.filter((node) => node.type !== 'yaml') };
-  const hast = (await html.run(content, file)) as HastRoot;
+  const hast = html.runSync(content, file) as HastRoot;
   const out = options.mermaid ? withMermaid(tree, options.mermaid) : tree;
   // Markdown cannot say which language a phrase is in: the fallback marks just go.
   const marked = hasFallbackMarks(String(file.value));
@@ -437,7 +437,7 @@ export function setPieceCacheBudget(chars: number): number {
   return before;
 }
 
-const rendered = new SectionCache<Promise<Rendered>>();
+const rendered = new SectionCache<Rendered>();
 const trees = new SectionCache<MdastRoot>(undefined, 10);
 /**
  * What is kept of a top-level piece met again: its hash and, once made, its outputs. One entry,
@@ -446,7 +446,7 @@ const trees = new SectionCache<MdastRoot>(undefined, 10);
  */
 interface PieceEntry {
   hash: string;
-  rendered?: Promise<Rendered>;
+  rendered?: Rendered;
 }
 /**
  * A piece with level-3 headings is a code's whole section (see piecesOf), shown on every pair
@@ -459,7 +459,7 @@ const entries = new SectionCache<PieceEntry>((piece) => piece.includes('\n### ')
  * A page's Markdown processed whole, with no cache: the straightforward pipeline. The build uses
  * processMarkdown; this is the reference a test holds it to (the same bytes for every page).
  */
-export function processMarkdownWhole(source: string, options: ProcessOptions): Promise<RenderedPage> {
+export function processMarkdownWhole(source: string, options: ProcessOptions): RenderedPage {
   return processWhole(source, options);
 }
 
@@ -468,7 +468,7 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): P
  * record of its pieces. With `previous` (the same page rendered before with the same options),
  * a piece whose text did not change is taken from it.
  */
-export async function processMarkdown(source: string, options: ProcessOptions, previous?: PreviousPage): Promise<RenderedPage> {
+export function processMarkdown(source: string, options: ProcessOptions, previous?: PreviousPage): RenderedPage {
   // Copies of the page's pieces, so that what the caches keep of them does not keep the page.
   const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source, options)?.map((piece) => (typeof piece === 'string' ? detached(piece) : { items: piece.items.map(detached) }));
   if (!pieces) return processWhole(source, options);
@@ -477,15 +477,13 @@ export async function processMarkdown(source: string, options: ProcessOptions, p
   const front = pieces.map((piece) => typeof piece === 'string' && isFrontMatter(piece));
   const found = pieces.map((piece, i): PieceEntry => (typeof piece === 'string' && !front[i] ? entries.get(piece, options, () => ({ hash: pieceHash(piece, options) })) : { hash: pieceHash(piece, options) }));
   const before = previous && previousPieces(previous);
-  const parts = await Promise.all(
-    pieces.map((piece, i) => {
-      const entry = found[i]!;
-      return (
-        before?.get(entry.hash) ??
-        (typeof piece !== 'string' ? processList(piece.items, options, process) : front[i] ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : (entry.rendered ??= processPiece(piece, options)))
-      );
-    }),
-  );
+  const parts = pieces.map((piece, i) => {
+    const entry = found[i]!;
+    return (
+      before?.get(entry.hash) ??
+      (typeof piece !== 'string' ? processList(piece.items, options, process) : front[i] ? { markdown: piece, body: '' } : TABLE.test(piece) ? processTable(piece, options) : (entry.rendered ??= processPiece(piece, options)))
+    );
+  });
   return {
     // A piece of only blank lines and spaces writes nothing, and takes no line of its own.
     markdown: parts.map((p) => p.markdown).filter(Boolean).join('\n'),
@@ -515,7 +513,7 @@ function alignOf(delimiter: string): AlignType {
  * parser does (a backslash before a pipe, rows of other widths, a cell that is not plain inline
  * text, fallback marks) is processed whole.
  */
-async function processTable(source: string, options: ProcessOptions): Promise<Rendered> {
+function processTable(source: string, options: ProcessOptions): Rendered {
   const lines = source.replace(/\n$/, '').split('\n');
   const rows = lines.map(cellsOf);
   const width = rows[0]!.length;
@@ -524,7 +522,7 @@ async function processTable(source: string, options: ProcessOptions): Promise<Re
   if (!plain || rows.some((cells) => cells.length !== width) || texts.some((cells) => cells.some((cell) => NOT_INLINE.test(cell)))) return processWhole(source, options);
   const align = rows[1]!.map(alignOf);
   if (align.every((a) => a === null)) {
-    const columns = await Promise.all(rows[0]!.map((_, j) => columnOf(texts.map((cells) => cells[j]!), options)));
+    const columns = rows[0]!.map((_, j) => columnOf(texts.map((cells) => cells[j]!), options));
     if (columns.every((column) => column !== undefined)) return tableFromColumns(columns as Column[]);
   }
   const contents = texts.map((cells) => cells.map((cell) => inlineOf(cell, options)));
@@ -550,13 +548,13 @@ interface Column {
  * The columns of tables recur far more than the tables: a fact table is its labels, one code's
  * values and the other's; a table of steps is the numbers and each code's steps.
  */
-const columns = new SectionCache<Promise<Column | undefined>>();
+const columns = new SectionCache<Column | undefined>();
 
 /** A column from its cells' text (header first); undefined when a cell is not plain inline text. */
-function columnOf(texts: string[], options: ProcessOptions): Promise<Column | undefined> {
+function columnOf(texts: string[], options: ProcessOptions): Column | undefined {
   // A cell is one line: a line break cannot be in one.
-  return columns.get(texts.join('\n'), options, async () => {
-    const made = await Promise.all(texts.map((text) => cellOf(text, options)));
+  return columns.get(texts.join('\n'), options, () => {
+    const made = texts.map((text) => cellOf(text, options));
     if (made.some((cell) => cell === undefined)) return undefined;
     return { markdown: alignedColumn(made.map((cell) => cell!.markdown)), html: made.map((cell) => cell!.html) };
   });
@@ -573,13 +571,13 @@ interface Cell {
  * shorter column than before) is mostly cells met before. A cell is a code's fact, step or
  * name, nearly always met again: kept the first time, so each is parsed and written once.
  */
-const cells = new SectionCache<Promise<Cell | undefined>>(() => true);
+const cells = new SectionCache<Cell | undefined>(() => true);
 
 /** A cell from its text; undefined when it is not plain inline text. */
-function cellOf(text: string, options: ProcessOptions): Promise<Cell | undefined> {
-  return cells.get(text, options, async () => {
+function cellOf(text: string, options: ProcessOptions): Cell | undefined {
+  return cells.get(text, options, () => {
     const content = inlineOf(text, options);
-    return content && { markdown: writtenCell(markdown, content) ?? writeCell(content), html: await cellHtml(content, options) };
+    return content && { markdown: writtenCell(markdown, content) ?? writeCell(content), html: cellHtml(content, options) };
   });
 }
 
@@ -607,9 +605,9 @@ function writeCell(content: PhrasingContent[]): string {
 }
 
 /** The inline HTML of a cell's content (what a paragraph of it holds), once per cell: see cellOf. */
-async function cellHtml(content: PhrasingContent[], options: ProcessOptions): Promise<string> {
+function cellHtml(content: PhrasingContent[], options: ProcessOptions): string {
   if (content.length === 0) return '';
-  const tree = await html.run({ type: 'root', children: [{ type: 'paragraph', children: content }] }, fileOf('', options));
+  const tree = html.runSync({ type: 'root', children: [{ type: 'paragraph', children: content }] }, fileOf('', options));
   return html.stringify(tree as HastRoot).replace(/^<p>|<\/p>$/g, '');
 }
 
@@ -628,11 +626,11 @@ const LIST_CLOSE = '\n</ul>';
  * A tight list from its items, each processed as a list of one: the Markdown of a tight list is
  * its items' lines, its HTML their `<li>` elements between `<ul>` and `</ul>`, one per line.
  */
-async function processList(items: string[], options: ProcessOptions, process: (piece: string) => Promise<Rendered>): Promise<Rendered> {
+function processList(items: string[], options: ProcessOptions, process: (piece: string) => Rendered): Rendered {
   // A list none of whose items was met before (a pair's own comparison sentences) is one piece:
   // parsing it item by item would only add the cost of a parse per item.
   if (!rendered.metBefore(items, options)) return process(items.join('\n'));
-  const parts = await Promise.all(items.map(process));
+  const parts = items.map(process);
   if (!parts.every((p) => p.body.startsWith(LIST_OPEN) && p.body.endsWith(LIST_CLOSE))) return process(items.join('\n'));
   return {
     markdown: parts.map((p) => p.markdown).join(''),
