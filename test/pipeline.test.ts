@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, planSite } from '../src/build.js';
 import { renderArticle, type RenderContext } from '../src/render/article.js';
-import { processMarkdown, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
+import { markdownSections, processMarkdown, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 
@@ -104,6 +104,25 @@ describe('the section cache when it forgets', () => {
     } finally {
       setPieceCacheBudget(before);
     }
+  });
+});
+
+describe('what the section cache keeps', () => {
+  // A section met once is only remembered as met (by a number, not its text); met a second time,
+  // what is made for it is kept; met a third time, it comes from the cache.
+  it('keeps a section the second time it is met, and gives it back the third time', () => {
+    const options = { lang: 'en-x-kept', typography: { cjkLatinSpacing: false, frenchSpacing: false } };
+    const source = '## One\n\nA sentence of the first section.\n\n## Two\n\nA sentence of the second section.\n';
+    const [first, second, third] = [1, 2, 3].map(() => markdownSections(source, options));
+    for (const i of [0, 1]) {
+      expect(second![i]).toEqual(first![i]);
+      expect(second![i]).not.toBe(first![i]);
+      expect(third![i]).toBe(second![i]);
+    }
+    // Another text is not taken for one met before: the same number of sections, its own trees.
+    const other = markdownSections(source.replace('first', 'third'), options);
+    expect(other[0]).not.toBe(third![0]);
+    expect(other[1]).toBe(third![1]);
   });
 });
 
