@@ -17,13 +17,13 @@ import { CONFIG_FILE, inputKey } from './load/input-key.js';
 import { PARSE_CACHE_PATH, ParseCache, readParseCache } from './load/parse-cache.js';
 import { PIECE_RECORDS_PATH, readPieceRecords, recordOf, sortedRecordsChunks, updatedRecordsChunks, withRecords, RecordSpill, type PieceRecords, type ReadPieceRecords } from './emit/piece-records.js';
 import { changedPages, inputHashes } from './plan/incremental.js';
-import { sha256 } from './hash.js';
+import { sha256, sha256Lines } from './hash.js';
 import { loadCatalog } from './load/catalog.js';
 import { loadLocales } from './load/locales.js';
 import { catalogLocales } from './load/catalog-locales.js';
 import { loadTemplates } from './load/templates.js';
 import { withEnglishFallbacks } from './translations/fallback.js';
-import { duplicatePaths, homeJob, isHome, planJobs, protocolOfPath } from './plan/jobs.js';
+import { duplicatePaths, homeJob, isHome, Plan, planJobs, protocolOfPath } from './plan/jobs.js';
 import { planShard } from './plan/shard.js';
 import { FALLBACK_LANG, STYLESHEET_PATH, TemplateRenderError, piecesKey, type PreviousFiles, headingKeyOf, indexed, renderArticle, renderHomePage, renderRootPage, reversedPairPath, type RenderContext } from './render/article.js';
 import { createI18n, translator } from './render/i18n.js';
@@ -206,8 +206,8 @@ export function contextOf(site: Pick<Site, 'ctxs'>): (job: Job) => RenderContext
 }
 
 /** Stage 2: every page of the chosen languages, of every catalog of the site. */
-export function planSite(site: Pick<Site, 'ctxs'>, langs: string[] | undefined): Job[] {
-  const jobs = site.ctxs.flatMap((ctx) => planJobs(ctx.catalog, selectLanguages(ctx.languages, langs, ctx.nested), { nested: ctx.nested }));
+export function planSite(site: Pick<Site, 'ctxs'>, langs: string[] | undefined): Plan {
+  const jobs = Plan.concat(site.ctxs.map((ctx) => planJobs(ctx.catalog, selectLanguages(ctx.languages, langs, ctx.nested), { nested: ctx.nested })));
   const duplicates = duplicatePaths(jobs);
   if (duplicates.length) {
     const file = new VFile({ path: 'locales/languages.json' });
@@ -314,7 +314,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     throw toInputError(error);
   }
   const opened = performance.now();
-  const languages = [...new Set(jobs.map((j) => j.lang))];
+  const languages = jobs.languages;
   let rendered = 0;
   let searchTime = 0;
   let searchPages: number | undefined;
@@ -323,7 +323,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let written = 0;
   let removedFiles = 0;
   let kept = 0;
-  let toRender: Job[] = [];
+  let toRender: Job[] | Plan = [];
   // The render threads, once started; stopped when the build fails.
   let threads: Promise<RenderThread[]> | undefined;
   // The piece records they sent, until written (see RecordSpill); removed when the build fails.
@@ -350,7 +350,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const extras = new Map(
       portal
         ? // A portal's navigation, i18n config and redirects; the portal makes its own site files.
-          portalSiteFiles(portal, ctx, allJobs).map((file): [string, string] => [file.path, file.content])
+          portalSiteFiles(portal, ctx, [...allJobs]).map((file): [string, string] => [file.path, file.content])
         : several
           ? await siteOfSeveral(site, allJobs, stylesheet)
           : [
@@ -453,7 +453,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const againFiles = new Set(again.flatMap((page) => page.files));
     const renderSet = full ? undefined : new Set([...pages.filter((page) => !page.kept), ...again].map((page) => page.job));
     // A full build renders the plan itself (no copy of it: 3.6 MB of references for 300 codes in ten languages).
-    toRender = renderSet ? jobs.filter((job) => renderSet.has(job)) : jobs;
+    toRender = renderSet ? pages.filter((page) => renderSet.has(page.job)).map((page) => page.job) : jobs;
     const reuse = previousRecords ? { from: output.target, records: previousRecords } : undefined;
     // Render threads load the inputs while the staging folder is made ready below, and render
     // once they are given their pages (settling a recycled folder unlinks what is not this
@@ -645,10 +645,13 @@ function buildInputKey(options: BuildOptions, tool: string): string {
 }
 
 /** What this build's pages are hashed from, as the manifest records it: the list of pages and each catalog's slices. */
-function slicesOf(site: Pick<Site, 'ctxs'>, jobs: readonly Job[], languages: readonly string[]): SlicesRecord {
+function slicesOf(site: Pick<Site, 'ctxs'>, jobs: Plan, languages: readonly string[]): SlicesRecord {
   const hashes: Record<string, Record<string, string>> = {};
   for (const c of site.ctxs) hashes[c.catalog.protocol.id] = c.hashes.slices(languages);
-  return { pages: sha256(jobs.map((job) => job.path).join('\n')), hashes };
+  const paths = function* () {
+    for (const job of jobs) yield job.path;
+  };
+  return { pages: sha256Lines(paths()), hashes };
 }
 
 /** Whether the page of a job may have changed since the build that recorded `before`, whose pages were this build's. */
@@ -746,10 +749,10 @@ async function unchangedBuild(options: BuildOptions, key: string, tool: string, 
  * 404.html over every catalog's pages. Home pages are made on every build (one per language)
  * and, like the other files here, written only when their bytes change.
  */
-async function siteOfSeveral(site: Site, allJobs: Job[], stylesheet: string): Promise<Array<[string, string]>> {
+async function siteOfSeveral(site: Site, allJobs: Plan, stylesheet: string): Promise<Array<[string, string]>> {
   const ctxOf = contextOf(site);
   const host: RenderContext = { ...site.ctxs[0]!, languages: site.languages };
-  const built = new Set(allJobs.map((j) => j.lang));
+  const built = new Set(allJobs.languages);
   const languages = site.languages.filter((l) => built.has(l.tag));
   const files: Array<[string, string]> = [
     [STYLESHEET_PATH, stylesheet],
@@ -762,7 +765,11 @@ async function siteOfSeveral(site: Site, allJobs: Job[], stylesheet: string): Pr
   }
   const homes = languages.map((l) => homeJob(l.tag));
   const indexedJob = (job: Job) => isHome(job) || indexed(ctxOf(job), job);
-  for (const file of siteFiles({ ...host, languages }, [...homes, ...allJobs], undefined, indexedJob)) files.push([file.path, file.content]);
+  const jobs = function* () {
+    yield* homes;
+    yield* allJobs;
+  };
+  for (const file of siteFiles({ ...host, languages }, jobs(), undefined, indexedJob)) files.push([file.path, file.content]);
   return files;
 }
 
@@ -918,7 +925,7 @@ function stubOf(recycled: string | undefined, job: Job): string | null | undefin
  * up to WARM_AT_MOST: the thread that reads them ahead (warmFiles) outruns the renderer, and
  * what it reads stays in memory only while the machine has room for it.
  */
-function filesToRead(reuse: PieceReuse | undefined, recycled: string | undefined, jobs: readonly Job[]): string[] {
+function filesToRead(reuse: PieceReuse | undefined, recycled: string | undefined, jobs: Iterable<Job>): string[] {
   const paths: string[] = [];
   for (const job of jobs) {
     if (paths.length >= WARM_AT_MOST) break;
@@ -946,7 +953,7 @@ export interface RecordSink {
  */
 export async function renderJobs<Records extends RecordSink>(
   site: Pick<Site, 'ctxs'>,
-  jobs: Job[],
+  jobs: readonly Job[] | Plan,
   output: StagedOutput,
   onProgress: BuildOptions['onProgress'],
   timings: RenderTimings | undefined,
@@ -1022,7 +1029,7 @@ function startRenderThread(options: BuildOptions, parsed: Array<[string, string]
  */
 async function renderInWorkers(
   threads: RenderThread[],
-  jobs: Job[],
+  jobs: Job[] | Plan,
   pageHash: (job: Job) => string,
   output: StagedOutput,
   ctx: RenderContext,
@@ -1032,7 +1039,9 @@ async function renderInWorkers(
 ): Promise<RecordSpill> {
   const records = output.recordSpill();
   let done = 0;
-  const batches = new BatchQueue(threads.map((_, k) => planShard(jobs, { index: k + 1, count: threads.length })), BATCH_PAGES);
+  // Batches of a plan are plans themselves: their jobs are made as each is given out.
+  const shares: Array<Job[] | Plan> = threads.map((_, k) => planShard(jobs, { index: k + 1, count: threads.length }));
+  const batches = new BatchQueue(shares, BATCH_PAGES);
   const inFlight = threads.map(() => 0);
   // A page's previous piece record, for the batch that has it.
   const piecesOf = (job: Job): Array<[string, string]> => {
@@ -1041,7 +1050,8 @@ async function renderInWorkers(
   };
   const feed = (k: number) => {
     const thread = threads[k]!;
-    for (let batch: Job[] | undefined; inFlight[k]! < BATCHES_AHEAD && (batch = batches.next(k)); inFlight[k]!++) {
+    for (let next: Job[] | Plan | undefined; inFlight[k]! < BATCHES_AHEAD && (next = batches.next(k)); inFlight[k]!++) {
+      const batch = Array.isArray(next) ? next : [...next];
       thread.give({ type: 'batch', jobs: batch, hashes: batch.map(pageHash), records: batch.flatMap(piecesOf) });
     }
     if (inFlight[k] === 0) thread.give({ type: 'end' });
@@ -1092,19 +1102,19 @@ const BATCHES_AHEAD = 2;
  * A thread takes its share's next batch; once its share is done, the last batch of the share
  * with the most left (the end farthest from where that share's own thread is).
  */
-export class BatchQueue<Item> {
-  private readonly shares: Item[][][];
+export class BatchQueue<List extends { readonly length: number; slice(start: number, end: number): List }> {
+  private readonly shares: List[][];
 
-  constructor(shares: Item[][], size: number) {
+  constructor(shares: List[], size: number) {
     this.shares = shares.map((share) => {
-      const batches: Item[][] = [];
+      const batches: List[] = [];
       for (let start = 0; start < share.length; start += size) batches.push(share.slice(start, start + size));
       return batches;
     });
   }
 
   /** The next batch for the thread of share `k`, or undefined when none is left anywhere. */
-  next(k: number): Item[] | undefined {
+  next(k: number): List | undefined {
     return this.shares[k]!.shift() ?? this.shares.reduce((most, share) => (share.length > most.length ? share : most)).pop();
   }
 }

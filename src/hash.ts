@@ -12,3 +12,14 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 
 
 export const sha256 = (text: string, encoding: Encoding = 'hex'): string =>
   oneShot ? oneShot('sha256', text, encoding) : crypto.createHash('sha256').update(text).digest(encoding);
+
+/** SHA-256 of the lines joined by `\n`, as hex: the digest of `sha256(lines.join('\n'))`, without making that text. */
+export function sha256Lines(lines: Iterable<string>): string {
+  const hash = crypto.createHash('sha256');
+  let first = true;
+  for (const line of lines) {
+    hash.update(first ? line : `\n${line}`);
+    first = false;
+  }
+  return hash.digest('hex');
+}

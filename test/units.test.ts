@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { differingFacts, relatedPairs } from '../src/compare/facts.js';
-import { duplicatePaths, planPairs } from '../src/plan/jobs.js';
+import fc from 'fast-check';
+import { duplicatePaths, homeJob, pairSlug, Plan, planJobs } from '../src/plan/jobs.js';
+import { planShard } from '../src/plan/shard.js';
 import { urlFor } from '../src/render/article.js';
 import { alignedColumn, tableMarkdown } from '../src/render/plugins/remark-table.js';
 import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
@@ -10,7 +12,7 @@ import { cached, LANGUAGES_KEPT, type ViewCache } from '../src/render/view-cache
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Protocol, StatusCode } from '../src/types.js';
+import type { Catalog, Job, Language, Protocol, StatusCode } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 
 /** The shipped SIP protocol: the facts it declares decide what differs. */
@@ -58,12 +60,60 @@ describe('relatedPairs', () => {
   });
 });
 
-describe('planPairs', () => {
-  it('should plan n(n-1)/2 unordered pairs, lower code first', () => {
-    const pairs = planPairs([439, 183, 100, 600]);
-    expect(pairs).toHaveLength(6);
-    expect(pairs).toContainEqual([183, 439]);
-    expect(pairs.every(([low, high]) => low < high)).toBe(true);
+describe('the plan', () => {
+  /** Every unordered pair, lower code first, the lower codes in order, then the higher. */
+  const planPairs = (codes: number[]): Array<[number, number]> => {
+    const sorted = [...codes].sort((x, y) => x - y);
+    return sorted.flatMap((low, i) => sorted.slice(i + 1).map((high): [number, number] => [low, high]));
+  };
+
+  /** The plan as a list, made the straightforward way: language by language, the index, the code pages, the pairs. */
+  const listed = (protocol: string, codes: number[], langs: string[], nested: boolean): Job[] =>
+    langs.flatMap((lang): Job[] => [
+      nested ? { kind: 'index', lang, translationKey: `${protocol}-index`, path: `${lang}/${protocol}/index`, codes: [] } : homeJob(lang),
+      ...codes.map((c): Job => ({ kind: 'code', lang, translationKey: `${protocol}-${c}`, path: `${lang}/${protocol}/${c}`, codes: [c] })),
+      ...planPairs(codes).map(([low, high]): Job => ({ kind: 'pair', lang, translationKey: `${protocol}-${pairSlug(low, high)}`, path: `${lang}/${protocol}/${pairSlug(low, high)}`, codes: [low, high] })),
+    ]);
+  const catalogOf = (protocol: string, codes: number[]) => ({ protocol: { id: protocol }, codes: codes.map((c) => ({ code: c })) }) as unknown as Catalog;
+  const languagesOf = (tags: string[]) => tags.map((tag) => ({ tag })) as Language[];
+
+  it('makes the same jobs as the list, in the same order, however it is taken apart', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 100, max: 699 }), { maxLength: 12 }),
+        fc.uniqueArray(fc.constantFrom('en', 'de', 'zh-CN', 'pt-BR'), { minLength: 1 }),
+        fc.boolean(),
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 5 }),
+        (codes, langs, nested, a, b, count) => {
+          const list = listed('sip', codes, langs, nested);
+          const plan = planJobs(catalogOf('sip', codes), languagesOf(langs), { nested });
+          expect(plan.length).toBe(list.length);
+          expect([...plan]).toEqual(list);
+          expect(plan.map((job) => job.path)).toEqual(list.map((job) => job.path));
+          const [start, end] = [a % (list.length + 2), b % (list.length + 2)].sort((x, y) => x - y) as [number, number];
+          expect([...plan.slice(start, end)]).toEqual(list.slice(start, end));
+          expect([...plan.slice(start, end).slice(1, 3)]).toEqual(list.slice(start, end).slice(1, 3));
+          expect(plan.at(start)).toEqual(list[start]);
+          expect(plan.slice(start, end).languages).toEqual([...new Set(list.slice(start, end).map((job) => job.lang))]);
+          for (let index = 1; index <= count; index++) expect([...planShard(plan, { index, count })]).toEqual(planShard(list, { index, count }));
+        },
+      ),
+    );
+  });
+
+  it('plans n(n-1)/2 unordered pairs a language, lower code first', () => {
+    const pairs = planJobs(catalogOf('sip', [439, 183, 100, 600]), languagesOf(['en'])).filter((job) => job.kind === 'pair');
+    expect(pairs.map((job) => job.codes)).toEqual([[100, 183], [100, 439], [100, 600], [183, 439], [183, 600], [439, 600]]);
+  });
+
+  it('puts several catalogs one after the other', () => {
+    const sip = planJobs(catalogOf('sip', [486, 180, 183]), languagesOf(['en', 'de']), { nested: true });
+    const http = planJobs(catalogOf('http', [404, 200]), languagesOf(['de']), { nested: true });
+    const both = Plan.concat([sip.slice(2, 9), http]);
+    expect([...both]).toEqual([...listed('sip', [486, 180, 183], ['en', 'de'], true).slice(2, 9), ...listed('http', [404, 200], ['de'], true)]);
+    expect(both.languages).toEqual(['en', 'de']);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Decide every page before anything renders: for each language, the index, one page per code
- * and one article per unordered pair of codes (lower code first), each with its output path.
+ * and one article per unordered pair of codes (lower code first), each with its output path. The
+ * plan is numbers (see Plan): a page's job is made when it is asked for.
  */
 import type { Catalog, Job, Language } from '../types.js';
 
@@ -8,46 +9,160 @@ export const pairSlug = (low: number, high: number): string => `${low}-vs-${high
 
 /**
  * Text joined into one flat string. A template literal of 13 characters or more makes a chain of
- * its parts (a cons string); the first time V8 hashes it (every path is a map key) it copies the
- * text into a flat string and keeps the chain in front of it. Array#join makes the flat string at
- * once: the plan of 300 codes in ten languages (451,510 jobs) holds 56 MB instead of 73 MB right
- * after planning, before a path was ever hashed, and is made in 0.6 s instead of 0.8 s.
+ * its parts (a cons string); the first time V8 hashes it (a path is a map key) it copies the text
+ * into a flat string and keeps the chain in front of it. Array#join makes the flat string at once
+ * (when the plan was a list, that of 300 codes in ten languages held 56 MB instead of 73 MB).
  */
 const flat = (...parts: string[]): string => parts.join('');
 
-/** Every unordered pair, lower code first, in a stable order. */
-export function planPairs(codes: number[]): Array<[number, number]> {
-  const sorted = [...codes].sort((a, b) => a - b);
-  const pairs: Array<[number, number]> = [];
-  sorted.forEach((low, i) => {
-    for (const high of sorted.slice(i + 1)) pairs.push([low, high]);
-  });
-  return pairs;
+/**
+ * A run of consecutive pages of one language of one catalog: its page `index` made when asked
+ * for, from numbers.
+ */
+interface Segment {
+  readonly lang: string;
+  readonly count: number;
+  job(index: number): Job;
 }
 
 /**
- * `nested`: the build holds several catalogs, so the protocol's index goes into its folder
- * (`<lang>/<protocol>/index`) and `<lang>/index` is the home page that lists the protocols.
+ * The pages of a build in order, made when asked for: a plan holds a few numbers per language,
+ * not a job per page. A job is made each time it is asked for (the same values, a new object),
+ * so a build that gives its pages out a batch at a time holds no more of them than its batches:
+ * the plan of 300 codes in ten languages (451,510 pages) took 56 MB of the main thread's heap as
+ * a list while the pages rendered. `map`, `filter`, `find` and `some` go through every job, as
+ * an array's do, and give arrays; `slice` is a plan of the pages between two positions.
  */
-export function planJobs(catalog: Catalog, languages: Language[], options: { nested?: boolean } = {}): Job[] {
-  const protocol = catalog.protocol.id;
-  // What every language's page of a code or a pair has alike is made once and shared by them
-  // (jobs are never changed): half of what a job took, 62 MB of the plan of 300 codes in ten languages.
-  const pages = (list: number[][], name: (codes: number[]) => string) =>
-    list.map((codes) => {
-      const slug = name(codes);
-      return { name: slug, translationKey: flat(protocol, '-', slug), codes };
-    });
-  const codePages = pages(catalog.codes.map((c) => [c.code]), ([code]) => String(code));
-  const pairPages = pages(planPairs(catalog.codes.map((c) => c.code)), ([low, high]) => pairSlug(low!, high!));
-  const jobs: Job[] = [];
-  for (const { tag: lang } of languages) {
-    if (options.nested) jobs.push({ kind: 'index', lang, translationKey: `${protocol}-index`, path: `${lang}/${protocol}/index`, codes: [] });
-    else jobs.push(homeJob(lang));
-    for (const { name, translationKey, codes } of codePages) jobs.push({ kind: 'code', lang, translationKey, path: flat(lang, '/', protocol, '/', name), codes });
-    for (const { name, translationKey, codes } of pairPages) jobs.push({ kind: 'pair', lang, translationKey, path: flat(lang, '/', protocol, '/', name), codes });
+export class Plan implements Iterable<Job> {
+  private constructor(
+    private readonly segments: readonly Segment[],
+    private readonly from: number,
+    readonly length: number,
+  ) {}
+
+  static of(segments: readonly Segment[]): Plan {
+    return new Plan(segments, 0, segments.reduce((sum, segment) => sum + segment.count, 0));
   }
-  return jobs;
+
+  /** The plans one after the other (the catalogs of a site). */
+  static concat(plans: readonly Plan[]): Plan {
+    return Plan.of(plans.flatMap((plan) => [...plan.runs()].map(([segment, start, end]) => slicedSegment(segment, start, end))));
+  }
+
+  /** The job at `index` (0 to length - 1), made now. */
+  at(index: number): Job | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
+    let at = this.from + index;
+    for (const segment of this.segments) {
+      if (at < segment.count) return segment.job(at);
+      at -= segment.count;
+    }
+    return undefined;
+  }
+
+  /** The pages from `start` up to (not including) `end`, as Array#slice takes them (no negative positions). */
+  slice(start = 0, end = this.length): Plan {
+    const from = Math.min(Math.max(0, start), this.length);
+    const to = Math.min(Math.max(from, end), this.length);
+    return new Plan(this.segments, this.from + from, to - from);
+  }
+
+  /** The languages of the pages, in order. */
+  get languages(): string[] {
+    return [...new Set([...this.runs()].map(([segment]) => segment.lang))];
+  }
+
+  *[Symbol.iterator](): Iterator<Job> {
+    for (const [segment, start, end] of this.runs()) for (let i = start; i < end; i++) yield segment.job(i);
+  }
+
+  map<T>(fn: (job: Job, index: number) => T): T[] {
+    const out: T[] = [];
+    let i = 0;
+    for (const job of this) out.push(fn(job, i++));
+    return out;
+  }
+
+  filter(fn: (job: Job) => boolean): Job[] {
+    const out: Job[] = [];
+    for (const job of this) if (fn(job)) out.push(job);
+    return out;
+  }
+
+  find(fn: (job: Job) => boolean): Job | undefined {
+    for (const job of this) if (fn(job)) return job;
+    return undefined;
+  }
+
+  some(fn: (job: Job) => boolean): boolean {
+    return this.find(fn) !== undefined;
+  }
+
+  /** Each segment the pages go through, with the positions in it they take. */
+  private *runs(): Generator<[Segment, number, number]> {
+    let skip = this.from;
+    let left = this.length;
+    for (const segment of this.segments) {
+      if (left === 0) return;
+      if (skip >= segment.count) {
+        skip -= segment.count;
+        continue;
+      }
+      const end = Math.min(segment.count, skip + left);
+      yield [segment, skip, end];
+      left -= end - skip;
+      skip = 0;
+    }
+  }
+}
+
+const slicedSegment = (segment: Segment, start: number, end: number): Segment =>
+  start === 0 && end === segment.count ? segment : { lang: segment.lang, count: end - start, job: (index) => segment.job(start + index) };
+
+/**
+ * For each language: the index, one page per code and one article per unordered pair of codes
+ * (lower code first), each with its output path. `nested`: the build holds several catalogs, so
+ * the protocol's index goes into its folder (`<lang>/<protocol>/index`) and `<lang>/index` is the
+ * home page that lists the protocols.
+ */
+export function planJobs(catalog: Catalog, languages: Language[], options: { nested?: boolean } = {}): Plan {
+  const protocol = catalog.protocol.id;
+  const codes = catalog.codes.map((c) => c.code).sort((a, b) => a - b);
+  const n = codes.length;
+  // The pairs before row i (the pairs whose lower code is codes[i]): row i has n - 1 - i.
+  const rowStart = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) rowStart[i + 1] = rowStart[i]! + (n - 1 - i);
+  const pairCount = rowStart[n]!;
+  /** The pair at position k: the row found by halving, then the place in it. */
+  const pairAt = (k: number): [number, number] => {
+    let low = 0;
+    let high = n - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (rowStart[mid]! <= k) low = mid;
+      else high = mid - 1;
+    }
+    return [codes[low]!, codes[low + 1 + (k - rowStart[low]!)]!];
+  };
+  // Codes in catalog order for code pages (as the plan always listed them), pairs lower code first.
+  const codePages = catalog.codes.map((c) => c.code);
+  return Plan.of(
+    languages.map(({ tag: lang }): Segment => ({
+      lang,
+      count: 1 + codePages.length + pairCount,
+      job(index) {
+        if (index === 0) return options.nested ? { kind: 'index', lang, translationKey: `${protocol}-index`, path: `${lang}/${protocol}/index`, codes: [] } : homeJob(lang);
+        if (index <= codePages.length) {
+          const code = codePages[index - 1]!;
+          const name = String(code);
+          return { kind: 'code', lang, translationKey: flat(protocol, '-', name), path: flat(lang, '/', protocol, '/', name), codes: [code] };
+        }
+        const [low, high] = pairAt(index - 1 - codePages.length);
+        const name = pairSlug(low, high);
+        return { kind: 'pair', lang, translationKey: flat(protocol, '-', name), path: flat(lang, '/', protocol, '/', name), codes: [low, high] };
+      },
+    })),
+  );
 }
 
 /** The home page of a language: the index of the only catalog, or the list of several. */
@@ -63,7 +178,7 @@ export const protocolOfPath = (path: string): string | undefined => path.split('
  * Paths that two jobs would both write, compared without case as a case-insensitive file system
  * would: never allowed to overwrite each other.
  */
-export function duplicatePaths(jobs: Job[]): string[] {
+export function duplicatePaths(jobs: Iterable<Job>): string[] {
   const seen = new Map<string, string>();
   const duplicates = new Set<string>();
   for (const job of jobs) {

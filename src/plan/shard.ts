@@ -6,7 +6,7 @@
  * pairs), so its section cache stays warm. A page's bytes depend only on the inputs and the page, never on which pages are
  * built beside it, so the union of the N shards is the full build.
  */
-import type { Job, Shard } from '../types.js';
+import type { Shard } from '../types.js';
 
 /** Parse `K/N` (whole numbers, 1 ≤ K ≤ N); undefined when the text is not one. */
 export function parseShard(text: string): Shard | undefined {
@@ -18,8 +18,14 @@ export function parseShard(text: string): Shard | undefined {
   return { index, count };
 }
 
+/** Jobs (a plan, a list) that can be cut: Array#slice's positions. */
+interface Sliceable<L> {
+  readonly length: number;
+  slice(start: number, end: number): L;
+}
+
 /** The jobs of shard `index` of `count`: the index-th of `count` contiguous, near-equal ranges. */
-export function planShard<T = Job>(jobs: T[], shard: Shard | undefined): T[] {
+export function planShard<L extends Sliceable<L>>(jobs: L, shard: Shard | undefined): L {
   if (!shard || shard.count === 1) return jobs;
   const start = Math.floor(((shard.index - 1) * jobs.length) / shard.count);
   const end = Math.floor((shard.index * jobs.length) / shard.count);

@@ -17,9 +17,13 @@ export interface SiteFile {
  * bytes. The sitemap lists a page in a language only when this build writes that language, and
  * leaves out the pages marked `noindex` (see `noindexBelow`).
  */
-export function siteFiles(ctx: RenderContext, jobs: Job[], limits?: SitemapLimits, isIndexed: (job: Job) => boolean = (job) => indexed(ctx, job)): SiteFile[] {
+export function siteFiles(ctx: RenderContext, jobs: Iterable<Job>, limits?: SitemapLimits, isIndexed: (job: Job) => boolean = (job) => indexed(ctx, job)): SiteFile[] {
   const files: SiteFile[] = [];
-  if (ctx.baseUrl) files.push(...sitemapFiles(sitemapEntries(jobs.filter(isIndexed), ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
+  if (ctx.baseUrl) {
+    const listed: Job[] = [];
+    for (const job of jobs) if (isIndexed(job)) listed.push(job);
+    files.push(...sitemapFiles(sitemapEntries(listed, ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
+  }
   files.push({ path: ROBOTS_PATH, content: robotsTxt(ctx.baseUrl) });
   files.push({ path: NOT_FOUND_PATH, content: renderNotFoundPage(ctx.i18n, ctx.languages, ctx.baseUrl) });
   return files;

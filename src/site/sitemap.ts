@@ -35,7 +35,7 @@ const absolute = (baseUrl: string, path: string) => new URL(path, baseUrl).href;
  * `rootPage` is the path of the language chooser, the x-default of the per-language home pages;
  * `defaultLang` is the language whose page is the x-default of every other page.
  */
-export function sitemapEntries(jobs: Job[], baseUrl: string, rootPage: string, defaultLang = 'en'): Entry[] {
+export function sitemapEntries(jobs: Iterable<Job>, baseUrl: string, rootPage: string, defaultLang = 'en'): Entry[] {
   const groups = new Map<string, Job[]>();
   for (const job of jobs) {
     const group = groups.get(job.translationKey) ?? [];
