@@ -30,7 +30,7 @@ interface Segment {
  * not a job per page. A job is made each time it is asked for (the same values, a new object),
  * so a build that gives its pages out a batch at a time holds no more of them than its batches:
  * the plan of 300 codes in ten languages (451,510 pages) took 56 MB of the main thread's heap as
- * a list while the pages rendered. `map`, `filter`, `find` and `some` go through every job, as
+ * a list while the pages rendered. `map`, `filter` and `find` go through the jobs, as
  * an array's do, and give arrays; `slice` is a plan of the pages between two positions.
  */
 export class Plan implements Iterable<Job> {
@@ -92,10 +92,6 @@ export class Plan implements Iterable<Job> {
   find(fn: (job: Job) => boolean): Job | undefined {
     for (const job of this) if (fn(job)) return job;
     return undefined;
-  }
-
-  some(fn: (job: Job) => boolean): boolean {
-    return this.find(fn) !== undefined;
   }
 
   /** Each segment the pages go through, with the positions in it they take. */
