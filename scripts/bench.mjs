@@ -161,7 +161,8 @@ try {
   const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
   console.log(`  load          ${s(t.load).padStart(9)}  (main thread: input key and previous manifest, then reading and validating the inputs)`);
   console.log(`  plan          ${s(t.plan).padStart(9)}  (main thread)`);
-  console.log(`  keep          ${s(t.keep).padStart(9)}  (main thread: page input hashes, a look at the output; unchanged files are linked on another thread meanwhile)`);
+  // A cold build keeps nothing: it hashes each page as it gives the page out (or renders it), not here.
+  console.log(`  keep          ${s(t.keep).padStart(9)}  (main thread: the inputs' slices hashed, the site files made, the output folder made ready; each page is hashed as it is given out)`);
   if (t.threads > 1) console.log(`  worker load   ${s(t.workerLoad).padStart(9)}  (${thread})`);
   console.log(`  render        ${s(t.render).padStart(9)}  (${thread}: views, templates and layout)`);
   console.log(`  markdown→html ${s(t.markdown).padStart(9)}  (${thread}: unified, Markdown and HTML out)`);
