@@ -11,7 +11,7 @@ import { translator } from './i18n.js';
 import { optionsKey, processMarkdown, processMarkdownWhole, type PreviousPage, type ProcessOptions } from './processors.js';
 import { keyOf, sectionKeyMap, type SectionKeys } from './section-keys.js';
 import { typeset, type Typography } from './plugins/remark-typography.js';
-import type { CompiledTemplates } from './templates.js';
+import { templateErrorMessage, type CompiledTemplates } from './templates.js';
 import { articleJsonLd } from '../site/json-ld.js';
 import { searchBundle } from '../site/search-bundle.js';
 import { codeHeading, codeView, homeView, indexView, pairRelevance, pairView, type PageMeta, type ViewContext } from './views.js';
@@ -303,7 +303,7 @@ function fill(name: string, template: (data: unknown) => string, data: unknown):
   try {
     return template(data);
   } catch (error) {
-    throw new TemplateRenderError(name, error instanceof Error ? error.message : String(error));
+    throw new TemplateRenderError(name, templateErrorMessage(error instanceof Error ? error.message : String(error)));
   }
 }
 
