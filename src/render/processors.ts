@@ -201,6 +201,11 @@ function withMermaid(tree: MdastRoot, mermaid: Record<string, string>): MdastRoo
 
 /** Link reference definitions and HTML: a page with either is processed whole. */
 const UNSPLITTABLE = /^(?:\s{0,3}\[[^\]]+\]:|\s{0,3}<)/m;
+/**
+ * Whether a page must be processed whole (UNSPLITTABLE): only a page with a `<` or a `]:` can be,
+ * and looking for those two first spares most pages the expression (~14 µs a pair page).
+ */
+const unsplittable = (source: string): boolean => (source.includes('<') || source.includes(']:')) && UNSPLITTABLE.test(source);
 const SECTION_START = /\n(?=## )/;
 /**
  * Text that may hold fenced code. A section that does stays whole: blank lines in it may be
@@ -488,7 +493,7 @@ export function processMarkdownWhole(source: string, options: ProcessOptions): R
  */
 export function processMarkdown(source: string, options: ProcessOptions, previous?: PreviousPage): RenderedPage {
   // Copies of the page's pieces, so that what the caches keep of them does not keep the page.
-  const pieces = UNSPLITTABLE.test(source) ? undefined : piecesOf(source, options)?.map((piece) => (typeof piece === 'string' ? detached(piece) : { items: piece.items.map(detached) }));
+  const pieces = unsplittable(source) ? undefined : piecesOf(source, options)?.map((piece) => (typeof piece === 'string' ? detached(piece) : { items: piece.items.map(detached) }));
   if (!pieces) return processWhole(source, options);
   const process = (piece: string) => rendered.get(piece, options, () => processPiece(piece, options));
   // Front matter is each page's own: not remembered.
@@ -605,12 +610,25 @@ function cellOf(text: string, options: ProcessOptions): Cell | undefined {
  * element per line).
  */
 function tableFromColumns(columns: Column[]): Rendered {
-  const lines = columns[0]!.markdown.map((_, r) => `|${columns.map((column) => column.markdown[r]).join('|')}|`);
-  const row = (tag: string, r: number) => `<tr>\n${columns.map((column) => `<${tag}>${column.html[r]}</${tag}>`).join('\n')}\n</tr>`;
-  const head = `<thead>\n${row('th', 0)}\n</thead>`;
+  // Each output as one list of parts joined once: a flat string, not a chain of concatenations.
+  const markdown: string[] = [];
+  for (let r = 0; r < columns[0]!.markdown.length; r++) {
+    for (const column of columns) markdown.push('|', column.markdown[r]!);
+    markdown.push('|\n');
+  }
   const rows = columns[0]!.html.length;
-  const body = rows > 1 ? `\n<tbody>\n${Array.from({ length: rows - 1 }, (_, r) => row('td', r + 1)).join('\n')}\n</tbody>` : '';
-  return { markdown: `${lines.join('\n')}\n`, body: `<table>\n${head}${body}\n</table>` };
+  const html: string[] = ['<table>\n<thead>\n'];
+  for (let r = 0; r < rows; r++) {
+    const tag = r === 0 ? 'th' : 'td';
+    if (r === 1) html.push('\n<tbody>\n');
+    else if (r > 1) html.push('\n');
+    html.push('<tr>\n');
+    columns.forEach((column, c) => html.push(c ? '\n<' : '<', tag, '>', column.html[r]!, '</', tag, '>'));
+    html.push('\n</tr>');
+    if (r === 0) html.push('\n</thead>');
+  }
+  html.push(rows > 1 ? '\n</tbody>\n</table>' : '\n</table>');
+  return { markdown: markdown.join(''), body: html.join('') };
 }
 
 /**
@@ -663,7 +681,7 @@ function processList(items: string[], options: ProcessOptions, process: (piece: 
  * them.
  */
 export function markdownSections(source: string, options: ProcessOptions, skip?: (heading: string) => boolean): MdastRoot[] {
-  const sections = UNSPLITTABLE.test(source) ? undefined : sectionsOf(source);
+  const sections = unsplittable(source) ? undefined : sectionsOf(source);
   if (!sections) return [parseSection(source, options).tree];
   return sections
     .filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())))
