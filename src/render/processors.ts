@@ -404,7 +404,8 @@ class SectionCache<T> {
     const cached = scope.results.get(section);
     if (cached !== undefined) return cached;
     const made = make();
-    if (this.keepFirst(section) || scope.seen.has(textHash(section))) {
+    const hash = this.keepFirst(section) ? undefined : textHash(section);
+    if (hash === undefined || scope.seen.has(hash)) {
       const size = section.length * this.weight;
       if (this.resultSize + size > budget) {
         for (const each of this.made) each.results.clear();
@@ -412,7 +413,7 @@ class SectionCache<T> {
       }
       scope.results.set(detached(section), made);
       this.resultSize += size;
-    } else this.remember(scope, section);
+    } else this.remember(scope, hash, section.length);
     return made;
   }
 
@@ -422,21 +423,29 @@ class SectionCache<T> {
    */
   metBefore(sections: string[], options: ProcessOptions): boolean {
     const scope = this.scope(options);
-    if (sections.some((section) => scope.results.has(section) || scope.seen.has(textHash(section)))) return true;
-    for (const section of sections) this.remember(scope, section);
+    // Each text hashed once: the numbers looked up are the ones remembered.
+    const hashes: number[] = [];
+    for (const section of sections) {
+      if (scope.results.has(section)) return true;
+      const hash = textHash(section);
+      if (scope.seen.has(hash)) return true;
+      hashes.push(hash);
+    }
+    sections.forEach((section, i) => this.remember(scope, hashes[i]!, section.length));
     return false;
   }
 
-  private remember(scope: CacheScope<T>, section: string): void {
+  /** Remember a section of `length` characters as met, by its textHash. */
+  private remember(scope: CacheScope<T>, hash: number, length: number): void {
     // Most pieces are one page's own and never recur: forget them now and then, so the set
     // does not grow with the number of pages (a recurring piece is soon seen twice again). The
     // schedule counts the characters of the texts met, as when the set held the texts.
-    if (this.seenSize + section.length > budget) {
+    if (this.seenSize + length > budget) {
       for (const each of this.made) each.seen.clear();
       this.seenSize = 0;
     }
-    scope.seen.add(textHash(section));
-    this.seenSize += section.length;
+    scope.seen.add(hash);
+    this.seenSize += length;
   }
 }
 
