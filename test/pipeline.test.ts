@@ -189,7 +189,7 @@ describe('pieces taken from the page rendered before', () => {
   it('takes nothing from files that do not fit the record', async () => {
     const first = processMarkdown(before, options);
     const shorter = { ...previousFrom(first)!, markdown: first.markdown.replace('provisional', 'prov') };
-    expect((processMarkdown(after, options, shorter)).markdown).toContain('| Kind | provisional | final |');
+    expect(processMarkdown(after, options, shorter).markdown).toContain('| Kind | provisional | final |');
   });
 });
 

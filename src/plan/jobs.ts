@@ -52,11 +52,7 @@ export class Plan implements Iterable<Job> {
   /** The job at `index` (0 to length - 1), made now. */
   at(index: number): Job | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
-    let at = this.from + index;
-    for (const segment of this.segments) {
-      if (at < segment.count) return segment.job(at);
-      at -= segment.count;
-    }
+    for (const [segment, start] of this.slice(index, index + 1).runs()) return segment.job(start);
     return undefined;
   }
 
