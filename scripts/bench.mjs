@@ -158,12 +158,14 @@ try {
   console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
   console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')}); creating an empty file took ${probe(probeBefore)} just before the cold build${waited >= 1 ? `, after ${s(waited * 1000)} of waiting for the disk to settle` : ''}${probeBefore > SETTLED_US ? ' (it had not settled: what writes is slowed, see the README)' : ''}`);
   console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s (the process ${s(cold.processMs)}), CPU time ${s(cold.cpuMs)}, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
-  const thread = t.threads > 1 ? `thread time, summed over ${t.threads} worker threads` : 'main thread';
+  // With more than one, the main thread renders a share as well (see startRenderThreads in src/build.ts).
+  const started = (n) => `${n - 1} worker ${n - 1 === 1 ? 'thread' : 'threads'}`;
+  const thread = t.threads > 1 ? `thread time, summed over the main thread and ${started(t.threads)}` : 'main thread';
   console.log(`  load          ${s(t.load).padStart(9)}  (main thread: input key and previous manifest, then reading and validating the inputs)`);
   console.log(`  plan          ${s(t.plan).padStart(9)}  (main thread)`);
   // A cold build keeps nothing: it hashes each page as it gives the page out (or renders it), not here.
   console.log(`  keep          ${s(t.keep).padStart(9)}  (main thread: the inputs' slices hashed, the site files made, the output folder made ready; each page is hashed as it is given out)`);
-  if (t.threads > 1) console.log(`  worker load   ${s(t.workerLoad).padStart(9)}  (${thread})`);
+  if (t.threads > 1) console.log(`  worker load   ${s(t.workerLoad).padStart(9)}  (thread time, summed over ${started(t.threads)})`);
   console.log(`  render        ${s(t.render).padStart(9)}  (${thread}: views, templates and layout)`);
   console.log(`  markdown→html ${s(t.markdown).padStart(9)}  (${thread}: unified, Markdown and HTML out)`);
   console.log(`  write         ${s(t.write).padStart(9)}  (${thread}: writing the pages, and linking them into the seed of a full build)`);
@@ -208,7 +210,7 @@ try {
   editCode(catalog.dir, edited);
   const edit = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
   // Where the pages were rendered (an edit's files are made on a thread of their own, see the README).
-  const threadsOf = (run) => (run.timings.threads === 1 ? 'the main thread' : `${run.timings.threads} worker threads`);
+  const threadsOf = (run) => (run.timings.threads === 1 ? 'the main thread' : `the main thread and ${started(run.timings.threads)}`);
   console.log(`one-code-edit rebuild (English description of ${edited} changed): ${share(edit)} (${counts(edit)}, rendered on ${threadsOf(edit)}; keeping ${s(edit.timings.keep)}), peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} ${edit.warnings === 1 ? 'file' : 'files'} with warnings (its translations are now stale)` : ''}`);
   const stages = (e) => `load ${s(e.load)}, plan ${s(e.plan)}, keep ${s(e.keep)}, render ${s(e.render)}, markdown→html ${s(e.markdown)}, write ${s(e.write)}, commit ${s(e.commit)}`;
   console.log(`  its stages: ${stages(edit.timings)}`);

@@ -5,6 +5,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { InputError } from '../src/diagnostics.js';
+// The compiled build (`npm test` compiles first), for a test of its render threads: they run the compiled worker next to it.
+import { build as compiledBuild } from '../dist/build.js';
+import { InputError as CompiledInputError } from '../dist/diagnostics.js';
 import { makeProject, snapshotTree, type Project } from './helpers/project.js';
 
 let project: Project;
@@ -108,13 +111,13 @@ describe('bad input', () => {
     const first = project.run('build');
     expect(first.status, first.stderr).toBe(0);
     const before = snapshotTree(project.path('out'));
-    // A limit far below what a thread needs to load the inputs: each thread runs out.
-    const error: unknown = await build({ root: project.dir, outDir: project.path('out'), jobs: 2, force: true, threadHeapMb: 4 }).then(
+    // A limit far below what a thread needs to load the inputs: the thread started (--jobs 2: one, beside the main thread) runs out.
+    const error: unknown = await compiledBuild({ root: project.dir, outDir: project.path('out'), jobs: 2, force: true, threadHeapMb: 4 }).then(
       () => undefined,
       (reason: unknown) => reason,
     );
-    expect(error).toBeInstanceOf(InputError);
-    const messages = (error as InputError).files.flatMap((file) => file.messages);
+    expect(error).toBeInstanceOf(CompiledInputError);
+    const messages = (error as CompiledInputError).files.flatMap((file) => file.messages);
     expect(messages.map((message) => [message.file, message.ruleId])).toEqual([[project.path('out'), 'render-thread-memory']]);
     expect(messages[0]!.reason).toMatch(/^A render thread \(\d+ pages\) ran out of its heap limit of 4 MB; the previous output is unchanged \(build with --jobs 1/);
     expect(snapshotTree(project.path('out'))).toEqual(before);

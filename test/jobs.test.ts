@@ -69,4 +69,12 @@ describe('the batches of the render threads', () => {
     // Now both other shares have two left: the first of them.
     expect(queue.next(0)).toEqual([3]);
   });
+
+  it('takes from another share only when it may', () => {
+    const queue = new BatchQueue([[1], [2, 3]], 1);
+    expect(queue.next(0, false)).toEqual([1]);
+    expect(queue.next(0, false)).toBeUndefined();
+    expect(queue.next(1, false)).toEqual([2]);
+    expect(queue.next(0)).toEqual([3]);
+  });
 });

@@ -11,9 +11,9 @@ import { ROOT } from './helpers/paths.js';
 import { makeProject, snapshotTree, type Project } from './helpers/project.js';
 
 /**
- * Every fourth shipped code: 382 pages in two languages, enough for the full build to render in
- * two worker threads while each of three shards renders on its main thread, so the comparison
- * also crosses the two ways of rendering.
+ * Every fourth shipped code: 382 pages in two languages, enough for the full build to render on
+ * the main thread and a worker thread while each of three shards renders on its main thread
+ * alone, so the comparison also crosses the two ways of rendering.
  */
 const CODES = readdirSync(join(ROOT, 'data/sip/codes'))
   .map((name) => Number(name.slice(0, 3)))

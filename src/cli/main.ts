@@ -86,7 +86,8 @@ Options:
   --jobs, -j <n>     build, export and check --output: threads (default: one per idle core,
                      at most 8, at least 1: the cores minus those other processes keep busy in
                      a 0.2 s sample, and for build and export none for fewer than 1,000 pages;
-                     1 works on the main thread); build: as many threads index the languages
+                     1 works on the main thread; build renders on the main thread and n - 1
+                     threads it starts); build: as many threads index the languages
                      for search (by default one per idle core, at most 4); the result is the
                      same whatever the number
   --port <n>         preview: port to listen on (0: any free port)
