@@ -281,7 +281,6 @@ export function filesOfJob(ctx: Pick<RenderContext, 'byCode' | 'catalog' | 'lang
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  limitHeapGrowth();
   const tool = await toolFingerprint();
   // Taken before anything is read, so a file changed while this build runs is seen by the next.
   const key = buildInputKey(options, tool);
@@ -835,19 +834,25 @@ export async function threadsFor(pages: number, jobs: number | undefined): Promi
 
 /**
  * How far, in percent, V8 lets a heap grow past what was live after its last full collection
- * before it collects again: every heap of the process (V8's flags are the process's; the limit
- * is worked out at each collection, so it holds from the next one on).
+ * before it collects again, once a build starts render threads: every heap of the process
+ * (V8's flags are the process's; the limit is worked out at each collection, so it holds from
+ * the next one on).
  *
  * By default V8 lets a heap grow by up to four times what is live when the heap may take
  * gigabytes, as the main thread's may (a render thread's heap has a limit, under which it grows
  * by up to twice). The main thread renders a share of the pages (see startRenderThreads), with
  * caches of its own: in a cold build of 300 codes in ten languages on two threads its heap grew
  * to 319 MB with 90-160 MB live, and the build peaked at 527 MB of RSS; with this, 179 MB and
- * 393 MB (in 322 s against 301 s; in three cold builds of ten languages of SIP, each interleaved
- * with one without it, 266-276 MB against 290-297 MB, in 26.3-37.9 s against 25.6-36.1 s).
+ * 393 MB (in 322 s against 301 s), set as the build started. In three cold builds of ten
+ * languages of SIP, each interleaved with one without it, 266-276 MB against 290-297 MB, in
+ * 26.3-37.9 s against 25.6-36.1 s; set as the threads start (the main thread's heap limit after
+ * the inputs loaded is then V8's), 284-285 MB. Not for a build on the main thread alone:
+ * one-code edits, whose heap starts small and grows through many more full collections then,
+ * took ~0.1 s longer (medians of twelve interleaved, set as the build started).
  */
 export const HEAP_GROWING_PERCENT = 50;
 
+/** Every heap's growth set to HEAP_GROWING_PERCENT, for the rest of the process. */
 function limitHeapGrowth(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
@@ -866,6 +871,7 @@ function limitHeapGrowth(): void {
  */
 async function startRenderThreads(options: BuildOptions, pages: number, parsed: Array<[string, string]>): Promise<RenderThread[]> {
   const count = await threadsFor(pages, options.jobs);
+  if (count > 1) limitHeapGrowth();
   return Array.from({ length: count - 1 }, () => startRenderThread(options, parsed, Math.ceil(pages / count)));
 }
 
