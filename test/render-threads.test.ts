@@ -4,19 +4,13 @@
  * the state the next build reads (the manifest, the piece records), are the same byte for byte
  * as when the main thread renders every page.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // The compiled build (`npm test` compiles first): its render threads run the compiled worker next to it.
 import { build } from '../dist/build.js';
-import { ROOT } from './helpers/paths.js';
-import { makeProject, snapshotTree, type Project } from './helpers/project.js';
+import { EVERY_FOURTH_CODE, makeProject, snapshotTree, type Project } from './helpers/project.js';
 
-/** Every fourth shipped code: 382 pages in two languages, a share of ~127 pages for each of three threads. */
-const CODES = readdirSync(join(ROOT, 'data/sip/codes'))
-  .map((name) => Number(name.slice(0, 3)))
-  .sort((a, b) => a - b)
-  .filter((_, i) => i % 4 === 0);
+/** 382 pages in two languages: a share of ~127 pages for each of three threads. */
+const CODES = EVERY_FOURTH_CODE;
 
 describe('build --jobs', () => {
   const project: Project = makeProject(CODES, ['en', 'fr']);

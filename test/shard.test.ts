@@ -3,22 +3,18 @@
  * full build byte for byte; the shards split the pages without overlap; bad values are usage
  * errors.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/paths.js';
-import { makeProject, snapshotTree, type Project } from './helpers/project.js';
+import { EVERY_FOURTH_CODE, makeProject, snapshotTree, type Project } from './helpers/project.js';
 
 /**
- * Every fourth shipped code: 382 pages in two languages, enough for the full build to render on
- * the main thread and a worker thread while each of three shards renders on its main thread
- * alone, so the comparison also crosses the two ways of rendering.
+ * 382 pages in two languages, enough for the full build to render on the main thread and a
+ * worker thread while each of three shards renders on its main thread alone, so the comparison
+ * also crosses the two ways of rendering.
  */
-const CODES = readdirSync(join(ROOT, 'data/sip/codes'))
-  .map((name) => Number(name.slice(0, 3)))
-  .sort((a, b) => a - b)
-  .filter((_, i) => i % 4 === 0);
+const CODES = EVERY_FOURTH_CODE;
 
 const COMMON = ['index.html', 'assets/style.css', '404.html', 'robots.txt'];
 

@@ -23,6 +23,12 @@ export const SMALL_SET = [180, 183, 200, 404, 439, 486, 600];
 
 export const SMALL_LANGS = ['en', 'zh-CN'];
 
+/** Every fourth shipped SIP code: 382 pages in two languages, enough to be shared among threads or shards. */
+export const EVERY_FOURTH_CODE = readdirSync(join(ROOT, 'data/sip/codes'))
+  .map((name) => Number(name.slice(0, 3)))
+  .sort((a, b) => a - b)
+  .filter((_, i) => i % 4 === 0);
+
 /**
  * `search: false` (the default here) writes a codepairs.config.json that turns the Pagefind
  * stage off: most tests do not read the index, and it costs about a second per build.
