@@ -8,7 +8,7 @@
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextOf, loadSite, planSite } from '../src/build.js';
-import { changedPages } from '../src/plan/incremental.js';
+import { changedPages, commonChanged } from '../src/plan/incremental.js';
 import type { Job } from '../src/types.js';
 import { makeProject, SMALL_SET, type Project } from './helpers/project.js';
 
@@ -23,8 +23,11 @@ async function hashed(): Promise<{ jobs: Job[]; pages: Map<string, string>; slic
   return { jobs, pages: new Map(jobs.map((job) => [job.path, ctx(job).hashes.page(job)])), slices: site.ctxs[0]!.hashes.slices(LANGS) };
 }
 
-/** The pages whose hash a change made differ, and those changedPages would hash again. */
-async function afterChange(change: () => void): Promise<{ changed: string[]; looked: string[] }> {
+/**
+ * The pages whose hash a change made differ, those changedPages would hash again, and whether a
+ * slice every page of a kind reads changed (commonChanged: the build then looks at every page).
+ */
+async function afterChange(change: () => void): Promise<{ changed: string[]; looked: string[]; common: boolean }> {
   const before = await hashed();
   change();
   const after = await hashed();
@@ -33,6 +36,7 @@ async function afterChange(change: () => void): Promise<{ changed: string[]; loo
   return {
     changed: after.jobs.filter((job) => after.pages.get(job.path) !== before.pages.get(job.path)).map((job) => job.path),
     looked: after.jobs.filter(test).map((job) => job.path),
+    common: commonChanged(before.slices, after.slices),
   };
 }
 
@@ -68,11 +72,13 @@ describe('changedPages', () => {
   ];
   for (const [what, change] of cases) {
     it(`hashes again every page that ${what} changes, and only what may read it`, async () => {
-      const { changed, looked } = await afterChange(change);
+      const { changed, looked, common } = await afterChange(change);
       expect(changed.length).toBeGreaterThan(0);
       expect(changed.filter((path) => !looked.includes(path))).toEqual([]);
-      // Not every page, for a change that does not reach every page.
-      if (!/template|label/.test(what)) expect(looked.length).toBeLessThan(changed.length + 40);
+      // Not every page, for a change that does not reach every page: those of a kind and language
+      // for one that does, seen as such (a build then looks at every page's files, not only these).
+      expect(common).toBe(/template|label/.test(what));
+      if (!common) expect(looked.length).toBeLessThan(changed.length + 40);
     });
   }
 
@@ -88,8 +94,9 @@ describe('changedPages', () => {
   });
 
   it('hashes again no page when nothing changed', async () => {
-    const { changed, looked } = await afterChange(() => undefined);
+    const { changed, looked, common } = await afterChange(() => undefined);
     expect(changed).toEqual([]);
     expect(looked).toEqual([]);
+    expect(common).toBe(false);
   });
 });

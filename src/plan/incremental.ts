@@ -201,3 +201,13 @@ export function changedPages(before: Readonly<Record<string, string>>, now: Read
     return job.kind === 'code' && (code.has(String(job.codes[0])) || has(texts, lang, job.codes[0]!));
   };
 }
+
+/**
+ * Whether a slice every page of a kind and language reads (`common:pair:de`: the site, the
+ * template, the labels) is not as it was: the settings, the layout or the languages may have
+ * changed which files a page writes, not only its bytes.
+ */
+export function commonChanged(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): boolean {
+  for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) if (key.startsWith('common:') && before[key] !== now[key]) return true;
+  return false;
+}
