@@ -568,7 +568,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       searchTime = performance.now() - indexing;
     }
     const keys: Record<string, string> = {};
-    for (const job of jobs) keys[piecesKeyId(ctxOf(job), job.lang)] ??= piecesKey(ctxOf(job), job.lang);
+    // A run of pages shares its catalog and language: one key a run, not a look a page.
+    for (const job of jobs.heads()) keys[piecesKeyId(ctxOf(job), job.lang)] ??= piecesKey(ctxOf(job), job.lang);
     // Every page's record, in the records file's order: those made now (the render threads',
     // merged from their sorted runs one at a time, see RecordSpill: a build that renders all
     // 451,510 pages of 300 codes in ten languages would otherwise hold 270 MB of them), and the
@@ -675,14 +676,14 @@ function buildInputKey(options: BuildOptions, tool: string): string {
   });
 }
 
-/** What this build's pages are hashed from, as the manifest records it: the list of pages and each catalog's slices. */
+/**
+ * What this build's pages are hashed from, as the manifest records it: the plan of its pages (as
+ * Plan.describe gives it: the same lines, the same pages) and each catalog's slices.
+ */
 function slicesOf(site: Pick<Site, 'ctxs'>, jobs: Plan, languages: readonly string[]): SlicesRecord {
   const hashes: Record<string, Record<string, string>> = {};
   for (const c of site.ctxs) hashes[c.catalog.protocol.id] = c.hashes.slices(languages);
-  const paths = function* () {
-    for (const job of jobs) yield job.path;
-  };
-  return { pages: sha256Lines(paths()), hashes };
+  return { pages: sha256Lines(jobs.describe()), hashes };
 }
 
 /** Whether the page of a job may have changed since the build that recorded `before`, whose pages were this build's. */

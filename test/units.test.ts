@@ -60,6 +60,10 @@ describe('relatedPairs', () => {
   });
 });
 
+/** A catalog and languages as planJobs reads them: codes and tags. */
+const catalogOf = (protocol: string, codes: number[]) => ({ protocol: { id: protocol }, codes: codes.map((c) => ({ code: c })) }) as unknown as Catalog;
+const languagesOf = (tags: string[]) => tags.map((tag) => ({ tag })) as Language[];
+
 describe('the plan', () => {
   /** Every unordered pair, lower code first, the lower codes in order, then the higher. */
   const planPairs = (codes: number[]): Array<[number, number]> => {
@@ -74,8 +78,6 @@ describe('the plan', () => {
       ...codes.map((c): Job => ({ kind: 'code', lang, translationKey: `${protocol}-${c}`, path: `${lang}/${protocol}/${c}`, codes: [c] })),
       ...planPairs(codes).map(([low, high]): Job => ({ kind: 'pair', lang, translationKey: `${protocol}-${pairSlug(low, high)}`, path: `${lang}/${protocol}/${pairSlug(low, high)}`, codes: [low, high] })),
     ]);
-  const catalogOf = (protocol: string, codes: number[]) => ({ protocol: { id: protocol }, codes: codes.map((c) => ({ code: c })) }) as unknown as Catalog;
-  const languagesOf = (tags: string[]) => tags.map((tag) => ({ tag })) as Language[];
 
   it('makes the same jobs as the list, in the same order, however it is taken apart', () => {
     fc.assert(
@@ -97,6 +99,8 @@ describe('the plan', () => {
           expect([...plan.slice(start, end).slice(1, 3)]).toEqual(list.slice(start, end).slice(1, 3));
           expect(plan.at(start)).toEqual(list[start]);
           expect(plan.slice(start, end).languages).toEqual([...new Set(list.slice(start, end).map((job) => job.lang))]);
+          // The first page of each language's run.
+          expect(plan.slice(start, end).heads()).toEqual(list.slice(start, end).filter((job, i, all) => i === 0 || all[i - 1]!.lang !== job.lang));
           for (let index = 1; index <= count; index++) expect([...planShard(plan, { index, count })]).toEqual(planShard(list, { index, count }));
         },
       ),
@@ -108,12 +112,35 @@ describe('the plan', () => {
     expect(pairs.map((job) => job.codes)).toEqual([[100, 183], [100, 439], [100, 600], [183, 439], [183, 600], [439, 600]]);
   });
 
+  it('describes a plan in a line a run, the same lines for the same pages and others for other pages', () => {
+    const lines = (plan: Plan) => [...plan.describe()];
+    const plan = (codes: number[], langs: string[], nested = false) => planJobs(catalogOf('sip', codes), languagesOf(langs), { nested });
+    const sip = plan([486, 180, 183], ['en', 'de']);
+    expect(lines(sip)).toHaveLength(2);
+    expect(lines(plan([486, 180, 183], ['en', 'de']))).toEqual(lines(sip));
+    expect(lines(plan([486, 180, 183], ['en', 'de']).slice(2, 9))).toEqual(lines(sip.slice(2, 9)));
+    const differing: Array<[Plan, Plan]> = [
+      [sip.slice(2, 8), sip.slice(2, 9)],
+      [sip.slice(3, 9), sip.slice(2, 9)],
+      // Code pages in another order; another code; the languages the other way; nested.
+      [plan([180, 486, 183], ['en', 'de']), sip],
+      [plan([486, 180, 183, 600], ['en', 'de']), sip],
+      [plan([486, 180, 183], ['de', 'en']), sip],
+      [plan([486, 180, 183], ['en', 'de'], true), sip],
+    ];
+    for (const [other, one] of differing) {
+      expect([...other].map((job) => job.path)).not.toEqual([...one].map((job) => job.path));
+      expect(lines(other)).not.toEqual(lines(one));
+    }
+  });
+
   it('puts several catalogs one after the other', () => {
     const sip = planJobs(catalogOf('sip', [486, 180, 183]), languagesOf(['en', 'de']), { nested: true });
     const http = planJobs(catalogOf('http', [404, 200]), languagesOf(['de']), { nested: true });
     const both = Plan.concat([sip.slice(2, 9), http]);
     expect([...both]).toEqual([...listed('sip', [486, 180, 183], ['en', 'de'], true).slice(2, 9), ...listed('http', [404, 200], ['de'], true)]);
     expect(both.languages).toEqual(['en', 'de']);
+    expect(both.heads().map((job) => job.path)).toEqual(['en/sip/180', 'de/sip/index', 'de/http/index']);
   });
 });
 
@@ -162,6 +189,14 @@ describe('duplicatePaths', () => {
     expect(duplicatePaths([job('en/index'), job('de/index')])).toEqual([]);
     expect(duplicatePaths([job('en/index'), job('en/index')])).toEqual(['en/index']);
     expect(duplicatePaths([job('en/sip/a'), job('EN/sip/a')])).toEqual(['en/sip/a and EN/sip/a']);
+  });
+
+  it('should find them in a plan whose languages differ only in case, and none when they differ otherwise', () => {
+    const plan = (langs: string[]) => planJobs(catalogOf('sip', [486, 183]), languagesOf(langs));
+    expect(duplicatePaths(plan(['en', 'de']))).toEqual([]);
+    expect(duplicatePaths(plan(['en', 'de', 'EN']))).toEqual(['en/index and EN/index', 'en/sip/183 and EN/sip/183', 'en/sip/183-vs-486 and EN/sip/183-vs-486', 'en/sip/486 and EN/sip/486']);
+    // Two runs of one language: compared page by page, and none meet.
+    expect(duplicatePaths(Plan.concat([plan(['en']).slice(0, 2), plan(['en']).slice(2)]))).toEqual([]);
   });
 });
 

@@ -64,6 +64,7 @@ export interface InputsRecord {
 }
 
 export interface SlicesRecord {
+  /** The pages, as the hash of the lines of Plan.describe: the same hash, the same pages. */
   pages: string;
   hashes: Record<string, Record<string, string>>;
 }

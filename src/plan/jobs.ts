@@ -22,6 +22,11 @@ const flat = (...parts: string[]): string => parts.join('');
 interface Segment {
   readonly lang: string;
   readonly count: number;
+  /**
+   * What its pages' paths follow from (the protocol, the language, whether nested, the codes in
+   * order, the first page): two segments with the same id make the same pages.
+   */
+  readonly id: string;
   job(index: number): Job;
 }
 
@@ -90,6 +95,20 @@ export class Plan implements Iterable<Job> {
     return undefined;
   }
 
+  /**
+   * The plan as a few lines (a segment's id and the positions taken in it, a line each): two
+   * plans with the same lines have the same pages in the same order, which a build records
+   * and compares (see slicesOf in src/build.ts) without making every page's path.
+   */
+  *describe(): Generator<string> {
+    for (const [segment, start, end] of this.runs()) yield `${segment.id}\t${start}\t${end}`;
+  }
+
+  /** The first page of each run of pages of one catalog and language (which every other page of the run shares). */
+  heads(): Job[] {
+    return [...this.runs()].map(([segment, start]) => segment.job(start));
+  }
+
   /** Each segment the pages go through, with the positions in it they take. */
   private *runs(): Generator<[Segment, number, number]> {
     let skip = this.from;
@@ -109,7 +128,7 @@ export class Plan implements Iterable<Job> {
 }
 
 const slicedSegment = (segment: Segment, start: number, end: number): Segment =>
-  start === 0 && end === segment.count ? segment : { lang: segment.lang, count: end - start, job: (index) => segment.job(start + index) };
+  start === 0 && end === segment.count ? segment : { lang: segment.lang, count: end - start, id: `${segment.id}\t${start}`, job: (index) => segment.job(start + index) };
 
 /**
  * For each language: the index, one page per code and one article per unordered pair of codes
@@ -142,6 +161,7 @@ export function planJobs(catalog: Catalog, languages: Language[], options: { nes
     languages.map(({ tag: lang }): Segment => ({
       lang,
       count: 1 + codePages.length + pairCount,
+      id: JSON.stringify([protocol, lang, options.nested === true, codePages]),
       job(index) {
         if (index === 0) return options.nested ? { kind: 'index', lang, translationKey: `${protocol}-index`, path: `${lang}/${protocol}/index`, codes: [] } : homeJob(lang);
         if (index <= codePages.length) {
@@ -171,6 +191,13 @@ export const protocolOfPath = (path: string): string | undefined => path.split('
  * would: never allowed to overwrite each other.
  */
 export function duplicatePaths(jobs: Iterable<Job>): string[] {
+  // A plan's pages of one run are of one catalog (whose codes are each there once) and language,
+  // each at a path of its own, and every path begins with its language: when no two runs are of
+  // the same language (case aside), no two pages meet, and the plan's paths are not gone through.
+  if (jobs instanceof Plan) {
+    const langs = jobs.heads().map((job) => job.lang.toLowerCase());
+    if (new Set(langs).size === langs.length) return [];
+  }
   const seen = new Map<string, string>();
   const duplicates = new Set<string>();
   for (const job of jobs) {
