@@ -31,6 +31,8 @@ interface Report {
  */
 export const IN_FLIGHT = 256;
 const REPORT_EVERY = 32;
+/** Files sent to the thread in one message. */
+const BATCH = 8;
 
 /**
  * Make one file as StagedOutput.write does: never over an existing file (it may be a link of
@@ -73,6 +75,8 @@ export class WriteThread {
   private readonly ended: Promise<void>;
   private exited = false;
   private handed = 0;
+  /** Files handed over, not yet sent to the thread. */
+  private batch: FileToMake[] = [];
   private made = 0;
   private most = 0;
   /** Resolves the wait of a `write` that found too many files in flight. */
@@ -85,21 +89,23 @@ export class WriteThread {
       const makeFile = ${makeFile.toString()};
       let made = 0;
       let failure;
-      parentPort.on('message', (job) => {
-        if (job === null) {
+      parentPort.on('message', (files) => {
+        if (files === null) {
           parentPort.postMessage({ made, failure });
           // Nothing more comes: the thread ends once the report is sent.
           return parentPort.close();
         }
-        // After a failure the build fails: the files after it are counted, not made.
-        if (failure === undefined) {
-          try {
-            makeFile(fs, job);
-          } catch (error) {
-            failure = { path: job[0], message: error.message };
+        for (const file of files) {
+          // After a failure the build fails: the files after it are counted, not made.
+          if (failure === undefined) {
+            try {
+              makeFile(fs, file);
+            } catch (error) {
+              failure = { path: file[0], message: error.message };
+            }
           }
+          if (++made % ${REPORT_EVERY} === 0) parentPort.postMessage({ made, failure });
         }
-        if (++made % ${REPORT_EVERY} === 0) parentPort.postMessage({ made, failure });
       });
     `;
     this.worker = codeThread(code, undefined);
@@ -129,11 +135,22 @@ export class WriteThread {
    * made. Throws when the thread failed (the files are then not made).
    */
   async write(file: FileToMake): Promise<void> {
-    while (this.handed - this.made >= IN_FLIGHT && !this.exited && this.failure === undefined) await new Promise<void>((resolvePromise) => (this.waiting = resolvePromise));
+    while (this.handed - this.made >= IN_FLIGHT && !this.exited && this.failure === undefined) {
+      this.send();
+      await new Promise<void>((resolvePromise) => (this.waiting = resolvePromise));
+    }
     if (this.failure !== undefined || this.exited) throw this.error();
-    this.worker.postMessage(file);
+    this.batch.push(file);
     this.handed++;
     this.most = Math.max(this.most, this.handed - this.made);
+    if (this.batch.length >= BATCH) this.send();
+  }
+
+  /** Hand the files gathered over in one message. */
+  private send(): void {
+    if (this.batch.length === 0) return;
+    this.worker.postMessage(this.batch);
+    this.batch = [];
   }
 
   /** The most files handed over and not yet reported made, at any time (at most IN_FLIGHT). */
@@ -143,6 +160,7 @@ export class WriteThread {
 
   /** Wait until every file handed over is made; throws the first that could not be. */
   async close(): Promise<void> {
+    this.send();
     this.worker.postMessage(null);
     await this.ended;
     if (this.failure !== undefined || this.made < this.handed) throw this.error();
