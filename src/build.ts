@@ -265,6 +265,14 @@ export function filesOfJob(ctx: Pick<RenderContext, 'byCode' | 'catalog' | 'lang
   return files;
 }
 
+/**
+ * A file of the site besides the pages: its text, or its hash and its text in chunks (the
+ * sitemap's lists of URLs, never made whole: see src/site/sitemap.ts).
+ */
+type Extra = string | { hash: string; chunks: () => Iterable<string> };
+
+const extraHash = (extra: Extra): string => (typeof extra === 'string' ? contentHash(extra) : extra.hash);
+
 /** A page's files with whether the previous build's are all as this build makes them. */
 interface PageFiles {
   job: Job;
@@ -355,7 +363,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (!previous) threads = startRenderThreads(options, jobs.length, parseCache.entries());
     threads?.catch(() => undefined);
     const portal = portalOf(ctx.layout);
-    const extras = new Map(
+    const extras = new Map<string, Extra>(
       portal
         ? // A portal's navigation, i18n config and redirects; the portal makes its own site files.
           portalSiteFiles(portal, ctx, [...allJobs]).map((file): [string, string] => [file.path, file.content])
@@ -365,7 +373,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
               [STYLESHEET_PATH, stylesheet],
               ['index.html', renderRootPage(ctx)],
               // sitemap.xml, robots.txt, 404.html: made from every page of the build (all shards).
-              ...siteFiles(ctx, allJobs).map((file): [string, string] => [file.path, file.content]),
+              ...siteFiles(ctx, allJobs).map((file): [string, Extra] => [file.path, 'content' in file ? file.content : file]),
             ],
     );
     // A full build (nothing to keep: no previous output this tool trusts, or --force; not a build
@@ -422,9 +430,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       const looked = new Map(pages.map((page) => [page.job.path, page]));
       return jobs.map((job) => looked.get(job.path) ?? { job, files: filesOfJob(ctxOf(job), job), kept: true });
     };
-    for (const [path, text] of extras) {
+    for (const [path, extra] of extras) {
       if (!hashes.has(path) && previous?.has(path)) before++;
-      hashes.set(path, contentHash(text));
+      hashes.set(path, extraHash(extra));
     }
     // A language's search bundle is kept when none of its HTML files changed; its files are then kept as pages are.
     // (A full build's, once its pages are listed: see below.)
@@ -542,15 +550,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     rendered = performance.now();
     keepTime = keeping - opened;
     for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
-    for (const [path, text] of extras) if (!keptExtras.includes(path) || gone(path) || vanished.has(path)) await output.write(path, text);
+    const extrasToWrite = [...extras].filter(([path]) => !keptExtras.includes(path) || gone(path) || vanished.has(path));
+    for (const [path, extra] of extrasToWrite) if (typeof extra === 'string') await output.write(path, extra);
+    // Every page made before the folder is indexed; the build's records (below) are written on
+    // this thread: each is one large text (8 MB and 16 MB for ten languages of SIP), which
+    // handing over would only copy once more. So are the sitemap's lists of URLs, in chunks.
+    await output.flush();
+    for (const [path, extra] of extrasToWrite) if (typeof extra !== 'string') output.writeChunks(path, extra.chunks());
     written = output.written;
     kept = output.kept;
     removedFiles = removed;
     const indexed: string[] = [];
-    // Every page made before the folder is indexed; the build's records (below) are written on
-    // this thread: each is one large text (8 MB and 16 MB for ten languages of SIP), which
-    // handing over would only copy once more.
-    await output.flush();
     // Every file of a full build, sorted by path: its pages' (listed above) and the site files.
     const allFiles = (readAgain = false) => mergedEntries(fileSpill!.sorted(readAgain), sortedEntries(hashes));
     if (ctx.search && full) for (const [lang, key] of searchKeysOfSorted(languages, allFiles(true))) bundleKeys.set(lang, key);
@@ -781,12 +791,12 @@ async function unchangedBuild(options: BuildOptions, key: string, tool: string, 
  * 404.html over every catalog's pages. Home pages are made on every build (one per language)
  * and, like the other files here, written only when their bytes change.
  */
-async function siteOfSeveral(site: Site, allJobs: Plan, stylesheet: string): Promise<Array<[string, string]>> {
+async function siteOfSeveral(site: Site, allJobs: Plan, stylesheet: string): Promise<Array<[string, Extra]>> {
   const ctxOf = contextOf(site);
   const host: RenderContext = { ...site.ctxs[0]!, languages: site.languages };
   const built = new Set(allJobs.languages);
   const languages = site.languages.filter((l) => built.has(l.tag));
-  const files: Array<[string, string]> = [
+  const files: Array<[string, Extra]> = [
     [STYLESHEET_PATH, stylesheet],
     ['index.html', renderRootPage({ ...host, languages }, translator(host.i18n, FALLBACK_LANG, 'common').t('home.title'))],
   ];
@@ -797,11 +807,13 @@ async function siteOfSeveral(site: Site, allJobs: Plan, stylesheet: string): Pro
   }
   const homes = languages.map((l) => homeJob(l.tag));
   const indexedJob = (job: Job) => isHome(job) || indexed(ctxOf(job), job);
-  const jobs = function* () {
-    yield* homes;
-    yield* allJobs;
+  const jobs = {
+    *[Symbol.iterator]() {
+      yield* homes;
+      yield* allJobs;
+    },
   };
-  for (const file of siteFiles({ ...host, languages }, jobs(), undefined, indexedJob)) files.push([file.path, file.content]);
+  for (const file of siteFiles({ ...host, languages }, jobs, undefined, indexedJob)) files.push([file.path, 'content' in file ? file.content : file]);
   return files;
 }
 

@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sitemapEntries, sitemapFiles } from '../src/site/sitemap.js';
+import { Sitemap, sitemapFiles, type SitemapFile } from '../src/site/sitemap.js';
+import { sha256 } from '../src/hash.js';
 import { scriptSafeJson } from '../src/site/json-ld.js';
 import { planJobs } from '../src/plan/jobs.js';
 import { CLI } from './helpers/paths.js';
 import { makeProject, snapshotTree, type Project } from './helpers/project.js';
-import type { Catalog, Language } from '../src/types.js';
+import type { Catalog, Job, Language } from '../src/types.js';
 
 const BASE = 'https://example.com/docs/';
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
@@ -46,37 +47,64 @@ function filesUnder(dir: string, sub = ''): string[] {
 describe('sitemapFiles', () => {
   const catalog = { protocol: { id: 'sip' }, codes: [100, 180, 183, 200, 404].map((code) => ({ code })) } as unknown as Catalog;
   const languages = [{ tag: 'en' }, { tag: 'de' }, { tag: 'ja' }] as Language[];
-  const entries = sitemapEntries(planJobs(catalog, languages), BASE, 'index.html');
-  const allLocs = entries.map((e) => e.loc);
+  const plan = planJobs(catalog, languages);
+  const sitemap = new Sitemap(plan, () => true, BASE, 'index.html');
+  /** A file's text; that of a list of URLs made from its chunks, which hash to the hash it gives. */
+  const textOf = (file: SitemapFile) => {
+    if ('content' in file) return file.content;
+    const text = [...file.chunks()].join('');
+    expect(file.hash).toBe(sha256(text));
+    return text;
+  };
+  // Every page once: the root page first, then in the order of the plan.
+  const allLocs = [`${BASE}index.html`, ...[...plan].map((job) => `${BASE}${job.path}.html`)];
 
-  it('writes one sitemap while the entries fit', () => {
-    const files = sitemapFiles(entries, BASE);
+  it('writes one sitemap while the entries fit, every page with its alternates and x-default', () => {
+    const files = sitemapFiles(sitemap, BASE);
     expect(files.map((f) => f.path)).toEqual(['sitemap.xml']);
-    expect(parseUrlset(files[0]!.content).map((u) => u.loc)).toEqual(allLocs);
-    expect([...allLocs].sort()).toEqual(allLocs);
+    const urls = parseUrlset(textOf(files[0]!));
+    expect(urls.map((u) => u.loc)).toEqual(allLocs);
+    for (const url of urls) expect([...url.alternates.keys()]).toEqual(['en', 'de', 'ja', 'x-default']);
+    const pair = urls.find((u) => u.loc === `${BASE}de/sip/180-vs-404.html`)!;
+    expect(Object.fromEntries(pair.alternates)).toEqual(Object.fromEntries([...['en', 'de', 'ja'].map((l) => [l, `${BASE}${l}/sip/180-vs-404.html`]), ['x-default', `${BASE}en/sip/180-vs-404.html`]]));
+    // The home pages and the root page (the language chooser) are one another's alternates, the root page their x-default.
+    const homes = Object.fromEntries([...['en', 'de', 'ja'].map((l) => [l, `${BASE}${l}/index.html`]), ['x-default', `${BASE}index.html`]]);
+    for (const loc of [`${BASE}index.html`, `${BASE}ja/index.html`]) expect(Object.fromEntries(urls.find((u) => u.loc === loc)!.alternates)).toEqual(homes);
   });
 
   it('splits past the URL limit into numbered sitemaps behind a sitemap index, losing nothing', () => {
-    const files = sitemapFiles(entries, BASE, { maxUrls: 7, maxBytes: 50 * 1024 * 1024 });
+    const files = sitemapFiles(sitemap, BASE, { maxUrls: 7, maxBytes: 50 * 1024 * 1024 });
     const parts = files.slice(1);
-    expect(parts.length).toBe(Math.ceil(entries.length / 7));
+    expect(parts.length).toBe(Math.ceil(allLocs.length / 7));
     expect(parts.map((f) => f.path)).toEqual(parts.map((_, i) => `sitemap-${i + 1}.xml`));
-    const index = new DOMParser().parseFromString(files[0]!.content, 'application/xml');
+    const index = new DOMParser().parseFromString(textOf(files[0]!), 'application/xml');
     expect(index.documentElement!.localName).toBe('sitemapindex');
     expect(Array.from(index.getElementsByTagNameNS(SITEMAP_NS, 'loc')).map((l) => l.textContent)).toEqual(parts.map((f) => `${BASE}${f.path}`));
-    const urls = parts.map((f) => parseUrlset(f.content));
+    const urls = parts.map((f) => parseUrlset(textOf(f)));
     for (const part of urls) expect(part.length).toBeLessThanOrEqual(7);
     expect(urls.flat().map((u) => u.loc)).toEqual(allLocs);
-    // Deterministic: the same entries give the same bytes.
-    expect(sitemapFiles(entries, BASE, { maxUrls: 7, maxBytes: 50 * 1024 * 1024 })).toEqual(files);
+    // Deterministic: the same pages give the same bytes.
+    expect(sitemapFiles(new Sitemap(plan, () => true, BASE, 'index.html'), BASE, { maxUrls: 7, maxBytes: 50 * 1024 * 1024 }).map(textOf)).toEqual(files.map(textOf));
   });
 
   it('splits past the size limit too, each file within it', () => {
     const maxBytes = 4000;
-    const files = sitemapFiles(entries, BASE, { maxUrls: 50_000, maxBytes });
+    const files = sitemapFiles(sitemap, BASE, { maxUrls: 50_000, maxBytes });
     expect(files.length).toBeGreaterThan(2);
-    for (const file of files.slice(1)) expect(Buffer.byteLength(file.content)).toBeLessThanOrEqual(maxBytes);
-    expect(files.slice(1).flatMap((f) => parseUrlset(f.content)).map((u) => u.loc)).toEqual(allLocs);
+    for (const file of files.slice(1)) expect(Buffer.byteLength(textOf(file))).toBeLessThanOrEqual(maxBytes);
+    expect(files.slice(1).flatMap((f) => parseUrlset(textOf(f))).map((u) => u.loc)).toEqual(allLocs);
+  });
+
+  it('lists only the pages listed, with the URLs a browser makes of each path and any base', () => {
+    const listed = (job: Job) => job.kind !== 'pair' || job.codes.includes(404);
+    for (const base of ['https://example.com/docs/', 'https://example.com/docs', 'https://example.com', 'http://localhost:8080/a/b/']) {
+      const urls = parseUrlset(textOf(sitemapFiles(new Sitemap(plan, listed, base, 'index.html'), base)[0]!));
+      const pages = ['index', ...[...plan].filter(listed).map((job) => job.path)];
+      expect(urls.map((u) => u.loc)).toEqual(pages.map((path) => new URL(`${path}.html`, base).href));
+      // Every alternate is the URL of a page listed.
+      const locs = new Set(urls.map((u) => u.loc));
+      for (const url of urls) for (const href of url.alternates.values()) expect(locs.has(href), href).toBe(true);
+    }
   });
 });
 

@@ -5,25 +5,19 @@
 import { ROOT_PAGE, indexed, type RenderContext } from '../render/article.js';
 import type { Job } from '../types.js';
 import { NOT_FOUND_PATH, renderNotFoundPage } from './not-found.js';
-import { ROBOTS_PATH, robotsTxt, sitemapEntries, sitemapFiles, type SitemapLimits } from './sitemap.js';
+import { ROBOTS_PATH, Sitemap, robotsTxt, sitemapFiles, type SitemapFile, type SitemapLimits } from './sitemap.js';
 
-export interface SiteFile {
-  path: string;
-  content: string;
-}
+/** A site file: its text, or (the sitemap's lists of URLs, see src/site/sitemap.ts) its hash and its text in chunks. */
+export type SiteFile = SitemapFile;
 
 /**
  * `jobs` are every page of the build's languages (all shards), so each shard writes the same
- * bytes. The sitemap lists a page in a language only when this build writes that language, and
+ * bytes; they are gone through more than once (a plan, not a generator). The sitemap lists a page in a language only when this build writes that language, and
  * leaves out the pages marked `noindex` (see `noindexBelow`).
  */
 export function siteFiles(ctx: RenderContext, jobs: Iterable<Job>, limits?: SitemapLimits, isIndexed: (job: Job) => boolean = (job) => indexed(ctx, job)): SiteFile[] {
   const files: SiteFile[] = [];
-  if (ctx.baseUrl) {
-    const listed: Job[] = [];
-    for (const job of jobs) if (isIndexed(job)) listed.push(job);
-    files.push(...sitemapFiles(sitemapEntries(listed, ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
-  }
+  if (ctx.baseUrl) files.push(...sitemapFiles(new Sitemap(jobs, isIndexed, ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
   files.push({ path: ROBOTS_PATH, content: robotsTxt(ctx.baseUrl) });
   files.push({ path: NOT_FOUND_PATH, content: renderNotFoundPage(ctx.i18n, ctx.languages, ctx.baseUrl) });
   return files;

@@ -3,10 +3,16 @@
  * alternates (xhtml:link) and x-default, only for the languages whose pages this build writes.
  * Redirect stubs (the reversed URL of a pair) are never listed. Past the protocol's limits (50,000
  * URLs or 50 MB in one file) the entries are split into numbered sitemaps behind a sitemap index.
- * Pure: takes the planned jobs, returns file contents; no timestamps (no lastmod).
+ * Pure: takes the planned jobs, gives file contents; no timestamps (no lastmod).
+ *
+ * Made as it is read, never whole: 300 codes in ten languages list 451,510 pages in ~450 MB of
+ * XML, which made in memory (with its entries, sorted) took a build of two languages from 268 MB
+ * to 477 MB. The <url> elements come in the order of the pages (the root page first), each made
+ * when asked for: once to measure and hash the files (sitemapFiles), again for a file written.
  */
+import { createHash } from 'node:crypto';
+import { isHome, protocolOfPath } from '../plan/jobs.js';
 import type { Job } from '../types.js';
-import { isHome } from '../plan/jobs.js';
 
 /** The protocol's limits for one sitemap file (sitemaps.org). */
 export const SITEMAP_MAX_URLS = 50_000;
@@ -20,75 +26,138 @@ export interface SitemapLimits {
   maxBytes: number;
 }
 
-interface Entry {
-  loc: string;
-  alternates: Array<{ hreflang: string; href: string }>;
-}
+/** A file of the sitemap: its text, or (a list of URLs) its hash and its text in chunks, made each time they are asked for. */
+export type SitemapFile = { path: string; content: string } | { path: string; hash: string; chunks: () => Iterable<string> };
 
 const escapeXml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!) : text;
 
-const absolute = (baseUrl: string, path: string) => new URL(path, baseUrl).href;
+/** A path the URL of which is the base's folder followed by the path as it is: no empty, `.` or `..` segment, nothing a URL escapes or reads apart. */
+const PLAIN_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+
+/** The absolute URL of a path of the site; the base's folder joined to a plain path (one URL parsed for them all, not one each). */
+function absoluteUrls(baseUrl: string): (path: string) => string {
+  const folder = new URL('x', baseUrl).href.slice(0, -1);
+  return (path) => (PLAIN_PATH.test(path) ? `${folder}${path}` : new URL(path, baseUrl).href);
+}
 
 /**
- * The entries of every page in `jobs` (all shards of the build, not one) plus the root page.
- * `rootPage` is the path of the language chooser, the x-default of the per-language home pages;
- * `defaultLang` is the language whose page is the x-default of every other page.
+ * The pages a sitemap lists: every page of `jobs` (all shards of the build, not one; gone
+ * through once here and again for each time the URLs are made) that is `listed`, and the root
+ * page. `rootPage` is the path of the language chooser, the x-default of
+ * the per-language home pages; `defaultLang` is the language whose page is the x-default of every
+ * other page.
+ *
+ * A page's alternates are its pages in the other languages of its catalog (the home pages: of
+ * the home pages). A catalog has the same pages in each of its languages, and whether a page is
+ * listed does not depend on its language (see `indexed`), so these are the languages the listed
+ * pages of its catalog are in, found in one pass over the pages.
  */
-export function sitemapEntries(jobs: Iterable<Job>, baseUrl: string, rootPage: string, defaultLang = 'en'): Entry[] {
-  const groups = new Map<string, Job[]>();
-  for (const job of jobs) {
-    const group = groups.get(job.translationKey) ?? [];
-    group.push(job);
-    groups.set(job.translationKey, group);
+export class Sitemap {
+  private readonly url: (path: string) => string;
+  /** The languages of each catalog's listed pages (by protocol; '' for the home pages), in the order of the pages. */
+  private readonly languages = new Map<string, string[]>();
+
+  constructor(
+    private readonly jobs: Iterable<Job>,
+    private readonly listed: (job: Job) => boolean,
+    baseUrl: string,
+    private readonly rootPage: string,
+    private readonly defaultLang = 'en',
+  ) {
+    this.url = absoluteUrls(baseUrl);
+    for (const job of jobs) {
+      if (!listed(job)) continue;
+      const family = familyOf(job);
+      const langs = this.languages.get(family) ?? [];
+      if (!langs.includes(job.lang)) langs.push(job.lang);
+      this.languages.set(family, langs);
+    }
   }
-  const entries: Entry[] = [];
-  for (const group of groups.values()) {
-    const alternates = group.map((j) => ({ hreflang: j.lang, href: absolute(baseUrl, `${j.path}.html`) }));
-    const english = group.find((j) => j.lang === defaultLang);
-    const fallback = isHome(group[0]!) ? rootPage : english && `${english.path}.html`;
-    if (fallback) alternates.push({ hreflang: 'x-default', href: absolute(baseUrl, fallback) });
-    for (const job of group) entries.push({ loc: absolute(baseUrl, `${job.path}.html`), alternates });
-    if (isHome(group[0]!)) entries.push({ loc: absolute(baseUrl, rootPage), alternates });
+
+  /** The <url> elements from the `from`-th to before the `to`-th (the root page's first), each made as it is taken. */
+  *urls(from = 0, to = Infinity): Generator<string> {
+    let at = 0;
+    const homes = this.languages.get('');
+    if (homes) {
+      if (at >= from && at < to) yield this.element(this.rootPage, this.links(homes, '/index', this.rootPage));
+      at++;
+    }
+    if (at >= to) return;
+    for (const job of this.jobs) {
+      if (!this.listed(job)) continue;
+      if (at >= from) {
+        const langs = this.languages.get(familyOf(job))!;
+        const rest = job.path.slice(job.lang.length);
+        const fallback = isHome(job) ? this.rootPage : langs.includes(this.defaultLang) ? `${this.defaultLang}${rest}.html` : undefined;
+        yield this.element(`${job.path}.html`, this.links(langs, rest, fallback));
+      }
+      if (++at >= to) return;
+    }
   }
-  return entries.sort((a, b) => (a.loc < b.loc ? -1 : a.loc > b.loc ? 1 : 0));
+
+  /** The alternates of a page whose path in each language is `<lang><rest>`, and its x-default when it has one. */
+  private links(langs: readonly string[], rest: string, fallback: string | undefined): string {
+    let links = '';
+    for (const lang of langs) links += link(lang, this.url(`${lang}${rest}.html`));
+    return fallback === undefined ? links : links + link('x-default', this.url(fallback));
+  }
+
+  private element(path: string, links: string): string {
+    return `<url>\n<loc>${escapeXml(this.url(path))}</loc>\n${links}</url>\n`;
+  }
 }
+
+const link = (hreflang: string, href: string) => `<xhtml:link rel="alternate" hreflang="${escapeXml(hreflang)}" href="${escapeXml(href)}"/>\n`;
+
+/** The pages whose alternates are one another's: a catalog's (by its protocol), or the home pages (''). */
+const familyOf = (job: Job): string => (isHome(job) ? '' : (protocolOfPath(job.path) ?? ''));
 
 const URLSET_OPEN =
   '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n';
 const URLSET_CLOSE = '</urlset>\n';
 
-function urlXml(entry: Entry): string {
-  const links = entry.alternates.map((a) => `<xhtml:link rel="alternate" hreflang="${escapeXml(a.hreflang)}" href="${escapeXml(a.href)}"/>\n`).join('');
-  return `<url>\n<loc>${escapeXml(entry.loc)}</loc>\n${links}</url>\n`;
-}
-
 /**
  * The sitemap files: `sitemap.xml` alone when every entry fits in one file, otherwise
- * `sitemap.xml` as a sitemap index of `sitemap-1.xml` … `sitemap-N.xml`.
+ * `sitemap.xml` as a sitemap index of `sitemap-1.xml` … `sitemap-N.xml`. The URLs are made once
+ * here, to cut them into files and hash each; a file's chunks make its URLs again.
  */
-export function sitemapFiles(entries: Entry[], baseUrl: string, limits: SitemapLimits = { maxUrls: SITEMAP_MAX_URLS, maxBytes: SITEMAP_MAX_BYTES }): Array<{ path: string; content: string }> {
+export function sitemapFiles(sitemap: Sitemap, baseUrl: string, limits: SitemapLimits = { maxUrls: SITEMAP_MAX_URLS, maxBytes: SITEMAP_MAX_BYTES }): SitemapFile[] {
   const fixed = Buffer.byteLength(URLSET_OPEN) + Buffer.byteLength(URLSET_CLOSE);
-  const parts: string[][] = [[]];
+  const parts: Array<{ from: number; to: number; hash: string }> = [];
+  let from = 0;
+  let at = 0;
   let bytes = fixed;
-  for (const entry of entries) {
-    const xml = urlXml(entry);
+  let hash = createHash('sha256').update(URLSET_OPEN);
+  const close = () => parts.push({ from, to: at, hash: hash.update(URLSET_CLOSE).digest('hex') });
+  for (const xml of sitemap.urls()) {
     const size = Buffer.byteLength(xml);
-    const current = parts[parts.length - 1]!;
-    if (current.length > 0 && (current.length >= limits.maxUrls || bytes + size > limits.maxBytes)) {
-      parts.push([xml]);
-      bytes = fixed + size;
-    } else {
-      current.push(xml);
-      bytes += size;
+    if (at > from && (at - from >= limits.maxUrls || bytes + size > limits.maxBytes)) {
+      close();
+      from = at;
+      bytes = fixed;
+      hash = createHash('sha256').update(URLSET_OPEN);
     }
+    hash.update(xml);
+    bytes += size;
+    at++;
   }
-  const urlset = (urls: string[]) => `${URLSET_OPEN}${urls.join('')}${URLSET_CLOSE}`;
-  if (parts.length === 1) return [{ path: SITEMAP_PATH, content: urlset(parts[0]!) }];
-  const files = parts.map((urls, i) => ({ path: `sitemap-${i + 1}.xml`, content: urlset(urls) }));
+  close();
+  const file = (path: string, part: (typeof parts)[number]): SitemapFile => ({
+    path,
+    hash: part.hash,
+    chunks: function* () {
+      yield URLSET_OPEN;
+      yield* sitemap.urls(part.from, part.to);
+      yield URLSET_CLOSE;
+    },
+  });
+  if (parts.length === 1) return [file(SITEMAP_PATH, parts[0]!)];
+  const files = parts.map((part, i) => file(`sitemap-${i + 1}.xml`, part));
+  const url = absoluteUrls(baseUrl);
   const index = [
     '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
-    ...files.map((f) => `<sitemap>\n<loc>${escapeXml(absolute(baseUrl, f.path))}</loc>\n</sitemap>\n`),
+    ...files.map((f) => `<sitemap>\n<loc>${escapeXml(url(f.path))}</loc>\n</sitemap>\n`),
     '</sitemapindex>\n',
   ].join('');
   return [{ path: SITEMAP_PATH, content: index }, ...files];
@@ -97,6 +166,6 @@ export function sitemapFiles(entries: Entry[], baseUrl: string, limits: SitemapL
 /** robots.txt: everything may be crawled; the sitemap is named when the site URL is known. */
 export function robotsTxt(baseUrl: string | undefined): string {
   const lines = ['User-agent: *', 'Allow: /'];
-  if (baseUrl) lines.push('', `Sitemap: ${absolute(baseUrl, SITEMAP_PATH)}`);
+  if (baseUrl) lines.push('', `Sitemap: ${absoluteUrls(baseUrl)(SITEMAP_PATH)}`);
   return `${lines.join('\n')}\n`;
 }
