@@ -382,8 +382,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // into a file: the main thread holds neither a map of every file (1.35 million for 300 codes
     // in ten languages) nor a list of each page's files.
     const full = previous === undefined;
-    // Every other build: every file with its hash. A full build: the site files and search bundles only.
-    const hashes = new Map<string, string>();
     // After a build of the same pages, only those that read a slice that changed are hashed (see
     // changedPages); each other page has the hash that build recorded for all its files.
     const recorded = previous ? slicesRecord(manifest?.inputs) : undefined;
@@ -398,11 +396,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     // of ten languages of SIP; making the files of every page and setting their 85,000 hashes
     // one by one took an edit ~0.2 s). Otherwise one pass over every page.
     const onlyChanged = mayHaveChanged && !site.ctxs.some((c) => commonChanged(recorded!.hashes[c.catalog.protocol.id] ?? {}, slices.hashes[c.catalog.protocol.id]!)) ? mayHaveChanged : undefined;
-    let before = 0;
-    if (onlyChanged) {
-      for (const [path, hash] of previous!) if (!path.startsWith(`${SEARCH_DIR}/`)) hashes.set(path, hash);
-      before = hashes.size;
-    }
+    // Every other build: every file with its hash. A full build: the site files and search bundles only.
+    const hashes = onlyChanged ? new Map(previous) : new Map<string, string>();
+    // (With no search now, there was none then: the setting is hashed into `common`.)
+    if (onlyChanged && ctx.search) for (const path of previous!.keys()) if (path.startsWith(`${SEARCH_DIR}/`)) hashes.delete(path);
+    let before = hashes.size;
     const pageOf = (job: Job): PageFiles => {
       const files = filesOfJob(ctxOf(job), job);
       const unchanged = mayHaveChanged && !mayHaveChanged(job) ? previous!.get(files[0]!) : undefined;
