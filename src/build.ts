@@ -312,20 +312,32 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   listing?.catch(() => undefined);
   // YAML the previous build parsed, by text (a forced build parses everything again).
   const parseCache = options.force ? new ParseCache() : readParseCache(resolve(options.outDir), tool);
-  const site = await loadSite({ ...options, parseCache });
+  // The output folder is made ready (locked, its staging folder made) while the inputs load, and
+  // let go as it was when they cannot be. The knowledge base is written by `export`; a build
+  // carries the last one over.
+  const opening = StagedOutput.open(options.outDir, { keep: [KB_DIR] });
+  opening.catch(() => undefined);
+  let site: Site;
+  let loaded: number;
+  let allJobs: Plan;
+  try {
+    site = await loadSite({ ...options, parseCache });
+    loaded = performance.now();
+    allJobs = planSite(site, options.langs);
+  } catch (error) {
+    await opening.then((opened) => opened.abort(), () => undefined);
+    throw error;
+  }
   const { stylesheet, warnings } = site;
   const ctx = site.ctxs[0]!;
   const ctxOf = contextOf(site);
   const several = site.ctxs.length > 1;
-  const loaded = performance.now();
-  const allJobs = planSite(site, options.langs);
   const jobs = planShard(allJobs, options.shard);
   const planned = performance.now();
   const thread: RenderTimings & { workerLoad: number } = { render: 0, markdown: 0, write: 0, workerLoad: 0 };
   let output: StagedOutput;
   try {
-    // The knowledge base is written by `export`; a build carries the last one over.
-    output = await StagedOutput.open(options.outDir, { keep: [KB_DIR] });
+    output = await opening;
   } catch (error) {
     throw toInputError(error);
   }

@@ -2,6 +2,7 @@
  * Bad input stops the build with file:line:column, a rule id and a non-zero exit, and leaves
  * the previous output untouched. Each test builds a small real project on disk.
  */
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { InputError } from '../src/diagnostics.js';
@@ -32,6 +33,8 @@ function expectFailure(breakIt: () => void, ...expected: RegExp[]) {
   for (const pattern of expected) expect(result.stderr).toMatch(pattern);
   expect(result.stderr).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
   expect(snapshotTree(project.path('out'))).toEqual(before);
+  // Nor a staging folder or a lock beside it: the output was made ready while the inputs loaded, and let go.
+  expect(readdirSync(project.dir).filter((name) => name.startsWith('.out') && name !== '.out.previous')).toEqual([]);
   return result;
 }
 
