@@ -57,6 +57,14 @@ export class Sitemap {
   private readonly url: (path: string) => string;
   /** The languages of each catalog's listed pages (by protocol; '' for the home pages), in the order of the pages. */
   private readonly languages = new Map<string, string[]>();
+  /**
+   * What each alternate of a family's page begins with, up to the page's path without its
+   * language (`<xhtml:link … href="https://…/de`), when every language tag is a plain path:
+   * a page whose path is plain as well has its elements joined from these (see urls).
+   */
+  private readonly heads = new Map<string, string[]>();
+  /** The base's folder, as XML text. */
+  private readonly folder: string;
 
   constructor(
     private readonly jobs: Iterable<Job>,
@@ -66,12 +74,16 @@ export class Sitemap {
     private readonly defaultLang = 'en',
   ) {
     this.url = absoluteUrls(baseUrl);
+    this.folder = escapeXml(new URL('x', baseUrl).href.slice(0, -1));
     for (const job of jobs) {
       if (!listed(job)) continue;
       const family = familyOf(job);
       const langs = this.languages.get(family) ?? [];
       if (!langs.includes(job.lang)) langs.push(job.lang);
       this.languages.set(family, langs);
+    }
+    for (const [family, langs] of this.languages) {
+      if (langs.every((lang) => PLAIN_PATH.test(lang))) this.heads.set(family, langs.map((lang) => `${LINK_START}${lang}${LINK_HREF}${this.folder}${lang}`));
     }
   }
 
@@ -87,10 +99,19 @@ export class Sitemap {
     for (const job of this.jobs) {
       if (!this.listed(job)) continue;
       if (at >= from) {
-        const langs = this.languages.get(familyOf(job))!;
+        const family = familyOf(job);
+        const langs = this.languages.get(family)!;
         const rest = job.path.slice(job.lang.length);
-        const fallback = isHome(job) ? this.rootPage : langs.includes(this.defaultLang) ? `${this.defaultLang}${rest}.html` : undefined;
-        yield this.element(`${job.path}.html`, this.links(langs, rest, fallback));
+        const home = isHome(job);
+        const fallback = home ? this.rootPage : langs.includes(this.defaultLang) ? `${this.defaultLang}${rest}.html` : undefined;
+        const heads = this.heads.get(family);
+        if (heads && PLAIN_PATH.test(job.path)) {
+          // The same text as below, joined from parts made once: no URL to make or text to escape.
+          let links = '';
+          for (const head of heads) links += `${head}${rest}${LINK_END}`;
+          if (fallback !== undefined) links += home ? link('x-default', this.url(fallback)) : `${LINK_START}x-default${LINK_HREF}${this.folder}${fallback}${LINK_CLOSE}`;
+          yield `<url>\n<loc>${this.folder}${job.path}.html</loc>\n${links}</url>\n`;
+        } else yield this.element(`${job.path}.html`, this.links(langs, rest, fallback));
       }
       if (++at >= to) return;
     }
@@ -108,7 +129,11 @@ export class Sitemap {
   }
 }
 
-const link = (hreflang: string, href: string) => `<xhtml:link rel="alternate" hreflang="${escapeXml(hreflang)}" href="${escapeXml(href)}"/>\n`;
+const LINK_START = '<xhtml:link rel="alternate" hreflang="';
+const LINK_HREF = '" href="';
+const LINK_CLOSE = '"/>\n';
+const LINK_END = `.html${LINK_CLOSE}`;
+const link = (hreflang: string, href: string) => `${LINK_START}${escapeXml(hreflang)}${LINK_HREF}${escapeXml(href)}${LINK_CLOSE}`;
 
 /** The pages whose alternates are one another's: a catalog's (by its protocol), or the home pages (''). */
 const familyOf = (job: Job): string => (isHome(job) ? '' : (protocolOfPath(job.path) ?? ''));
