@@ -44,9 +44,8 @@ function absoluteUrls(baseUrl: string): (path: string) => string {
 /**
  * The pages a sitemap lists: every page of `jobs` (all shards of the build, not one; gone
  * through once here and again for each time the URLs are made) that is `listed`, and the root
- * page. `rootPage` is the path of the language chooser, the x-default of
- * the per-language home pages; `defaultLang` is the language whose page is the x-default of every
- * other page.
+ * page. `rootPage` is the path of the language chooser, the x-default of the per-language home
+ * pages; `defaultLang` is the language whose page is the x-default of every other page.
  *
  * A page's alternates are its pages in the other languages of its catalog (the home pages: of
  * the home pages). A catalog has the same pages in each of its languages, and whether a page is
