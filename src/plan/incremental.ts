@@ -175,15 +175,7 @@ const PAGE_KINDS: readonly PageKind[] = ['pair', 'code', 'index'];
  * against hashing each (~2.6 µs a page, 28,510 pages for ten languages of SIP).
  */
 export function changedPages(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): (job: Job) => boolean {
-  // The keys whose hash differs, by kind of slice: `common:pair:de` → common, [`pair:de`].
-  const changed = new Map<string, Set<string>>();
-  for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) {
-    if (before[key] === now[key]) continue;
-    const colon = key.indexOf(':');
-    const kind = colon < 0 ? key : key.slice(0, colon);
-    if (!changed.has(kind)) changed.set(kind, new Set());
-    changed.get(kind)!.add(colon < 0 ? '' : key.slice(colon + 1));
-  }
+  const changed = changedSlices(before, now);
   const none = new Set<string>();
   const of = (kind: string) => changed.get(kind) ?? none;
   const [common, inPair, curatedPairs, headings, code, texts] = ['common', 'in-pair', 'curated', 'headings', 'code', 'texts'].map(of) as [Set<string>, Set<string>, Set<string>, Set<string>, Set<string>, Set<string>];
@@ -208,6 +200,18 @@ export function changedPages(before: Readonly<Record<string, string>>, now: Read
  * changed which files a page writes, not only its bytes.
  */
 export function commonChanged(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): boolean {
-  for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) if (key.startsWith('common:') && before[key] !== now[key]) return true;
-  return false;
+  return changedSlices(before, now).has('common');
+}
+
+/** The keys whose hash differs (or that only one side has), by kind of slice: `common:pair:de` → common, [`pair:de`]. */
+function changedSlices(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): Map<string, Set<string>> {
+  const changed = new Map<string, Set<string>>();
+  for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) {
+    if (before[key] === now[key]) continue;
+    const colon = key.indexOf(':');
+    const kind = colon < 0 ? key : key.slice(0, colon);
+    if (!changed.has(kind)) changed.set(kind, new Set());
+    changed.get(kind)!.add(colon < 0 ? '' : key.slice(colon + 1));
+  }
+  return changed;
 }
