@@ -34,7 +34,7 @@ import type { BuildOptions, Job, Language, RenderTimings, StageTimings } from '.
 import type { ToWorker, WorkerInput, WorkerMessage } from './render/worker.js';
 import { SearchIndexError, indexedPages, keptBundles, searchKeys, searchKeysOfSorted, writeSearchIndex } from './emit/search-index.js';
 import { SEARCH_DIR, searchBundle } from './site/search-bundle.js';
-import { siteFiles } from './site/files.js';
+import { siteFiles, type SiteFile } from './site/files.js';
 import { diagramFile } from './render/call-flow.js';
 import { portalOf, portalPaths, portalSiteFiles } from './layouts/index.js';
 import { renderPortalPage } from './layouts/render.js';
@@ -273,6 +273,9 @@ type Extra = string | { hash: string; chunks: () => Iterable<string> };
 
 const extraHash = (extra: Extra): string => (typeof extra === 'string' ? contentHash(extra) : extra.hash);
 
+/** A site file (src/site/files.ts) by its path. */
+const extraOf = (file: SiteFile): [string, Extra] => [file.path, 'content' in file ? file.content : file];
+
 /** A page's files with whether the previous build's are all as this build makes them. */
 interface PageFiles {
   job: Job;
@@ -385,7 +388,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
               [STYLESHEET_PATH, stylesheet],
               ['index.html', renderRootPage(ctx)],
               // sitemap.xml, robots.txt, 404.html: made from every page of the build (all shards).
-              ...siteFiles(ctx, allJobs).map((file): [string, Extra] => [file.path, 'content' in file ? file.content : file]),
+              ...siteFiles(ctx, allJobs).map(extraOf),
             ],
     );
     // A full build (nothing to keep: no previous output this tool trusts, or --force; not a build
@@ -823,7 +826,7 @@ async function siteOfSeveral(site: Site, allJobs: Plan, stylesheet: string): Pro
       yield* allJobs;
     },
   };
-  for (const file of siteFiles({ ...host, languages }, jobs, undefined, indexedJob)) files.push([file.path, 'content' in file ? file.content : file]);
+  files.push(...siteFiles({ ...host, languages }, jobs, undefined, indexedJob).map(extraOf));
   return files;
 }
 

@@ -60,7 +60,7 @@ describe('sitemapFiles', () => {
   const allLocs = [`${BASE}index.html`, ...[...plan].map((job) => `${BASE}${job.path}.html`)];
 
   it('writes one sitemap while the entries fit, every page with its alternates and x-default', () => {
-    const files = sitemapFiles(sitemap, BASE);
+    const files = sitemapFiles(sitemap);
     expect(files.map((f) => f.path)).toEqual(['sitemap.xml']);
     const urls = parseUrlset(textOf(files[0]!));
     expect(urls.map((u) => u.loc)).toEqual(allLocs);
@@ -73,7 +73,7 @@ describe('sitemapFiles', () => {
   });
 
   it('splits past the URL limit into numbered sitemaps behind a sitemap index, losing nothing', () => {
-    const files = sitemapFiles(sitemap, BASE, { maxUrls: 7, maxBytes: 50 * 1024 * 1024 });
+    const files = sitemapFiles(sitemap, { maxUrls: 7, maxBytes: 50 * 1024 * 1024 });
     const parts = files.slice(1);
     expect(parts.length).toBe(Math.ceil(allLocs.length / 7));
     expect(parts.map((f) => f.path)).toEqual(parts.map((_, i) => `sitemap-${i + 1}.xml`));
@@ -84,12 +84,12 @@ describe('sitemapFiles', () => {
     for (const part of urls) expect(part.length).toBeLessThanOrEqual(7);
     expect(urls.flat().map((u) => u.loc)).toEqual(allLocs);
     // Deterministic: the same pages give the same bytes.
-    expect(sitemapFiles(new Sitemap(plan, () => true, BASE, 'index.html'), BASE, { maxUrls: 7, maxBytes: 50 * 1024 * 1024 }).map(textOf)).toEqual(files.map(textOf));
+    expect(sitemapFiles(new Sitemap(plan, () => true, BASE, 'index.html'), { maxUrls: 7, maxBytes: 50 * 1024 * 1024 }).map(textOf)).toEqual(files.map(textOf));
   });
 
   it('splits past the size limit too, each file within it', () => {
     const maxBytes = 4000;
-    const files = sitemapFiles(sitemap, BASE, { maxUrls: 50_000, maxBytes });
+    const files = sitemapFiles(sitemap, { maxUrls: 50_000, maxBytes });
     expect(files.length).toBeGreaterThan(2);
     for (const file of files.slice(1)) expect(Buffer.byteLength(textOf(file))).toBeLessThanOrEqual(maxBytes);
     expect(files.slice(1).flatMap((f) => parseUrlset(textOf(f))).map((u) => u.loc)).toEqual(allLocs);
@@ -98,7 +98,7 @@ describe('sitemapFiles', () => {
   it('lists only the pages listed, with the URLs a browser makes of each path and any base', () => {
     const listed = (job: Job) => job.kind !== 'pair' || job.codes.includes(404);
     for (const base of ['https://example.com/docs/', 'https://example.com/docs', 'https://example.com', 'http://localhost:8080/a/b/']) {
-      const urls = parseUrlset(textOf(sitemapFiles(new Sitemap(plan, listed, base, 'index.html'), base)[0]!));
+      const urls = parseUrlset(textOf(sitemapFiles(new Sitemap(plan, listed, base, 'index.html'))[0]!));
       const pages = ['index', ...[...plan].filter(listed).map((job) => job.path)];
       expect(urls.map((u) => u.loc)).toEqual(pages.map((path) => new URL(`${path}.html`, base).href));
       // Every alternate is the URL of a page listed.

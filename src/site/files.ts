@@ -17,7 +17,7 @@ export type SiteFile = SitemapFile;
  */
 export function siteFiles(ctx: RenderContext, jobs: Iterable<Job>, limits?: SitemapLimits, isIndexed: (job: Job) => boolean = (job) => indexed(ctx, job)): SiteFile[] {
   const files: SiteFile[] = [];
-  if (ctx.baseUrl) files.push(...sitemapFiles(new Sitemap(jobs, isIndexed, ctx.baseUrl, `${ROOT_PAGE}.html`), ctx.baseUrl, limits));
+  if (ctx.baseUrl) files.push(...sitemapFiles(new Sitemap(jobs, isIndexed, ctx.baseUrl, `${ROOT_PAGE}.html`), limits));
   files.push({ path: ROBOTS_PATH, content: robotsTxt(ctx.baseUrl) });
   files.push({ path: NOT_FOUND_PATH, content: renderNotFoundPage(ctx.i18n, ctx.languages, ctx.baseUrl) });
   return files;

@@ -35,9 +35,12 @@ const escapeXml = (text: string) =>
 /** A path the URL of which is the base's folder followed by the path as it is: no empty, `.` or `..` segment, nothing a URL escapes or reads apart. */
 const PLAIN_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 
+/** The URL of the folder a relative path is read from: the base up to its last `/`. */
+const folderOf = (baseUrl: string): string => new URL('x', baseUrl).href.slice(0, -1);
+
 /** The absolute URL of a path of the site; the base's folder joined to a plain path (one URL parsed for them all, not one each). */
 function absoluteUrls(baseUrl: string): (path: string) => string {
-  const folder = new URL('x', baseUrl).href.slice(0, -1);
+  const folder = folderOf(baseUrl);
   return (path) => (PLAIN_PATH.test(path) ? `${folder}${path}` : new URL(path, baseUrl).href);
 }
 
@@ -53,7 +56,8 @@ function absoluteUrls(baseUrl: string): (path: string) => string {
  * pages of its catalog are in, found in one pass over the pages.
  */
 export class Sitemap {
-  private readonly url: (path: string) => string;
+  /** The absolute URL of a path of the site. */
+  readonly url: (path: string) => string;
   /** The languages of each catalog's listed pages (by protocol; '' for the home pages), in the order of the pages. */
   private readonly languages = new Map<string, string[]>();
   /**
@@ -73,7 +77,7 @@ export class Sitemap {
     private readonly defaultLang = 'en',
   ) {
     this.url = absoluteUrls(baseUrl);
-    this.folder = escapeXml(new URL('x', baseUrl).href.slice(0, -1));
+    this.folder = escapeXml(folderOf(baseUrl));
     for (const job of jobs) {
       if (!listed(job)) continue;
       const family = familyOf(job);
@@ -148,7 +152,7 @@ const HASHED_AT_ONCE = 1 << 16;
  * `sitemap.xml` as a sitemap index of `sitemap-1.xml` … `sitemap-N.xml`. The URLs are made once
  * here, to cut them into files and hash each; a file's chunks make its URLs again.
  */
-export function sitemapFiles(sitemap: Sitemap, baseUrl: string, limits: SitemapLimits = { maxUrls: SITEMAP_MAX_URLS, maxBytes: SITEMAP_MAX_BYTES }): SitemapFile[] {
+export function sitemapFiles(sitemap: Sitemap, limits: SitemapLimits = { maxUrls: SITEMAP_MAX_URLS, maxBytes: SITEMAP_MAX_BYTES }): SitemapFile[] {
   const fixed = Buffer.byteLength(URLSET_OPEN) + Buffer.byteLength(URLSET_CLOSE);
   const parts: Array<{ from: number; to: number; hash: string }> = [];
   let from = 0;
@@ -187,10 +191,9 @@ export function sitemapFiles(sitemap: Sitemap, baseUrl: string, limits: SitemapL
   });
   if (parts.length === 1) return [file(SITEMAP_PATH, parts[0]!)];
   const files = parts.map((part, i) => file(`sitemap-${i + 1}.xml`, part));
-  const url = absoluteUrls(baseUrl);
   const index = [
     '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
-    ...files.map((f) => `<sitemap>\n<loc>${escapeXml(url(f.path))}</loc>\n</sitemap>\n`),
+    ...files.map((f) => `<sitemap>\n<loc>${escapeXml(sitemap.url(f.path))}</loc>\n</sitemap>\n`),
     '</sitemapindex>\n',
   ].join('');
   return [{ path: SITEMAP_PATH, content: index }, ...files];
