@@ -702,7 +702,5 @@ export function markdownSections(source: string, options: ProcessOptions, skip?:
  * `markdown` of processMarkdown, which a test checks.
  */
 export function processMarkdownOnly(source: string, options: ProcessOptions): string {
-  const { tree } = parseSection(source, options);
-  const out = options.mermaid ? withMermaid(tree, options.mermaid) : tree;
-  return markdown.stringify(withoutFallbackMarks(out));
+  return processMarkdown(source, options).markdown;
 }
