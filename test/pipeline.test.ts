@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, planSite } from '../src/build.js';
-import { renderArticle, type RenderContext } from '../src/render/article.js';
-import { markdownSections, processMarkdown, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
+import { composePage, renderArticle, type RenderContext } from '../src/render/article.js';
+import { splitFrontMatter } from '../src/layouts/markdown.js';
+import { markdownSections, processMarkdown, processMarkdownOnly, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 
@@ -289,5 +290,27 @@ describe('plain text written without unified', () => {
       }),
       { numRuns: 400, seed: 20261126 },
     );
+  });
+});
+
+describe('a portal page', () => {
+  // A portal layout takes the page's Markdown from the same cache as the plain build, and its front
+  // matter from the data the template was given, not by parsing the YAML written from it.
+  it.each(['en', 'zh-CN', 'ja', 'de', 'ru'])('has the plain build’s Markdown and the front matter yaml reads (%s)', (lang) => {
+    for (const job of sample(lang)) {
+      const page = composePage(ctx, job);
+      const markdown = processMarkdownOnly(page.source, page.options);
+      expect(markdown, job.path).toBe(renderArticle(ctx, job, undefined, { sectionCache: false }).markdown);
+      // The shipped templates write the front matter as they were given it: the data is taken.
+      expect(markdown.startsWith(`---\n${page.frontMatter.text}\n---\n`), job.path).toBe(true);
+      expect(splitFrontMatter(markdown, page.frontMatter), job.path).toEqual(splitFrontMatter(markdown));
+    }
+  });
+
+  it('reads the front matter when a template writes more around the one it was given', () => {
+    const page = composePage(ctx, jobs.find((job) => job.kind === 'pair')!);
+    const markdown = processMarkdownOnly(page.source.replace('\n---\n', '\nauthor: Docs team\n---\n'), page.options);
+    const { data } = splitFrontMatter(markdown, page.frontMatter);
+    expect(data).toEqual({ ...page.frontMatter.data, author: 'Docs team' });
   });
 });

@@ -25,7 +25,7 @@ export const docusaurus: Portal = {
   extraPaths: () => [],
   page(source: SourcePage, site): PortalFile[] {
     const { job } = source;
-    const { data, body } = splitFrontMatter(source.markdown);
+    const { data, body } = splitFrontMatter(source.markdown, source.frontMatter);
     const front: Record<string, unknown> = {
       title: data.title,
       description: data.description,

@@ -16,7 +16,7 @@ export const mkdocs: Portal = {
   extraPaths: () => [],
   page(source: SourcePage): PortalFile[] {
     const { job } = source;
-    const { data, body } = splitFrontMatter(source.markdown);
+    const { data, body } = splitFrontMatter(source.markdown, source.frontMatter);
     return [{ path: `docs/${job.path}.md`, content: joinFrontMatter(data, body) }, ...source.files.map((f) => ({ path: `docs/${f.path}`, content: f.content }))];
   },
   site(site: PortalSite): PortalFile[] {

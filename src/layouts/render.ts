@@ -16,7 +16,7 @@ export function renderPortalPage(ctx: RenderContext, portal: Portal, job: Job, t
   const markdown = processMarkdownOnly(page.source, page.options);
   const t2 = timings ? performance.now() : 0;
   if (hasFallbackMarks(markdown)) throw new Error(`A fallback mark was left in ${job.path}`);
-  const files = portalPage(portal, ctx, { job, markdown, files: page.files });
+  const files = portalPage(portal, ctx, { job, markdown, files: page.files, frontMatter: page.frontMatter });
   if (timings) {
     timings.render += t1 - t0 + (performance.now() - t2);
     timings.markdown += t2 - t1;

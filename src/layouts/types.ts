@@ -21,6 +21,8 @@ export interface SourcePage {
   markdown: string;
   /** Files beside the page, by their plain output path (`en/sip/diagrams/183.svg`). */
   files: PortalFile[];
+  /** The front matter the page's template was given, and its data: read from there, not parsed again, when it is the page's whole front matter. */
+  frontMatter?: { text: string; data: Readonly<Record<string, unknown>> };
 }
 
 /** One language of the build as a portal sees it. */

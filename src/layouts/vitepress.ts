@@ -23,7 +23,7 @@ export const vitepress: Portal = {
   extraPaths: (job) => (job.kind === 'pair' ? [stubPath(job)] : []),
   page(source: SourcePage): PortalFile[] {
     const { job } = source;
-    const { data, body } = splitFrontMatter(source.markdown);
+    const { data, body } = splitFrontMatter(source.markdown, source.frontMatter);
     const head: unknown[] = [];
     if (Array.isArray(data.keywords)) head.push(['meta', { name: 'keywords', content: data.keywords.join(', ') }]);
     if (data.noindex === true) head.push(['meta', { name: 'robots', content: 'noindex' }]);

@@ -84,7 +84,13 @@ export function indexed(ctx: Pick<RenderContext, 'noindexBelow'> & Parameters<ty
 
 const otherLanguagePath = (job: Job, lang: string) => `${lang}${job.path.slice(job.lang.length)}`;
 
-function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: string, untranslated: string[]): string {
+/** A page's front matter: its YAML and the data it was written from. */
+export interface FrontMatter {
+  text: string;
+  data: Readonly<Record<string, unknown>>;
+}
+
+function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: string, untranslated: string[]): FrontMatter {
   const hash = ctx.hashes.page(job);
   const data: Record<string, unknown> = {
     title: meta.title,
@@ -103,7 +109,7 @@ function frontMatter(job: Job, meta: PageMeta, ctx: RenderContext, protocol: str
     const keywords = job.codes.flatMap((c) => ctx.byCode.get(c)!.aliases);
     if (keywords.length) data.keywords = keywords;
   }
-  return frontMatterYaml(data);
+  return { text: frontMatterYaml(data), data };
 }
 
 /** A label of the layout, without fallback marks, and the language to declare if it is English. */
@@ -172,6 +178,8 @@ export interface ComposedPage {
   files: NonNullable<Article['files']>;
   meta: PageMeta;
   source: string;
+  /** The front matter the template was given (the template may write more around it). */
+  frontMatter: FrontMatter;
   options: ProcessOptions;
 }
 
@@ -182,11 +190,12 @@ export function composePage(ctx: RenderContext, job: Job): ComposedPage {
   const built = job.kind === 'pair' ? pairView(ctx, job) : job.kind === 'code' ? codeView(ctx, job) : indexView(ctx, job);
   const meta = shownMeta(built.meta, typography);
   const { untranslated, notice } = shownInEnglish(ctx, job.lang, built);
-  const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: frontMatter(job, meta, ctx, protocol, untranslated) });
+  const front = frontMatter(job, meta, ctx, protocol, untranslated);
+  const source = fill(`${job.kind}.md`, ctx.templates[job.kind], { ...built.view, notice, frontMatter: front.text });
   const files = 'files' in built ? built.files : [];
   const diagrams = ctx.diagrams === 'mermaid' && 'mermaid' in built ? built.mermaid() : {};
   const mermaid = Object.keys(diagrams).length ? { mermaid: diagrams } : {};
-  return { job, meta, source, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography), ...mermaid } };
+  return { job, meta, source, frontMatter: front, files, options: { lang: job.lang, typography, sectionKeys: sectionKeysOf(ctx, job.lang, typography), ...mermaid } };
 }
 
 /** A page's title and description as shown: without fallback marks, typeset. */
