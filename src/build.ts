@@ -381,7 +381,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const extras = new Map<string, Extra>(
       portal
         ? // A portal's navigation, i18n config and redirects; the portal makes its own site files.
-          portalSiteFiles(portal, ctx, [...allJobs]).map((file): [string, string] => [file.path, file.content])
+          portalSiteFiles(portal, ctx, allJobs).map((file): [string, string] => [file.path, file.content])
         : several
           ? await siteOfSeveral(site, allJobs, stylesheet)
           : [

@@ -45,24 +45,32 @@ export function portalPage(portal: Portal, ctx: LayoutContext, source: SourcePag
   return portal.page(source, { defaultLang: defaultLangOf(ctx) });
 }
 
-/** The site-level files of `portal` for the pages in `jobs` (every language of the build). */
-export function portalSiteFiles(portal: Portal, ctx: RenderContext, jobs: Job[]): PortalFile[] {
+/** The site-level files of `portal` for the pages in `jobs` (every language of the build: a plan, gone through more than once). */
+export function portalSiteFiles(portal: Portal, ctx: RenderContext, jobs: PortalSite['jobs']): PortalFile[] {
   return portal.site(portalSite(ctx, jobs));
 }
 
 /** Navigation and languages of the build, as every portal needs them. */
-export function portalSite(ctx: RenderContext, jobs: Job[]): PortalSite {
+export function portalSite(ctx: RenderContext, jobs: PortalSite['jobs']): PortalSite {
   const protocol = ctx.catalog.protocol;
-  const built = new Set(jobs.map((job) => job.lang));
+  const ranked = rankCurated(ctx.catalog.protocol, ctx.byCode, ctx.catalog.confusable);
+  const curatedKeys = new Set(ranked.map(({ entry }) => `${protocol.id}-${pairSlug(entry.pair[0], entry.pair[1])}`));
+  // The pages the navigation names, by language and translation key: the indexes, the code pages
+  // and the curated pairs; not every pair (451,510 pages for 300 codes in ten languages).
+  const built = new Set<string>();
+  const byKey = new Map<string, Job>();
+  for (const job of jobs) {
+    built.add(job.lang);
+    if (job.kind !== 'pair' || curatedKeys.has(job.translationKey)) byKey.set(`${job.lang}:${job.translationKey}`, job);
+  }
   const languages = ctx.languages.filter((l) => built.has(l.tag)).map((l) => ({ tag: l.tag, name: l.name }));
-  const byKey = new Map(jobs.map((job) => [`${job.lang}:${job.translationKey}`, job]));
   const nav = new Map<string, { home: string; groups: NavGroup[] }>();
   for (const { tag: lang } of languages) {
     const proto = translator(ctx.i18n, lang, protocol.id);
     const common = translator(ctx.i18n, lang, 'common');
     const text = (value: string) => stripFallbackMarks(value);
     const groups: NavGroup[] = [];
-    const curated = rankCurated(ctx.catalog.protocol, ctx.byCode, ctx.catalog.confusable)
+    const curated = ranked
       .map(({ entry }) => byKey.get(`${lang}:${protocol.id}-${pairSlug(entry.pair[0], entry.pair[1])}`))
       .filter((job): job is Job => job !== undefined);
     // The most-confused pairs first, labelled with their page titles.

@@ -45,8 +45,8 @@ export interface PortalSite {
   languages: PortalLanguage[];
   /** The language a portal serves by default: English when built, else the first built language. */
   defaultLang: string;
-  /** Every page of the build (all languages). */
-  jobs: Job[];
+  /** Every page of the build (all languages): a plan (or a list), gone through more than once, never made into a list of every page. */
+  jobs: Iterable<Job> & { filter(test: (job: Job) => boolean): Job[] };
   /** The navigation of each language, grouped by code class, with the most-confused pairs. */
   nav: Map<string, { home: string; groups: NavGroup[] }>;
   /** Title of the page at the site root (a language chooser where the portal needs one). */
