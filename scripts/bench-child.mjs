@@ -71,7 +71,7 @@ function filesOf(dir) {
 
 let result;
 if (task.mode === 'build') {
-  const built = await build({ root: task.root, outDir: task.outDir, jobs: task.jobs, force: task.force });
+  const built = await build({ root: task.root, outDir: task.outDir, jobs: task.jobs, force: task.force, layout: task.layout });
   result = { pages: built.pages, rendered: built.rendered, files: built.files, kept: built.kept, removed: built.removed, timings: built.timings, warnings: built.warnings.length, cpuByThread: await threadsCpu?.() };
 } else {
   // Read into memory first (not timed): the same paths and bytes as the build wrote.

@@ -6,7 +6,7 @@
  * when Hugo is installed. Figures, not a test: it asserts nothing. The output is described in the README
  * ("Benchmark").
  *
- *   npm run bench -- [--codes <n>] [--langs <n>] [--jobs <n>] [--edits <n>] [--no-hugo] [--keep]
+ *   npm run bench -- [--codes <n>] [--langs <n>] [--jobs <n>] [--layout <name>] [--edits <n>] [--no-hugo] [--keep]
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --codes <n>   codes in the synthetic catalog, 2 to 600 (default: 75, the shipped SIP codes)
   --langs <n>   languages (default: 10, the shipped ones, as the targets are set; beyond 10, region variants)
   --jobs <n>    render threads of the builds (default: each decides as codepairs build does)
+  --layout <l>  the builds' output layout: plain (default), hugo, vitepress, docusaurus or mkdocs
+                (a portal layout skips the Hugo comparison, which reads the plain layout's pages)
   --no-threads  skip the second cold build with another number of threads
   --no-hugo     skip the Hugo comparison even when hugo is installed
   --edits <n>   one-code edits after the no-op rebuild, each of another code, 1 to 20 (default: 5; judged by their median)
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     codes: { type: 'string', default: '75' },
     langs: { type: 'string', default: '10' },
     jobs: { type: 'string' },
+    layout: { type: 'string', default: 'plain' },
     'no-hugo': { type: 'boolean' },
     'no-threads': { type: 'boolean' },
     keep: { type: 'boolean' },
@@ -60,6 +63,12 @@ const langCount = wholeNumber('langs', 1, 500);
 // starts, none for fewer than 1,000 pages (an edit renders on the main thread).
 const jobs = values.jobs === undefined ? undefined : wholeNumber('jobs', 1, 64);
 const settleLimit = wholeNumber('settle', 0, 3600);
+const LAYOUTS = ['plain', 'hugo', 'vitepress', 'docusaurus', 'mkdocs'];
+const layout = values.layout;
+if (!LAYOUTS.includes(layout)) {
+  console.error(`bench: unknown --layout \`${layout}\`: expected one of ${LAYOUTS.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
 const editCount = Math.min(wholeNumber('edits', 1, 20), codeCount);
 
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -153,9 +162,9 @@ const out = join(catalog.dir, 'out');
 
 try {
   const { us: probeBefore, waited } = await settledProbe(catalog.dir, settleLimit, 'cold');
-  const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
+  const cold = child({ mode: 'build', root: catalog.dir, outDir: out, jobs, layout });
   const t = cold.timings;
-  console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
+  console.log(`codepairs bench: ${catalog.codes.length} codes × ${catalog.langs.length} languages = ${cold.pages} pages, ${cold.files} files${layout === 'plain' ? '' : ` in the ${layout} layout`}; render threads: ${t.threads}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), load average ${startLoad} at the start`);
   console.log(`catalog: ${catalog.dir} (generated in ${s(generated)}; languages ${catalog.langs.join(', ')}); creating an empty file took ${probe(probeBefore)} just before the cold build${waited >= 1 ? `, after ${s(waited * 1000)} of waiting for the disk to settle` : ''}${probeBefore > SETTLED_US ? ' (it had not settled: what writes is slowed, see the README)' : ''}`);
   console.log(`cold build: ${cold.pages} pages in ${s(t.total)} = ${rate(cold.pages, t.total)} articles/s (the process ${s(cold.processMs)}), CPU time ${s(cold.cpuMs)}, peak RSS ${mb(cold.maxRssKb)}${cold.warnings ? `, ${cold.warnings} files with warnings` : ''}`);
   // With more than one, the main thread renders a share as well (see startRenderThreads in src/build.ts).
@@ -177,7 +186,7 @@ try {
     // The same cold build with one thread, or with two when the first used one: which is faster here.
     const other = t.threads > 1 ? 1 : 2;
     // Left in place until the end (see settleDisk): removing 85,000 files slows the next step.
-    const second = child({ mode: 'build', root: catalog.dir, outDir: join(catalog.dir, 'out-threads'), jobs: other, force: true });
+    const second = child({ mode: 'build', root: catalog.dir, outDir: join(catalog.dir, 'out-threads'), jobs: other, force: true, layout });
     const byThreads = [[t.threads, t.total], [second.timings.threads, second.timings.total]].sort((a, b) => a[0] - b[0]);
     const faster = byThreads[0][1] <= byThreads[1][1] ? byThreads[0][0] : byThreads[1][0];
     console.log(`threads: cold build with --jobs ${byThreads[0][0]} ${s(byThreads[0][1])}, with --jobs ${byThreads[1][0]} ${s(byThreads[1][1])} (peak RSS ${mb(second.maxRssKb)} for --jobs ${other}); faster here: --jobs ${faster}`);
@@ -203,12 +212,12 @@ try {
   // As a user waits for them: each a process, from its start to its exit, against the cold build's.
   const share = (run) => `${s(run.processMs)} = ${percent(run.processMs, cold.processMs)} of the cold build's ${s(cold.processMs)} (processes, Node's start and loading the code included; the builds alone ${s(run.timings.total)} = ${percent(run.timings.total, t.total)}; CPU time ${s(run.cpuMs)} = ${percent(run.cpuMs, cold.cpuMs)} of its ${s(cold.cpuMs)})`;
   const counts = (run) => `${run.rendered} pages rendered; ${run.files} files written, ${run.kept} kept, ${run.removed} removed`;
-  const noop = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
+  const noop = child({ mode: 'build', root: catalog.dir, outDir: out, jobs, layout });
   console.log(`no-op rebuild: ${share(noop)} (${counts(noop)}; input key ${s(noop.timings.load)}, then checking the files are there ${s(noop.timings.keep)}), peak RSS ${mb(noop.maxRssKb)}`);
 
   const edited = catalog.codes[0];
   editCode(catalog.dir, edited);
-  const edit = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
+  const edit = child({ mode: 'build', root: catalog.dir, outDir: out, jobs, layout });
   // Where the pages were rendered (an edit's files are made on a thread of their own, see the README).
   const threadsOf = (run) => (run.timings.threads === 1 ? 'the main thread' : `the main thread and ${started(run.timings.threads)}`);
   console.log(`one-code-edit rebuild (English description of ${edited} changed): ${share(edit)} (${counts(edit)}, rendered on ${threadsOf(edit)}; keeping ${s(edit.timings.keep)}), peak RSS ${mb(edit.maxRssKb)}${edit.warnings ? `, ${edit.warnings} ${edit.warnings === 1 ? 'file' : 'files'} with warnings (its translations are now stale)` : ''}`);
@@ -221,7 +230,7 @@ try {
   const edits = [edit];
   for (const next of catalog.codes.slice(1, editCount)) {
     editCode(catalog.dir, next);
-    const again = child({ mode: 'build', root: catalog.dir, outDir: out, jobs });
+    const again = child({ mode: 'build', root: catalog.dir, outDir: out, jobs, layout });
     edits.push(again);
     console.log(`next one-code edit (English description of ${next} changed; staging folder recycled): ${share(again)} (${counts(again)}, rendered on ${threadsOf(again)}), peak RSS ${mb(again.maxRssKb)}`);
     console.log(`  its stages: ${stages(again.timings)}`);
@@ -234,7 +243,7 @@ try {
   const processes = edits.map((e) => e.processMs);
   console.log(`one-code edits, median of ${edits.length}: ${s(median(processes))} = ${percent(median(processes), cold.processMs)} of the cold build's process (each: ${processes.map((ms) => percent(ms, cold.processMs)).join(', ')}; the builds alone: median ${percent(median(edits.map((e) => e.timings.total)), t.total)})`);
 
-  console.log(values['no-hugo'] ? 'hugo: skipped (--no-hugo)' : hugo(catalog, out, cold));
+  console.log(values['no-hugo'] ? 'hugo: skipped (--no-hugo)' : layout !== 'plain' ? `hugo: skipped (--layout ${layout}: it reads the plain layout's pages)` : hugo(catalog, out, cold));
 
   // The floor once more, last, so that its writes slow none of the steps above: the disk's speed
   // moves within a run (one floor took 17.8 s, longer than its cold build, although creating a
