@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { load, planSite } from '../src/build.js';
 import { composePage, renderArticle, type RenderContext } from '../src/render/article.js';
 import { splitFrontMatter } from '../src/layouts/markdown.js';
-import { markdownSections, processMarkdown, processMarkdownOnly, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
+import { markdownSections, markdownSectionsWhole, processMarkdown, processMarkdownOnly, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 
@@ -312,5 +312,32 @@ describe('a portal page', () => {
     const markdown = processMarkdownOnly(page.source.replace('\n---\n', '\nauthor: Docs team\n---\n'), page.options);
     const { data } = splitFrontMatter(markdown, page.frontMatter);
     expect(data).toEqual({ ...page.frontMatter.data, author: 'Docs team' });
+  });
+});
+
+/** A tree without the positions the parser gives its nodes (trees put together from pieces have none). */
+function withoutPositions(tree: unknown): unknown {
+  return JSON.parse(JSON.stringify(tree, (key, value) => (key === 'position' ? undefined : value)));
+}
+
+describe('the trees of a page’s sections (the knowledge-base export)', () => {
+  // A section the build cuts into pieces is put together from their trees (tables from their
+  // cells, lists from their items, plain text without a parse, the front matter as it is): the
+  // same trees as each section parsed whole. Each page twice, so the second time its pieces come
+  // from the cache.
+  const expectSameTrees = (context: RenderContext, pages: Job[]) => {
+    for (const job of pages) {
+      const page = composePage(context, job);
+      const whole = markdownSectionsWhole(page.source, page.options).map(withoutPositions);
+      for (let i = 0; i < 2; i++) expect(markdownSections(page.source, page.options).map(withoutPositions), job.path).toEqual(whole);
+    }
+  };
+  it.each(['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'es', 'de', 'fr', 'pt-BR', 'ru'])('are those of each section parsed whole on a sample of %s pages', (lang) => {
+    expectSameTrees(ctx, sample(lang));
+  });
+
+  it.each(['en', 'ja'])('are those of each section parsed whole on %s HTTP pages', (lang) => {
+    const own = httpJobs.filter((job) => job.lang === lang);
+    expectSameTrees(http, [...own.filter((job) => job.codes.includes(404)).slice(0, 12), ...own.filter((_, i) => i % 150 === 0)]);
   });
 });

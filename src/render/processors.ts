@@ -18,7 +18,7 @@
  * The knowledge-base export asks for the same sections as Markdown trees (`markdownSections`),
  * cached the same way; it never changes the trees it gets.
  */
-import type { AlignType, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
+import type { AlignType, List, PhrasingContent, Root as MdastRoot, RootContent, Table } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -266,10 +266,12 @@ type Piece = string | { items: string[] };
 function piecesOf(source: string, options: ProcessOptions): Piece[] | undefined {
   const front = FRONT_MATTER.exec(source)?.[0];
   const body = front ? source.slice(front.length).replace(/^\n+/, '') : source;
-  const whole = (section: string) => section.includes('\n### ') || hasFence(section) || isCodeSection(section, options);
-  const sections = sectionsOf(body)?.flatMap((section) => (whole(section) ? [section] : section.split(BLOCK_START).flatMap(listApart)));
+  const sections = sectionsOf(body)?.flatMap((section) => (keptWhole(section, options) ? [section] : section.split(BLOCK_START).flatMap(listApart)));
   return sections && (front ? [front, ...sections] : sections);
 }
+
+/** A section that is one piece: one with level-3 headings (whose ids depend on the section they are in), fenced code or a code's. */
+const keptWhole = (section: string, options: ProcessOptions): boolean => section.includes('\n### ') || hasFence(section) || isCodeSection(section, options);
 
 /**
  * Whether a section is a code's on a pair article: all of it is kept out of search, which its
@@ -546,25 +548,53 @@ function alignOf(delimiter: string): AlignType {
  * text, fallback marks) is processed whole.
  */
 function processTable(source: string, options: ProcessOptions): Rendered {
+  const cells = tableCells(source);
+  if (!cells) return processWhole(source, options);
+  if (cells.align.every((a) => a === null)) {
+    const columns = cells.texts[0]!.map((_, j) => columnOf(cells.texts.map((row) => row[j]!), options));
+    if (columns.every((column) => column !== undefined)) return tableFromColumns(columns as Column[]);
+  }
+  const table = tableOf(cells, options);
+  return table ? outputsOf({ type: 'root', children: [table] }, fileOf(source, options), options) : processWhole(source, options);
+}
+
+/**
+ * A tight list's tree from its items' trees, each parsed as a list of one and kept when met again
+ * (a code's "which to use when" entry, a link to its RFC section): shared, not to be changed.
+ * Undefined when an item is not one list item alone.
+ */
+function listTree(items: string[], options: ProcessOptions): List | undefined {
+  if (!trees.metBefore(items, options)) return undefined;
+  const lists = items.map((item) => trees.get(item, options, () => treeOf(item, options).tree).children);
+  if (!lists.every((nodes) => nodes.length === 1 && nodes[0]!.type === 'list' && nodes[0].children.length === 1 && !nodes[0].spread)) return undefined;
+  const first = lists[0]![0] as List;
+  return { ...first, children: lists.map((nodes) => (nodes[0] as List).children[0]!) };
+}
+
+/**
+ * A table's cell texts by row (the delimiter row left out) and its columns' alignment, when the
+ * table can be put together from its cells as the GFM table parser reads it: no backslash before
+ * a pipe, rows of one width, every cell one that reads as plain inline text, no fallback marks.
+ */
+function tableCells(source: string): { texts: string[][]; align: AlignType[] } | undefined {
   const lines = source.replace(/\n$/, '').split('\n');
   const rows = lines.map(cellsOf);
   const width = rows[0]!.length;
   const plain = !source.includes('\\\\') && !lines.some((line) => line.endsWith('\\|')) && !hasFallbackMarks(source);
   const texts = rows.filter((_, i) => i !== 1);
-  if (!plain || rows.some((cells) => cells.length !== width) || texts.some((cells) => cells.some((cell) => NOT_INLINE.test(cell)))) return processWhole(source, options);
-  const align = rows[1]!.map(alignOf);
-  if (align.every((a) => a === null)) {
-    const columns = rows[0]!.map((_, j) => columnOf(texts.map((cells) => cells[j]!), options));
-    if (columns.every((column) => column !== undefined)) return tableFromColumns(columns as Column[]);
-  }
+  if (!plain || rows.some((cells) => cells.length !== width) || texts.some((cells) => cells.some((cell) => NOT_INLINE.test(cell)))) return undefined;
+  return { texts, align: rows[1]!.map(alignOf) };
+}
+
+/** A table's tree from its cells' trees (see inlineOf: shared, not to be changed); undefined when a cell is not inline text. */
+function tableOf({ texts, align }: { texts: string[][]; align: AlignType[] }, options: ProcessOptions): Table | undefined {
   const contents = texts.map((cells) => cells.map((cell) => inlineOf(cell, options)));
-  if (contents.some((cells) => cells.some((cell) => cell === undefined))) return processWhole(source, options);
-  const table: Table = {
+  if (contents.some((cells) => cells.some((cell) => cell === undefined))) return undefined;
+  return {
     type: 'table',
     align,
     children: contents.map((cells) => ({ type: 'tableRow', children: cells.map((children) => ({ type: 'tableCell', children: children! })) })),
   };
-  return outputsOf({ type: 'root', children: [table] }, fileOf(source, options), options);
 }
 
 /**
@@ -690,11 +720,51 @@ function processList(items: string[], options: ProcessOptions, process: (piece: 
  * them.
  */
 export function markdownSections(source: string, options: ProcessOptions, skip?: (heading: string) => boolean): MdastRoot[] {
-  const sections = unsplittable(source) ? undefined : sectionsOf(source);
+  const sections = sectionsShown(source, skip);
   if (!sections) return [parseSection(source, options).tree];
-  return sections
-    .filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())))
-    .map((section) => trees.get(section, options, () => withoutFallbackMarks(parseSection(detached(section), options).tree)));
+  return sections.map((section) => trees.get(section, options, () => sectionTree(detached(section), options)));
+}
+
+/** The same trees, each section parsed whole, with no cache: the reference a test holds markdownSections to. */
+export function markdownSectionsWhole(source: string, options: ProcessOptions, skip?: (heading: string) => boolean): MdastRoot[] {
+  const sections = sectionsShown(source, skip);
+  if (!sections) return [parseSection(source, options).tree];
+  return sections.map((section) => withoutFallbackMarks(parseSection(section, options).tree));
+}
+
+/** The top-level sections of a page but those `skip` leaves out; undefined when the page is one whole. */
+function sectionsShown(source: string, skip?: (heading: string) => boolean): string[] | undefined {
+  const sections = unsplittable(source) ? undefined : sectionsOf(source);
+  return sections?.filter((section) => !(skip && section.startsWith('## ') && skip(section.split('\n', 1)[0]!.slice(3).trim())));
+}
+
+/**
+ * A section's tree, as parsing it whole gives it (positions aside). A section the build keeps
+ * whole (a code's, one with level-3 headings or fenced code) is parsed whole; any other is put
+ * together from its pieces as the build cuts them (see piecesOf), which is what the build's
+ * output rests on: a table from its cells (each parsed once a language), plain text without a
+ * parse (plainTree), the rest parsed. A pair's own sections (its lead, key differences, call
+ * flows, which to use when) took a knowledge-base export ~4.7 ms a page to parse whole.
+ */
+function sectionTree(section: string, options: ProcessOptions): MdastRoot {
+  if (keptWhole(section, options)) return withoutFallbackMarks(parseSection(section, options).tree);
+  // The front matter (on the first section) is a piece of its own, as in piecesOf.
+  const front = FRONT_MATTER.exec(section)?.[0];
+  const rest = front ? section.slice(front.length).replace(/^\n+/, '') : section;
+  const pieces = rest.split(BLOCK_START).flatMap(listApart);
+  const children = (front ? [front, ...pieces] : pieces).flatMap((piece): RootContent[] => {
+    // Front matter is not parsed (~0.7 ms a page): its node is its text between the fences.
+    if (piece === front && isFrontMatter(front)) return [{ type: 'yaml', value: front.slice('---\n'.length, -'\n---\n'.length) }];
+    const list = typeof piece === 'string' ? undefined : listTree(piece.items, options);
+    if (list) return [list];
+    const text = typeof piece === 'string' ? piece : piece.items.join('\n');
+    const cells = TABLE.test(text) ? tableCells(text) : undefined;
+    const table = cells && tableOf(cells, options);
+    if (table) return [table];
+    const { tree } = treeOf(text, options);
+    return (hasFallbackMarks(text) ? withoutFallbackMarks(tree) : tree).children;
+  });
+  return { type: 'root', children };
 }
 
 /**
