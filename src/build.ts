@@ -908,7 +908,7 @@ export async function threadsFor(pages: number, jobs: number | undefined): Promi
 export const HEAP_GROWING_PERCENT = 50;
 
 /** Every heap's growth set to HEAP_GROWING_PERCENT, for the rest of the process. */
-function limitHeapGrowth(): void {
+export function limitHeapGrowth(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 

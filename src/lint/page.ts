@@ -11,6 +11,7 @@ import { visit } from 'unist-util-visit';
 import { parse as parseYaml } from 'yaml';
 import remarkTable from '../render/plugins/remark-table.js';
 import type { Place } from '../diagnostics.js';
+import { detached } from '../render/processors.js';
 
 export type BlockKind = 'heading' | 'paragraph' | 'cell';
 
@@ -86,8 +87,51 @@ function readChunk(markdown: string, last: boolean): Chunk {
   return chunk;
 }
 
+/**
+ * Chunks met again, by their text (and whether they end the page): a code's sections, in the
+ * language being read. Most chunks are a pair's own and never recur: a chunk is kept only when
+ * met a second time (those met once are remembered by a number, see textHash), and both are
+ * forgotten when they pass CACHE_CHARS characters, so that what is kept does not grow with the
+ * pages read. Keeping every chunk, 20,000 at a time, a thread linting two languages of SIP held
+ * ~420 MB of heap.
+ */
 const cache = new Map<string, Chunk>();
-const CACHE_LIMIT = 20_000;
+const met = new Set<number>();
+let cachedChars = 0;
+let metChars = 0;
+const CACHE_CHARS = 4_000_000;
+
+/** A text as a 32-bit number (FNV-1a): two texts with the same one only make the second kept the first time it is met. */
+function textHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash | 0;
+}
+
+/** The chunk of `text`, from the cache when it was kept; kept when met before. */
+function chunkOf(text: string, last: boolean): Chunk {
+  const key = `${last ? 1 : 0}${text}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const chunk = readChunk(text, last);
+  const hash = textHash(key);
+  if (met.has(hash)) {
+    if (cachedChars + key.length > CACHE_CHARS) {
+      cache.clear();
+      cachedChars = 0;
+    }
+    cache.set(key, chunk);
+    cachedChars += key.length;
+  } else {
+    if (metChars + key.length > CACHE_CHARS) {
+      met.clear();
+      metChars = 0;
+    }
+    met.add(hash);
+    metChars += key.length;
+  }
+  return chunk;
+}
 
 /**
  * Split before each level-2 heading, and a section without level-3 headings also before each
@@ -111,23 +155,17 @@ const shift = (place: Place, lines: number): Place => ({ line: place.line + line
 
 export function readPage(path: string, markdown: string): Page {
   const page: Page = { path, lang: path.split('/')[0]!, translationKey: path, codes: [], noindex: false, blocks: [], links: [], emptyHeadings: [] };
-  const parts = /^```|^~~~|^\[[^\]]+\]:/m.test(markdown) ? [markdown] : splitChunks(markdown);
+  // Each part a string of its own: a part cut out of the page (split) holds the whole page, and
+  // what is kept of a part (a cached chunk's key, its blocks' text, an English page's paragraphs)
+  // would keep every page read in memory (68 MB of English pages for two languages of SIP).
+  const parts = (/^```|^~~~|^\[[^\]]+\]:/m.test(markdown) ? [markdown] : splitChunks(markdown)).map(detached);
   let offset = 0;
   let section = '';
   let subsection = '';
   parts.forEach((text, i) => {
     const last = i === parts.length - 1;
-    const key = `${last ? 1 : 0}${text}`;
-    let chunk = i === 0 ? undefined : cache.get(key);
-    if (!chunk) {
-      chunk = readChunk(text, last);
-      if (i > 0) {
-        // Most chunks are a pair's own and never recur: start over when full, so the chunks that
-        // do recur (a code's sections, in the language now being read) always find room.
-        if (cache.size >= CACHE_LIMIT) cache.clear();
-        cache.set(key, chunk);
-      }
-    }
+    // The first chunk (the front matter, title and lead) is each page's own.
+    const chunk = i === 0 ? readChunk(text, last) : chunkOf(text, last);
     if (chunk.front) {
       const front = chunk.front;
       if (front.lang !== undefined) page.lang = String(front.lang);

@@ -343,7 +343,7 @@ interface CacheScope<T> {
  * that in a CJK language) in memory as long as the piece. Concatenating makes a new string and
  * slicing it copies it flat into one of its own (V8 flattens a concatenation before slicing it).
  */
-const detached = (text: string): string => (text.length < 13 ? text : (' ' + text).slice(1));
+export const detached = (text: string): string => (text.length < 13 ? text : (' ' + text).slice(1));
 
 /**
  * A section's text as a 32-bit number (FNV-1a over its UTF-16 code units), which is all a cache
