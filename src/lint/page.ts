@@ -11,7 +11,7 @@ import { visit } from 'unist-util-visit';
 import { parse as parseYaml } from 'yaml';
 import remarkTable from '../render/plugins/remark-table.js';
 import type { Place } from '../diagnostics.js';
-import { detached } from '../render/processors.js';
+import { detached, SIMPLE_LIST } from '../render/processors.js';
 
 export type BlockKind = 'heading' | 'paragraph' | 'cell';
 
@@ -141,7 +141,7 @@ function chunkOf(text: string, last: boolean): Chunk {
  * inside one piece.
  */
 function splitChunks(markdown: string): string[] {
-  const pieces = markdown.split(/\n(?=## )/).flatMap((section) => (section.includes('\n### ') ? [section] : section.split(/\n(?=\n[|!\p{L}])/u)));
+  const pieces = markdown.split(/\n(?=## )/).flatMap((section) => (section.includes('\n### ') ? [section] : section.split(/\n(?=\n(?:[|!\p{L}]|- ))/u).flatMap(listItems)));
   const merged: string[] = [];
   for (const piece of pieces) {
     const previous = merged.at(-1);
@@ -151,14 +151,29 @@ function splitChunks(markdown: string): string[] {
   return merged;
 }
 
+/**
+ * A simple list (one-line items, see SIMPLE_LIST) after a blank line, a piece per item: the
+ * items recur far more than the lists (a link to a code's RFC section, a code's "which to use
+ * when" entry). An item read alone has the paragraph, text and links it has in the list.
+ */
+function listItems(piece: string): string[] {
+  if (!piece.startsWith('\n- ') || !SIMPLE_LIST.test(piece.slice(1))) return [piece];
+  const items = piece.slice(1).split('\n');
+  return [`\n${items[0]}`, ...items.slice(1)];
+}
+
 const shift = (place: Place, lines: number): Place => ({ line: place.line + lines, column: place.column });
 
-export function readPage(path: string, markdown: string): Page {
+/**
+ * A generated page as the rules read it. It is parsed in chunks, each met before taken from the
+ * cache; `whole` parses it as one (the reference a test holds the chunks to).
+ */
+export function readPage(path: string, markdown: string, { whole = false } = {}): Page {
   const page: Page = { path, lang: path.split('/')[0]!, translationKey: path, codes: [], noindex: false, blocks: [], links: [], emptyHeadings: [] };
   // Each part a string of its own: a part cut out of the page (split) holds the whole page, and
   // what is kept of a part (a cached chunk's key, its blocks' text, an English page's paragraphs)
   // would keep every page read in memory (68 MB of English pages for two languages of SIP).
-  const parts = (/^```|^~~~|^\[[^\]]+\]:/m.test(markdown) ? [markdown] : splitChunks(markdown)).map(detached);
+  const parts = (whole || /^```|^~~~|^\[[^\]]+\]:/m.test(markdown) ? [markdown] : splitChunks(markdown)).map(detached);
   let offset = 0;
   let section = '';
   let subsection = '';

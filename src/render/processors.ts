@@ -291,7 +291,7 @@ function isCodeSection(section: string, options: ProcessOptions): boolean {
  * a link or strong text, so that it holds nothing but its own paragraph (never a nested list, a
  * thematic break or a heading).
  */
-const SIMPLE_LIST = /^(?:- (?:\[|\*\*\S|\p{L}|\p{N}(?!\p{N}*[.)]))[^\n]*(?:\n|$))+$/u;
+export const SIMPLE_LIST = /^(?:- (?:\[|\*\*\S|\p{L}|\p{N}(?!\p{N}*[.)]))[^\n]*(?:\n|$))+$/u;
 
 /** A line of a list: an item's marker (an empty item's alone), or an indented continuation. */
 const LIST_LINE = /(?:^|\n)(?:[-*+](?:[ \t\n]|$)|\d{1,9}[.)](?:[ \t\n]|$)|[ \t])/;

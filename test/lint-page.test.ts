@@ -1,0 +1,59 @@
+/**
+ * check --output reads each generated page in chunks (src/lint/page.ts): sections, the blocks of
+ * a section without level-3 headings, the items of a simple list, each chunk met before taken
+ * from a cache. That is an optimisation only: a page read in chunks must give what it gives read
+ * whole (its blocks with their sections and places, its links, its empty headings). Checked on
+ * pages rendered from the shipped catalogs in every language, each read three times so that its
+ * recurring chunks come from the cache.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { load, planSite } from '../src/build.js';
+import { readPage } from '../src/lint/page.js';
+import { renderArticle, type RenderContext } from '../src/render/article.js';
+import type { Job } from '../src/types.js';
+import { ROOT } from './helpers/paths.js';
+
+let sip: RenderContext;
+let http: RenderContext;
+let sipJobs: Job[];
+let httpJobs: Job[];
+
+beforeAll(async () => {
+  ({ ctx: sip } = await load({ root: ROOT }));
+  sipJobs = planSite({ ctxs: [sip] }, undefined);
+  ({ ctx: http } = await load({ root: ROOT, catalog: join(ROOT, 'data/http') }));
+  httpJobs = planSite({ ctxs: [http] }, undefined);
+});
+
+/** The index, some code pages and pairs, among them runs that share a code. */
+function sample(jobs: Job[], lang: string, code: number): Job[] {
+  const own = jobs.filter((job) => job.lang === lang);
+  return [
+    ...own.filter((job) => job.kind === 'index'),
+    ...own.filter((job) => job.kind === 'code').filter((_, i) => i % 40 === 0),
+    ...own.filter((job) => job.kind === 'pair' && job.codes.includes(code)).slice(0, 6),
+    ...own.filter((job) => job.kind === 'pair').filter((_, i) => i % 500 === 0),
+  ];
+}
+
+function expectSameAsWhole(ctx: RenderContext, jobs: Job[]) {
+  expect(jobs.length).toBeGreaterThan(10);
+  for (const job of jobs) {
+    const { markdown } = renderArticle(ctx, job);
+    const path = `${job.path}.md`;
+    const whole = readPage(path, markdown, { whole: true });
+    expect(whole.blocks.length, path).toBeGreaterThan(5);
+    for (let i = 0; i < 3; i++) expect(readPage(path, markdown), path).toEqual(whole);
+  }
+}
+
+describe('a generated page read in chunks', () => {
+  it.each(['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'es', 'de', 'fr', 'pt-BR', 'ru'])('reads as the whole page on SIP pages in %s', (lang) => {
+    expectSameAsWhole(sip, sample(sipJobs, lang, 486));
+  });
+
+  it.each(['en', 'ja', 'de'])('reads as the whole page on HTTP pages in %s', (lang) => {
+    expectSameAsWhole(http, sample(httpJobs, lang, 404));
+  });
+});
