@@ -19,22 +19,30 @@ export interface KbWorkerInput {
 
 export type KbWorkerMessage =
   | { type: 'progress'; done: number }
-  | { type: 'done'; records: KbRecord[]; misses: Array<{ lang: string; key: string }> }
+  /** The records of the next pages of the thread's share, in order. */
+  | { type: 'records'; records: KbRecord[] }
+  | { type: 'done'; misses: Array<{ lang: string; key: string }> }
   | { type: 'template-error'; template: string; message: string };
+
+/** Pages whose records a thread sends at once (about 3 records, 5 KB of JSON, a page). */
+const BATCH_PAGES = 25;
 
 async function run(input: KbWorkerInput): Promise<void> {
   const site = await loadSite({ root: input.root, catalogs: input.catalogs, baseUrl: undefined, langs: input.langs });
-  const records: KbRecord[] = [];
+  // Sent every BATCH_PAGES pages, with the progress: the thread holds a batch, not its share.
+  let records: KbRecord[] = [];
   let sinceReport = 0;
   const report = () => {
+    if (records.length) parentPort!.postMessage({ type: 'records', records } satisfies KbWorkerMessage);
     if (sinceReport) parentPort!.postMessage({ type: 'progress', done: sinceReport } satisfies KbWorkerMessage);
+    records = [];
     sinceReport = 0;
   };
   exportRecords(site, input.jobs, input.maxChars, (page) => records.push(...page), () => {
-    if (++sinceReport === 25) report();
+    if (++sinceReport === BATCH_PAGES) report();
   });
   report();
-  parentPort!.postMessage({ type: 'done', records, misses: site.ctxs.flatMap((c) => c.i18n.misses) } satisfies KbWorkerMessage);
+  parentPort!.postMessage({ type: 'done', misses: site.ctxs.flatMap((c) => c.i18n.misses) } satisfies KbWorkerMessage);
 }
 
 try {
