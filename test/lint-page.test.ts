@@ -57,3 +57,24 @@ describe('a generated page read in chunks', () => {
     expectSameAsWhole(http, sample(httpJobs, lang, 404));
   });
 });
+
+describe('a page read in chunks, on Markdown made to trip it', () => {
+  // Tables with links, images, code, emphasis and empty cells, after a heading, a paragraph or
+  // at a chunk's start; lists of links; a heading with nothing under it. Read three times each.
+  const pages = {
+    'tables with links': [
+      '---\nlang: en\ntranslationKey: t\n---\n',
+      '# Title\n\nThe lead.\n',
+      '## Key differences\n\n| Property | [183](183.md) | **439** |\n| --- | :-- | --: |\n| Class | `provisional` ![d](diagrams/183.svg) |  |\n| Defined in | [RFC 3261](https://www.rfc-editor.org/rfc/rfc3261) | _RFC 5626_ |\n',
+      '- One [link](a.md).\n- Two [links](b.md) [here](c.md).\n\nA paragraph after.\n',
+      '| Step | A | B |\n| - | - | - |\n| 1 | UAC → UAS: [INVITE](x.md) | |\n',
+      '## Empty\n\n## Call flows\n\nText before a table.\n\n| a | b |\n| - | - |\n| [c](d.md) | e |\n',
+    ].join('\n'),
+    'a table that is not plain': '# T\n\n## Table\n\n| a \\| b | c |\n| - | - |\n| # d | > e |\n\n## Last\n\n| x |\n| - |\n| 1. y |\n',
+  };
+  it.each(Object.entries(pages))('reads as the whole page: %s', (_, markdown) => {
+    const whole = readPage('en/sip/x.md', markdown, { whole: true });
+    expect(whole.links.length + whole.blocks.length).toBeGreaterThan(5);
+    for (let i = 0; i < 3; i++) expect(readPage('en/sip/x.md', markdown)).toEqual(whole);
+  });
+});

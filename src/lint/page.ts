@@ -11,7 +11,7 @@ import { visit } from 'unist-util-visit';
 import { parse as parseYaml } from 'yaml';
 import remarkTable from '../render/plugins/remark-table.js';
 import type { Place } from '../diagnostics.js';
-import { detached, SIMPLE_LIST } from '../render/processors.js';
+import { detached, NOT_INLINE, SIMPLE_LIST, TABLE } from '../render/processors.js';
 
 export type BlockKind = 'heading' | 'paragraph' | 'cell';
 
@@ -59,6 +59,17 @@ interface Chunk {
  * it, so a chunk met before is taken from the cache; places are relative to the chunk.
  */
 function readChunk(markdown: string, last: boolean): Chunk {
+  const table = tableAtEnd(markdown);
+  if (!table) return parseChunk(markdown, last, false);
+  const chunk = parseChunk(table.before, false, true);
+  return tableBlocks(chunk, table.rows, table.line) ? chunk : parseChunk(markdown, last, false);
+}
+
+/**
+ * A chunk parsed. `followed`: what comes after it in its chunk (a table, see readChunk) is not a
+ * heading, so a heading at its end is not empty.
+ */
+function parseChunk(markdown: string, last: boolean, followed: boolean): Chunk {
   const tree = parser.parse(markdown) as Root;
   const chunk: Chunk = { blocks: [], links: [], emptyHeadings: [] };
   if (tree.children[0]?.type === 'yaml') chunk.front = (parseYaml(tree.children[0].value) ?? {}) as Record<string, unknown>;
@@ -68,7 +79,7 @@ function readChunk(markdown: string, last: boolean): Chunk {
       chunk.blocks.push({ kind: 'heading', text, place: placeOf(node), heading: text, ...(node.depth === 2 ? { h2: text } : {}) });
       const next = tree.children[index + 1];
       // A chunk ends where the next level-2 heading starts, or where the page ends.
-      const followedByHeading = next ? next.type === 'heading' && (next as Heading).depth <= node.depth : last || node.depth >= 2;
+      const followedByHeading = next ? next.type === 'heading' && (next as Heading).depth <= node.depth : !followed && (last || node.depth >= 2);
       if (followedByHeading) chunk.emptyHeadings.push({ text, place: placeOf(node) });
       return;
     }
@@ -95,6 +106,80 @@ function readChunk(markdown: string, last: boolean): Chunk {
  * pages read. Keeping every chunk, 20,000 at a time, a thread linting two languages of SIP held
  * ~420 MB of heap.
  */
+/**
+ * A GFM table that ends a chunk (a pair's key differences, its call-flow steps): what is before it,
+ * its lines, and the line (from 1) it starts on. Undefined when the chunk does not end in one, or
+ * in one whose cells could be read otherwise than split at every pipe (a backslash).
+ */
+function tableAtEnd(markdown: string): { before: string; rows: string[]; line: number } | undefined {
+  // After a blank line; or first, after the blank line a chunk cut before a block starts with.
+  const at = markdown.lastIndexOf('\n\n|');
+  const start = at !== -1 ? at + 2 : markdown.startsWith('\n|') ? 1 : markdown.startsWith('|') ? 0 : -1;
+  if (start === -1) return undefined;
+  const text = markdown.slice(start);
+  if (!TABLE.test(text) || text.includes('\\')) return undefined;
+  return { before: at !== -1 ? markdown.slice(0, at) : '', rows: text.replace(/\n$/, '').split('\n'), line: markdown.slice(0, start).split('\n').length };
+}
+
+/** A cell's content read alone: its text and its links, with columns from the content's start (1). */
+interface CellContent {
+  text: string;
+  links: Array<{ url: string; column: number }>;
+}
+
+/** Cells met before (a table's labels, a code's values and steps recur on every pair of the code). */
+const cells = new Map<string, CellContent | undefined>();
+const CELLS_LIMIT = 50_000;
+
+function cellContent(content: string): CellContent | undefined {
+  if (cells.has(content)) return cells.get(content);
+  const made = content === '' ? { text: '', links: [] } : NOT_INLINE.test(content) ? undefined : inlineContent(content);
+  if (cells.size >= CELLS_LIMIT) cells.clear();
+  cells.set(detached(content), made);
+  return made;
+}
+
+/** A cell's content parsed as a paragraph alone; undefined when it is not one paragraph. */
+function inlineContent(content: string): CellContent | undefined {
+  const tree = parser.parse(content) as Root;
+  const paragraph = tree.children.length === 1 && tree.children[0]!.type === 'paragraph' ? tree.children[0] : undefined;
+  if (!paragraph) return undefined;
+  const links: CellContent['links'] = [];
+  visit(paragraph, (child) => {
+    if (child.type === 'link' || child.type === 'image') links.push({ url: child.url, column: child.position?.start.column ?? 1 });
+  });
+  return { text: toString(paragraph), links };
+}
+
+/**
+ * The cells of a table (its lines, the first on line `line` of the chunk) added to `chunk` as the
+ * parser gives them: each cell a block at its opening pipe, its links where they are on the line.
+ * False when a cell is not plain inline text or the rows differ in width: the chunk is then parsed.
+ */
+function tableBlocks(chunk: Chunk, rows: string[], line: number): boolean {
+  const blocks: Chunk['blocks'] = [];
+  const links: Chunk['links'] = [];
+  let width: number | undefined;
+  for (const [r, row] of rows.entries()) {
+    const pipes: number[] = [];
+    for (let i = row.indexOf('|'); i !== -1; i = row.indexOf('|', i + 1)) pipes.push(i);
+    if ((width ??= pipes.length) !== pipes.length) return false;
+    if (r === 1) continue;
+    for (let k = 0; k + 1 < pipes.length; k++) {
+      const raw = row.slice(pipes[k]! + 1, pipes[k + 1]);
+      const content = raw.trim();
+      const read = cellContent(content);
+      if (!read) return false;
+      const start = pipes[k]! + 2 + (raw.length - raw.trimStart().length);
+      blocks.push({ kind: 'cell', text: read.text, place: { line: line + r, column: pipes[k]! + 1 } });
+      for (const link of read.links) links.push({ url: link.url, place: { line: line + r, column: start + link.column - 1 } });
+    }
+  }
+  chunk.blocks.push(...blocks);
+  chunk.links.push(...links);
+  return true;
+}
+
 const cache = new Map<string, Chunk>();
 const met = new Set<number>();
 let cachedChars = 0;

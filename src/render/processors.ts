@@ -527,9 +527,9 @@ export function processMarkdown(source: string, options: ProcessOptions, previou
 }
 
 /** A GFM table and nothing else: a header row, a delimiter row, body rows. */
-const TABLE = /^\|[^\n]*\|\n\|[ :|-]+\|(?:\n\|[^\n]*\|)*\n?$/;
+export const TABLE = /^\|[^\n]*\|\n\|[ :|-]+\|(?:\n\|[^\n]*\|)*\n?$/;
 /** A cell that, read alone as a document, would not be one paragraph of its text. */
-const NOT_INLINE = /^(?:[#>]|[-+*](?:\s|$)|[-*_](?:\s*[-*_]){2,}\s*$|\d{1,9}[.)](?:\s|$)|=+\s*$|`{3}|~{3}|<)/;
+export const NOT_INLINE = /^(?:[#>]|[-+*](?:\s|$)|[-*_](?:\s*[-*_]){2,}\s*$|\d{1,9}[.)](?:\s|$)|=+\s*$|`{3}|~{3}|<)/;
 
 /** The cells of a table row: its text between unescaped pipes, trimmed as GFM trims it. */
 const cellsOf = (row: string): string[] => row.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim());
