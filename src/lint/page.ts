@@ -11,7 +11,7 @@ import { visit } from 'unist-util-visit';
 import { parse as parseYaml } from 'yaml';
 import remarkTable from '../render/plugins/remark-table.js';
 import type { Place } from '../diagnostics.js';
-import { detached, NOT_INLINE, SIMPLE_LIST, TABLE } from '../render/processors.js';
+import { detached, NOT_INLINE, SIMPLE_LIST, TABLE, textHash } from '../render/processors.js';
 
 export type BlockKind = 'heading' | 'paragraph' | 'cell';
 
@@ -55,8 +55,9 @@ interface Chunk {
 }
 
 /**
- * Parse one top-level section. The text of a code's sections recurs in every pair page that shows
- * it, so a chunk met before is taken from the cache; places are relative to the chunk.
+ * Read one chunk of a page (see splitChunks), places relative to the chunk: a table that ends it
+ * from its cells (see tableBlocks), anything else parsed. The text of a code's sections recurs in
+ * every pair page that shows it, so a chunk met before is taken from the cache (see chunkOf).
  */
 function readChunk(markdown: string, last: boolean): Chunk {
   const table = tableAtEnd(markdown);
@@ -98,14 +99,6 @@ function parseChunk(markdown: string, last: boolean, followed: boolean): Chunk {
   return chunk;
 }
 
-/**
- * Chunks met again, by their text (and whether they end the page): a code's sections, in the
- * language being read. Most chunks are a pair's own and never recur: a chunk is kept only when
- * met a second time (those met once are remembered by a number, see textHash), and both are
- * forgotten when they pass CACHE_CHARS characters, so that what is kept does not grow with the
- * pages read. Keeping every chunk, 20,000 at a time, a thread linting two languages of SIP held
- * ~420 MB of heap.
- */
 /**
  * A GFM table that ends a chunk (a pair's key differences, its call-flow steps): what is before it,
  * its lines, and the line (from 1) it starts on. Undefined when the chunk does not end in one, or
@@ -180,18 +173,19 @@ function tableBlocks(chunk: Chunk, rows: string[], line: number): boolean {
   return true;
 }
 
+/**
+ * Chunks met again, by their text (and whether they end the page): a code's sections, in the
+ * language being read. Most chunks are a pair's own and never recur: a chunk is kept only when
+ * met a second time (those met once are remembered by a number, see textHash), and both are
+ * forgotten when they pass CACHE_CHARS characters, so that what is kept does not grow with the
+ * pages read. Keeping every chunk, 20,000 at a time, a thread linting two languages of SIP held
+ * ~420 MB of heap.
+ */
 const cache = new Map<string, Chunk>();
 const met = new Set<number>();
 let cachedChars = 0;
 let metChars = 0;
 const CACHE_CHARS = 4_000_000;
-
-/** A text as a 32-bit number (FNV-1a): two texts with the same one only make the second kept the first time it is met. */
-function textHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash | 0;
-}
 
 /** The chunk of `text`, from the cache when it was kept; kept when met before. */
 function chunkOf(text: string, last: boolean): Chunk {

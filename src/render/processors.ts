@@ -351,7 +351,7 @@ export const detached = (text: string): string => (text.length < 13 ? text : (' 
  * met before: its result is then kept the first time (or a list processed item by item), which
  * gives the same bytes; nothing is ever taken from a cache by this number.
  */
-function textHash(text: string): number {
+export function textHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash | 0;
