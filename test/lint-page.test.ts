@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load, planSite } from '../src/build.js';
 import { readPage } from '../src/lint/page.js';
+import { wordsOf, wordsOfBlocks } from '../src/lint/similarity.js';
 import { renderArticle, type RenderContext } from '../src/render/article.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
@@ -76,5 +77,16 @@ describe('a page read in chunks, on Markdown made to trip it', () => {
     const whole = readPage('en/sip/x.md', markdown, { whole: true });
     expect(whole.links.length + whole.blocks.length).toBeGreaterThan(5);
     for (let i = 0; i < 3; i++) expect(readPage('en/sip/x.md', markdown)).toEqual(whole);
+  });
+});
+
+describe('the words of a page, found a block at a time', () => {
+  // The near-duplicate and thin-page rules count a page's words: found block by block (each
+  // block's words kept while it recurs), they must be those of the blocks' texts joined.
+  it.each(['ja', 'zh-CN', 'zh-TW', 'ko', 'en', 'ru'])('are those of the whole text in %s', (lang) => {
+    for (const job of sample(sipJobs, lang, 486)) {
+      const texts = readPage(`${job.path}.md`, renderArticle(sip, job).markdown).blocks.map((b) => b.text);
+      for (let i = 0; i < 2; i++) expect(wordsOfBlocks(lang, texts), job.path).toEqual(wordsOf(lang, texts.join('\n')));
+    }
   });
 });

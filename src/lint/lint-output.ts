@@ -14,7 +14,7 @@ import { typeset } from '../render/plugins/remark-typography.js';
 import type { RenderContext } from '../render/article.js';
 import { readPage, type Page } from './page.js';
 import { brokenLinks, differencesRepeatText, emptySections, repeatedSentences, repeatedWords, untranslatedText, type Finding, type SectionLabels } from './page-rules.js';
-import { jaccard, mostSimilar, shingles, signature, wordsOf } from './similarity.js';
+import { jaccard, mostSimilar, shingles, signature, wordsOfBlocks } from './similarity.js';
 import type { LintWorkerInput } from './worker.js';
 import { planShard } from '../plan/shard.js';
 import { runWorkers } from '../run-workers.js';
@@ -145,7 +145,7 @@ export async function lintLanguages(ctx: RenderContext, all: string[], tags: str
         ...brokenLinks(page, (p) => present.has(p)),
       ]);
       if (page.codes.length === 2) {
-        const set = shingles(wordsOf(tag, page.blocks.map((b) => b.text).join('\n')));
+        const set = shingles(wordsOfBlocks(tag, page.blocks.map((b) => b.text)));
         pairs.push({ path, codes: page.codes, noindex: page.noindex, set, sig: signature(set) });
       }
     }

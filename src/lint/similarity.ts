@@ -30,15 +30,39 @@ function fnv1a(text: string): number {
 }
 
 const segmenters = new Map<string, Intl.Segmenter>();
+/** Languages written without spaces between words. */
+const SEGMENTED = /^(zh|ja|th|lo|km|my)\b/;
 /** Words of a text: split at spaces, or by Intl.Segmenter for languages written without them. */
 export function wordsOf(lang: string, text: string): string[] {
-  if (/^(zh|ja|th|lo|km|my)\b/.test(lang)) {
+  if (SEGMENTED.test(lang)) {
     let segmenter = segmenters.get(lang);
     if (!segmenter) segmenters.set(lang, (segmenter = new Intl.Segmenter(lang, { granularity: 'word' })));
     return [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment.toLowerCase());
   }
   return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
+
+/**
+ * The words of a page's blocks: those of their texts joined by line breaks, at which a word always
+ * ends (UAX #29), found a block at a time. For a language segmented by Intl.Segmenter (~5 ms a
+ * Japanese page, two thirds of reading it) each block's words are kept while it recurs: a code's
+ * sections are on all its pairs.
+ */
+export function wordsOfBlocks(lang: string, texts: readonly string[]): string[] {
+  if (!SEGMENTED.test(lang)) return wordsOf(lang, texts.join('\n'));
+  return texts.flatMap((text) => {
+    const key = `${lang}\u0000${text}`;
+    let words = blockWords.get(key);
+    if (!words) {
+      if (blockWords.size >= BLOCK_WORDS_LIMIT) blockWords.clear();
+      blockWords.set(key, (words = wordsOf(lang, text)));
+    }
+    return words;
+  });
+}
+
+const blockWords = new Map<string, string[]>();
+const BLOCK_WORDS_LIMIT = 50_000;
 
 /** The distinct 5-word shingles of a text, as sorted 32-bit hashes. */
 export function shingles(words: string[]): Uint32Array {
