@@ -2,7 +2,7 @@
  * A generated Markdown page as the output linter sees it: front matter, the blocks of text in
  * reading order with the heading section they belong to, and the links. Pure: text in, model out.
  */
-import type { Heading, Root } from 'mdast';
+import type { Heading, PhrasingContent, Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkParse from 'remark-parse';
@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import remarkTable from '../render/plugins/remark-table.js';
 import type { Place } from '../diagnostics.js';
 import { detached, NOT_INLINE, SIMPLE_LIST, TABLE, textHash } from '../render/processors.js';
+import { PLAIN_TEXT } from '../render/plain-tree.js';
 
 export type BlockKind = 'heading' | 'paragraph' | 'cell';
 
@@ -61,17 +62,51 @@ interface Chunk {
  */
 function readChunk(markdown: string, last: boolean): Chunk {
   const table = tableAtEnd(markdown);
-  if (!table) return parseChunk(markdown, last, false);
-  const chunk = parseChunk(table.before, false, true);
-  return tableBlocks(chunk, table.rows, table.line) ? chunk : parseChunk(markdown, last, false);
+  if (!table) return chunkOfTree(plainChunk(markdown) ?? parse(markdown), last, false);
+  const chunk = chunkOfTree(plainChunk(table.before) ?? parse(table.before), false, true);
+  return tableBlocks(chunk, table.rows, table.line) ? chunk : chunkOfTree(parse(markdown), last, false);
 }
 
+const parse = (markdown: string): Root => parser.parse(markdown) as Root;
+
 /**
- * A chunk parsed. `followed`: what comes after it in its chunk (a table, see readChunk) is not a
- * heading, so a heading at its end is not empty.
+ * The tree of a chunk of plain blocks, as the parser makes it (positions: their starts only),
+ * without parsing it: front matter, then one-line ATX headings and paragraphs of plain text (see
+ * PLAIN_TEXT), between blank lines. Undefined for anything else. A pair's title and lead, and
+ * most of its own sentences, are such text.
  */
-function parseChunk(markdown: string, last: boolean, followed: boolean): Chunk {
-  const tree = parser.parse(markdown) as Root;
+function plainChunk(markdown: string): Root | undefined {
+  const lines = markdown.split('\n');
+  const children: RootContent[] = [];
+  let i = 0;
+  if (lines[0] === '---') {
+    const end = lines.indexOf('---', 1);
+    if (end === -1) return undefined;
+    children.push({ type: 'yaml', value: lines.slice(1, end).join('\n'), position: at(1) });
+    i = end + 1;
+  }
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    // A block of one line: the next is blank or the end.
+    if (lines[i + 1] !== undefined && lines[i + 1] !== '') return undefined;
+    const heading = /^(#{1,6}) (.*[^#\s])$/.exec(line);
+    const text = heading ? heading[2]! : line;
+    if (!PLAIN_TEXT.test(text)) return undefined;
+    const value: PhrasingContent[] = [{ type: 'text', value: text }];
+    children.push(heading ? { type: 'heading', depth: heading[1]!.length as Heading['depth'], children: value, position: at(i + 1) } : { type: 'paragraph', children: value, position: at(i + 1) });
+  }
+  return { type: 'root', children };
+}
+
+/** A node's place, as placeOf reads it: where it starts (line from 1), column 1. */
+const at = (line: number) => ({ start: { line, column: 1 }, end: { line, column: 1 } });
+
+/**
+ * A chunk from its tree. `followed`: what comes after it in its chunk (a table, see readChunk) is
+ * not a heading, so a heading at its end is not empty.
+ */
+function chunkOfTree(tree: Root, last: boolean, followed: boolean): Chunk {
   const chunk: Chunk = { blocks: [], links: [], emptyHeadings: [] };
   if (tree.children[0]?.type === 'yaml') chunk.front = (parseYaml(tree.children[0].value) ?? {}) as Record<string, unknown>;
   tree.children.forEach((node, index) => {
@@ -259,7 +294,7 @@ export function readPage(path: string, markdown: string, { whole = false } = {})
   parts.forEach((text, i) => {
     const last = i === parts.length - 1;
     // The first chunk (the front matter, title and lead) is each page's own.
-    const chunk = i === 0 ? readChunk(text, last) : chunkOf(text, last);
+    const chunk = whole ? chunkOfTree(parse(text), last, false) : i === 0 ? readChunk(text, last) : chunkOf(text, last);
     if (chunk.front) {
       const front = chunk.front;
       if (front.lang !== undefined) page.lang = String(front.lang);

@@ -22,7 +22,7 @@ const SYNTAX = '\\\\`*_[\\]<>&|~\\x00-\\x1f\\x7f';
  * list's), and has no backslash, code, emphasis, link, HTML, entity, table or line break. Most
  * sentences of a pair (its lead, its comparisons) are such text.
  */
-const PLAIN_TEXT = new RegExp(String.raw`^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^${SYNTAX}]*(?<![ \u00a0])$`, 'u');
+export const PLAIN_TEXT = new RegExp(String.raw`^(?:\p{L}|\p{N}(?!\p{N}*[.)]))[^${SYNTAX}]*(?<![ \u00a0])$`, 'u');
 
 /**
  * The tree remark-parse makes of plain blocks separated by blank lines, without parsing them:
