@@ -135,13 +135,14 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
   // Each language's records as JSON lines, by thread share (contiguous, in order), on disk as
   // they come: a language's file is its shares' lines one after the other.
   const lines = new LineSpill();
-  const streamsOf = (lang: string) => Array.from({ length: threads }, (_, share) => `${lang}\t${share}`);
+  const streamOf = (lang: string, share: number) => `${lang}\t${share}`;
+  const streamsOf = (lang: string) => Array.from({ length: threads }, (_, share) => streamOf(lang, share));
   const hashes = new Map<string, string>();
   const take = (records: KbRecord[], share = 0) => {
     for (const record of records) {
       if (hashes.has(record.id)) throw new Error(`Two knowledge-base records have the id ${record.id}`);
       hashes.set(record.id, record.hash);
-      lines.add(streamsOf(record.lang)[share]!, JSON.stringify(record));
+      lines.add(streamOf(record.lang, share), JSON.stringify(record));
       changeSet?.add(record);
     }
   };
