@@ -1,7 +1,8 @@
 /**
  * One measurement of the benchmark, in a process of its own so its peak RSS is its own:
  * `build` runs the real build (the CLI's bundle, dist/bundle/build.js; incremental unless `force`); `write` writes the files of a finished build into
- * a fresh folder with the build's writer (StagedOutput) and nothing else: the write-only floor.
+ * a fresh folder with the build's writer (StagedOutput) and nothing else: the write-only floor;
+ * `export` and `lint` run `codepairs export` and `codepairs check --output` on a build's output.
  * Prints one line of JSON.
  */
 import { spawnSync } from 'node:child_process';
@@ -73,6 +74,21 @@ let result;
 if (task.mode === 'build') {
   const built = await build({ root: task.root, outDir: task.outDir, jobs: task.jobs, force: task.force, layout: task.layout });
   result = { pages: built.pages, rendered: built.rendered, files: built.files, kept: built.kept, removed: built.removed, timings: built.timings, warnings: built.warnings.length, cpuByThread: await threadsCpu?.() };
+} else if (task.mode === 'export') {
+  // `codepairs export` of the project into the output folder's kb/ (as the CLI runs it).
+  const { exportKb, DEFAULT_MAX_CHARS } = await import('../dist/kb-export.js');
+  const started = performance.now();
+  const exported = await exportKb({ root: task.root, outDir: task.outDir, maxChars: DEFAULT_MAX_CHARS, jobs: task.jobs });
+  result = { ms: performance.now() - started, pages: exported.pages, records: exported.records };
+} else if (task.mode === 'lint') {
+  // `codepairs check --output` of the output folder, with the default limits.
+  const { load, threadsFor } = await import('../dist/build.js');
+  const { lintOutput } = await import('../dist/lint/lint-output.js');
+  const { DEFAULT_MAX_SIMILARITY, DEFAULT_MIN_OWN_WORDS } = await import('../dist/cli/config.js');
+  const started = performance.now();
+  const { ctx } = await load({ root: task.root, baseUrl: undefined });
+  const linted = await lintOutput(ctx, { root: task.root, outDir: task.outDir, cwd: process.cwd(), maxSimilarity: DEFAULT_MAX_SIMILARITY, minOwnWords: DEFAULT_MIN_OWN_WORDS, jobs: task.jobs ?? (await threadsFor(Infinity, undefined)) });
+  result = { ms: performance.now() - started, pages: linted.pages, findings: linted.files.length };
 } else {
   // Read into memory first (not timed): the same paths and bytes as the build wrote.
   const files = filesOf(task.from);

@@ -2,11 +2,11 @@
  * `npm run bench`: build a synthetic catalog of a chosen size and print what a build costs —
  * articles/s, time per stage, peak RSS, the cold build on one thread against two or more, the
  * ratio to a write-only floor measured in the same run, a no-op rebuild and one-code-edit
- * rebuilds (incremental; several, and their median) with their share of the cold build, and Hugo rendering the same Markdown
- * when Hugo is installed. Figures, not a test: it asserts nothing. The output is described in the README
+ * rebuilds (incremental; several, and their median) with their share of the cold build, Hugo rendering the same Markdown
+ * when Hugo is installed, and `codepairs export` and `check --output` on the output. Figures, not a test: it asserts nothing. The output is described in the README
  * ("Benchmark").
  *
- *   npm run bench -- [--codes <n>] [--langs <n>] [--jobs <n>] [--layout <name>] [--edits <n>] [--no-hugo] [--keep]
+ *   npm run bench -- [--codes <n>] [--langs <n>] [--jobs <n>] [--layout <name>] [--edits <n>] [--no-hugo] [--no-tools] [--keep]
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,8 @@ const USAGE = `Usage: npm run bench -- [options]
                 (a portal layout skips the Hugo comparison, which reads the plain layout's pages)
   --no-threads  skip the second cold build with another number of threads
   --no-hugo     skip the Hugo comparison even when hugo is installed
+  --no-tools    skip timing codepairs export and check --output on the output, at the end
+                (skipped too with a portal --layout: check --output reads the plain layout)
   --edits <n>   one-code edits after the no-op rebuild, each of another code, 1 to 20 (default: 5; judged by their median)
   --settle <s>  wait up to s seconds for the disk to settle before the cold build and the floor (default: 330; 0: no wait)
   --keep        keep the synthetic project and its outputs (the folder is printed)`;
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     layout: { type: 'string', default: 'plain' },
     'no-hugo': { type: 'boolean' },
     'no-threads': { type: 'boolean' },
+    'no-tools': { type: 'boolean' },
     keep: { type: 'boolean' },
     settle: { type: 'string', default: '330' },
     edits: { type: 'string', default: '5' },
@@ -253,6 +256,14 @@ try {
   const again = await writeFloor(values['no-threads'] ? out : join(catalog.dir, 'out-threads'), 'floor-again');
   const fastest = Math.min(floor.ms, again.ms);
   console.log(`write-only floor again: ${again.size} (${again.disk}); cold build / the faster floor (${s(fastest)}) = ${(t.total / fastest).toFixed(1)}×`);
+  if (!values['no-tools'] && layout === 'plain') {
+    // Last, so that kb/ is in none of the outputs above: the knowledge-base export, then the
+    // output's check, each a process of its own on the output as the edits left it.
+    const exported = child({ mode: 'export', root: catalog.dir, outDir: out, jobs });
+    console.log(`export: ${exported.records} records from ${exported.pages} pages in ${s(exported.ms)} = ${rate(exported.pages, exported.ms)} pages/s, CPU time ${s(exported.cpuMs)}, peak RSS ${mb(exported.maxRssKb)}`);
+    const linted = child({ mode: 'lint', root: catalog.dir, outDir: out, jobs });
+    console.log(`check --output: ${linted.pages} pages in ${s(linted.ms)} = ${rate(linted.pages, linted.ms)} pages/s, ${linted.findings} files with findings, CPU time ${s(linted.cpuMs)}, peak RSS ${mb(linted.maxRssKb)}`);
+  }
   console.log(`load average at the end: ${loadavg()[0].toFixed(1)} (other processes slow every figure above; CPU times less so)`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
