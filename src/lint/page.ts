@@ -11,7 +11,7 @@ import { visit } from 'unist-util-visit';
 import { parse as parseYaml } from 'yaml';
 import remarkTable from '../render/plugins/remark-table.js';
 import type { Place } from '../diagnostics.js';
-import { detached, NOT_INLINE, SIMPLE_LIST, TABLE, textHash } from '../render/processors.js';
+import { detached, NOT_INLINE, SectionCache, SIMPLE_LIST, TABLE, type ProcessOptions } from '../render/processors.js';
 import { PLAIN_TEXT } from '../render/plain-tree.js';
 
 export type BlockKind = 'heading' | 'paragraph' | 'cell';
@@ -210,42 +210,17 @@ function tableBlocks(chunk: Chunk, rows: string[], line: number): boolean {
 
 /**
  * Chunks met again, by their text (and whether they end the page): a code's sections, in the
- * language being read. Most chunks are a pair's own and never recur: a chunk is kept only when
- * met a second time (those met once are remembered by a number, see textHash), and both are
- * forgotten when they pass CACHE_CHARS characters, so that what is kept does not grow with the
- * pages read. Keeping every chunk, 20,000 at a time, a thread linting two languages of SIP held
- * ~420 MB of heap.
+ * language being read. Most chunks are a pair's own and never recur: the build's section cache
+ * (SectionCache) keeps a chunk only when met a second time and forgets what it keeps when it
+ * passes its budget, so that what is kept does not grow with the pages read. Keeping every
+ * chunk, 20,000 at a time, a thread linting two languages of SIP held ~420 MB of heap.
  */
-const cache = new Map<string, Chunk>();
-const met = new Set<number>();
-let cachedChars = 0;
-let metChars = 0;
-const CACHE_CHARS = 4_000_000;
+const cache = new SectionCache<Chunk>(undefined, 1);
+/** The chunks' one scope of the cache: they are read without a language's typography. */
+const CHUNKS: ProcessOptions = { lang: '', typography: {} };
 
 /** The chunk of `text`, from the cache when it was kept; kept when met before. */
-function chunkOf(text: string, last: boolean): Chunk {
-  const key = `${last ? 1 : 0}${text}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const chunk = readChunk(text, last);
-  const hash = textHash(key);
-  if (met.has(hash)) {
-    if (cachedChars + key.length > CACHE_CHARS) {
-      cache.clear();
-      cachedChars = 0;
-    }
-    cache.set(key, chunk);
-    cachedChars += key.length;
-  } else {
-    if (metChars + key.length > CACHE_CHARS) {
-      met.clear();
-      metChars = 0;
-    }
-    met.add(hash);
-    metChars += key.length;
-  }
-  return chunk;
-}
+const chunkOf = (text: string, last: boolean): Chunk => cache.get(`${last ? 1 : 0}${text}`, CHUNKS, () => readChunk(text, last));
 
 /**
  * Split before each level-2 heading, and a section without level-3 headings also before each

@@ -351,7 +351,7 @@ export const detached = (text: string): string => (text.length < 13 ? text : (' 
  * met before: its result is then kept the first time (or a list processed item by item), which
  * gives the same bytes; nothing is ever taken from a cache by this number.
  */
-export function textHash(text: string): number {
+function textHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash | 0;
@@ -363,7 +363,7 @@ export function textHash(text: string): number {
  * bounded by the size of what it remembers, not by the number of pages: when the texts it
  * remembers (or keeps results for) pass their budget, it forgets them all and starts again.
  */
-class SectionCache<T> {
+export class SectionCache<T> {
   /**
    * What is made for a section for which `keepFirst` is true is kept the first time (parts that
    * nearly always recur, such as a table's cells); any other only when met a second time.
