@@ -12,7 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { load, planSite } from '../src/build.js';
 import { composePage, renderArticle, type RenderContext } from '../src/render/article.js';
 import { splitFrontMatter } from '../src/layouts/markdown.js';
-import { markdownSections, markdownSectionsWhole, processMarkdown, processMarkdownOnly, processMarkdownWhole, setPieceCacheBudget, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
+import { markdownSections, markdownSectionsWhole, processMarkdown, processMarkdownOnly, processMarkdownWhole, type PreviousPage, type ProcessOptions, type Rendered, type RenderedPage } from '../src/render/processors.js';
+import { setPieceCacheBudget } from '../src/render/section-cache.js';
 import type { Job } from '../src/types.js';
 import { ROOT } from './helpers/paths.js';
 

@@ -11,7 +11,9 @@ import { visit } from 'unist-util-visit';
 import { parse as parseYaml } from 'yaml';
 import remarkTable from '../render/plugins/remark-table.js';
 import type { Place } from '../diagnostics.js';
-import { detached, NOT_INLINE, SectionCache, SIMPLE_LIST, TABLE, type ProcessOptions } from '../render/processors.js';
+import type { ProcessOptions } from '../render/processors.js';
+import { NOT_INLINE, SIMPLE_LIST, TABLE } from '../render/markdown-shapes.js';
+import { detached, SectionCache } from '../render/section-cache.js';
 import { PLAIN_TEXT } from '../render/plain-tree.js';
 
 export type BlockKind = 'heading' | 'paragraph' | 'cell';
