@@ -9,6 +9,7 @@ import { escapeMarkdown, formatList } from '../src/render/markdown-text.js';
 import { frenchSpacing, spaceCjkLatin } from '../src/render/plugins/remark-typography.js';
 import { isSafeLanguageTag } from '../src/load/locales.js';
 import { cached, LANGUAGES_KEPT, type ViewCache } from '../src/render/view-cache.js';
+import { SectionCache, setPieceCacheBudget } from '../src/render/section-cache.js';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -180,6 +181,50 @@ describe('the view cache', () => {
     cached(ctx, undefined, 'curated', make(undefined, 'curated'));
     expect(Object.fromEntries(made)).toEqual({ 'undefined:curated': 1, 'en:facts:486': 1, 'de:facts:486': 2, 'fr:facts:486': 1 });
     expect(ctx.cache!.keptLanguages).toEqual(['en', 'de']);
+  });
+});
+
+describe('SectionCache', () => {
+  // One typography object per language, as a build has; the section is kept the first time.
+  const options = (lang: string, mermaid?: Record<string, string>) => ({ lang, typography: typographies[lang]!, ...(mermaid ? { mermaid } : {}) });
+  const typographies: Record<string, object> = { en: {}, de: {}, fr: {} };
+  const counting = () => {
+    const made: string[] = [];
+    const cache = new SectionCache<string>(() => true);
+    const get = (lang: string, mermaid?: Record<string, string>) => cache.get('## 183\n\nText.', options(lang, mermaid), () => (made.push(lang + (mermaid ? '+mermaid' : '')), lang));
+    return { made, get };
+  };
+
+  it('keeps what it made in the languages used last, and forgets the others', () => {
+    const { made, get } = counting();
+    for (const lang of ['en', 'de', 'en', 'fr']) expect(get(lang)).toBe(lang);
+    // de, the least recently used language, is forgotten when fr comes; en and fr are kept.
+    expect(made).toEqual(['en', 'de', 'fr']);
+    get('en');
+    get('fr');
+    expect(get('de')).toBe('de');
+    expect(made).toEqual(['en', 'de', 'fr', 'de']);
+  });
+
+  it('keeps every scope of a language together (pages with and without Mermaid diagrams)', () => {
+    const { made, get } = counting();
+    const mermaid = { 'diagrams/183.svg': 'sequenceDiagram' };
+    for (let i = 0; i < 2; i++) for (const lang of ['en', 'de']) get(lang), get(lang, mermaid);
+    expect(made).toEqual(['en', 'en+mermaid', 'de', 'de+mermaid']);
+  });
+
+  it('counts a forgotten language out of its budget', () => {
+    // Each language's entry takes 3 × 13 characters of a budget that holds two of them: were the
+    // forgotten language still counted, the third language would empty the cache, and en (used
+    // last but one) be made again.
+    const before = setPieceCacheBudget(3 * 13 * 2);
+    try {
+      const { made, get } = counting();
+      for (const lang of ['de', 'en', 'fr', 'en']) get(lang);
+      expect(made).toEqual(['de', 'en', 'fr']);
+    } finally {
+      setPieceCacheBudget(before);
+    }
   });
 });
 

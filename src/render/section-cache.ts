@@ -6,6 +6,7 @@
  */
 import type { Typography } from './plugins/remark-typography.js';
 import type { ProcessOptions } from './processors.js';
+import { LANGUAGES_KEPT } from './view-cache.js';
 
 /** What a cache's entries are kept by: a language's typography, the language and whether images become Mermaid blocks. */
 type CacheOptions = Pick<ProcessOptions, 'typography' | 'lang' | 'mermaid'>;
@@ -15,6 +16,12 @@ interface CacheScope<T> {
   /** The sections met once, by textHash: whether a section was met needs no copy of its text. */
   seen: Set<number>;
   results: Map<string, T>;
+  /** Characters of the sections remembered as met, and of those with results, weighted. */
+  seenSize: number;
+  resultSize: number;
+  /** The map of its typography it is found in, by `id`. */
+  home: Map<string, CacheScope<T>>;
+  id: string;
 }
 
 /**
@@ -42,6 +49,10 @@ function textHash(text: string): number {
  * language, typography and text (heading keys are a function of the language). The cache is
  * bounded by the size of what it remembers, not by the number of pages: when the texts it
  * remembers (or keeps results for) pass their budget, it forgets them all and starts again.
+ * And it keeps the entries of the LANGUAGES_KEPT languages used last only (pages are rendered
+ * language by language, see ViewCache): kept until the budget was full, the languages already
+ * done took most of it in a catalog of many codes, and a thread's heap grew with each language
+ * it went through.
  */
 export class SectionCache<T> {
   /**
@@ -57,9 +68,10 @@ export class SectionCache<T> {
 
   /** By typography (one object per language of a build), then language. */
   private readonly scopes = new WeakMap<Typography, Map<string, CacheScope<T>>>();
-  /** Every scope made, to empty them when full. */
-  private readonly made: Array<CacheScope<T>> = [];
-  /** Characters of the sections remembered as met, and of those with results, weighted. */
+  /** The scopes kept, by language, the least recently used language first. */
+  private readonly languages = new Map<string, Array<CacheScope<T>>>();
+  private lastLang: string | undefined;
+  /** Characters of the sections remembered as met, and of those with results, weighted, in every scope kept. */
   private seenSize = 0;
   private resultSize = 0;
 
@@ -74,11 +86,33 @@ export class SectionCache<T> {
     // Pieces with images become Mermaid blocks in Markdown on pages that ask for it.
     const id = options.mermaid ? `${options.lang}\u0000mermaid` : options.lang;
     let scope = byLang.get(id);
+    if (options.lang !== this.lastLang) this.use(options.lang);
     if (!scope) {
-      byLang.set(id, (scope = { seen: new Set(), results: new Map() }));
-      this.made.push(scope);
+      byLang.set(id, (scope = { seen: new Set(), results: new Map(), seenSize: 0, resultSize: 0, home: byLang, id }));
+      this.languages.get(options.lang)!.push(scope);
     }
     return scope;
+  }
+
+  /** Make `lang` the most recently used language, and forget the scopes of any beyond LANGUAGES_KEPT. */
+  private use(lang: string): void {
+    const scopes = this.languages.get(lang) ?? [];
+    this.languages.delete(lang);
+    this.languages.set(lang, scopes);
+    this.lastLang = lang;
+    if (this.languages.size <= LANGUAGES_KEPT) return;
+    const [oldest, forgotten] = this.languages.entries().next().value!;
+    this.languages.delete(oldest);
+    for (const scope of forgotten) {
+      this.seenSize -= scope.seenSize;
+      this.resultSize -= scope.resultSize;
+      scope.home.delete(scope.id);
+    }
+  }
+
+  /** Every scope kept. */
+  private *kept(): Iterable<CacheScope<T>> {
+    for (const scopes of this.languages.values()) yield* scopes;
   }
 
   get(section: string, options: CacheOptions, make: () => T): T {
@@ -90,10 +124,14 @@ export class SectionCache<T> {
     if (hash === undefined || scope.seen.has(hash)) {
       const size = section.length * this.weight;
       if (this.resultSize + size > budget) {
-        for (const each of this.made) each.results.clear();
+        for (const each of this.kept()) {
+          each.results.clear();
+          each.resultSize = 0;
+        }
         this.resultSize = 0;
       }
       scope.results.set(detached(section), made);
+      scope.resultSize += size;
       this.resultSize += size;
     } else this.remember(scope, hash, section.length);
     return made;
@@ -123,10 +161,14 @@ export class SectionCache<T> {
     // does not grow with the number of pages (a recurring piece is soon seen twice again). The
     // schedule counts the characters of the texts met, as when the set held the texts.
     if (this.seenSize + length > budget) {
-      for (const each of this.made) each.seen.clear();
+      for (const each of this.kept()) {
+        each.seen.clear();
+        each.seenSize = 0;
+      }
       this.seenSize = 0;
     }
     scope.seen.add(hash);
+    scope.seenSize += length;
     this.seenSize += length;
   }
 }
