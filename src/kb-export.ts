@@ -9,8 +9,9 @@ import type { VFile } from 'vfile';
 import { contextOf, limitHeapGrowth, loadSite, missingTranslations, planSite, threadsFor, toInputError, type Site } from './build.js';
 import { InputError } from './diagnostics.js';
 import { LineSpill } from './emit/line-spill.js';
+import { RecordSpill } from './emit/piece-records.js';
 import { KB_DIR, StagedOutput } from './emit/output.js';
-import { ChangeSet, makeManifest, type Change, type Manifest } from './export/manifest.js';
+import { ChangeSet, manifestChunks, type Manifest } from './export/manifest.js';
 import { NAVIGATION_KEYS, codeRecords, pageSections, pairRecords, type CodeTexts, type KbPage, type KbRecord } from './export/records.js';
 import { loadManifest } from './load/manifest.js';
 import type { KbWorkerInput, KbWorkerMessage } from './kb-export-worker.js';
@@ -137,14 +138,19 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
   const lines = new LineSpill();
   const streamOf = (lang: string, share: number) => `${lang}\t${share}`;
   const streamsOf = (lang: string) => Array.from({ length: threads }, (_, share) => streamOf(lang, share));
-  const hashes = new Map<string, string>();
+  // Every record's id and hash, and the upserts' lines, sorted by id on disk as they come: the
+  // manifest and the change set are written from them (see src/export/manifest.ts).
+  const ids = new RecordSpill(lines.file('ids'));
+  const upserts = changeSet && new RecordSpill(lines.file('upserts'));
+  let count = 0;
   const take = (records: KbRecord[], share = 0) => {
     for (const record of records) {
-      if (hashes.has(record.id)) throw new Error(`Two knowledge-base records have the id ${record.id}`);
-      hashes.set(record.id, record.hash);
+      ids.set(record.id, record.hash);
       lines.add(streamOf(record.lang, share), JSON.stringify(record));
-      changeSet?.add(record);
+      const upsert = changeSet?.upsert(record);
+      if (upsert !== undefined) upserts!.set(record.id, upsert);
     }
+    count += records.length;
   };
   try {
     try {
@@ -158,7 +164,6 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
       throw toInputError(error);
     }
     for (const c of site.ctxs) if (c.i18n.misses.length) throw missingTranslations(c);
-    const changes: Change[] | undefined = changeSet?.finish();
 
     let output: StagedOutput;
     try {
@@ -168,8 +173,8 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
     }
     try {
       for (const lang of langs) output.writeChunks(`${lang}.jsonl`, lines.text(streamsOf(lang)));
-      await output.write(MANIFEST_FILE, `${JSON.stringify(makeManifest(hashes, langs, options.maxChars), null, 2)}\n`);
-      if (changes) await output.write(CHANGES_FILE, jsonl(changes.map((change) => JSON.stringify(change))));
+      output.writeChunks(MANIFEST_FILE, manifestChunks(keptBy(changeSet, ids.sorted()), langs, options.maxChars));
+      if (changeSet) output.writeChunks(CHANGES_FILE, changeSet.lines(upserts!.sorted()));
       await output.commit();
     } catch (error) {
       await output.abort();
@@ -178,12 +183,22 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
     return {
       warnings,
       pages: jobs.length,
-      records: hashes.size,
+      records: count,
       languages: langs,
-      changes: changes && { upserts: changes.filter((c) => c.op === 'upsert').length, deletes: changes.filter((c) => c.op === 'delete').length },
+      changes: changeSet && { upserts: changeSet.upserts, deletes: changeSet.deletes },
     };
   } finally {
+    ids.remove();
+    upserts?.remove();
     lines.remove();
+  }
+}
+
+/** The ids and hashes of the new export, each id noted as kept by the change set on the way. */
+function* keptBy(changeSet: ChangeSet | undefined, records: Iterable<readonly [string, string]>): Generator<readonly [string, string]> {
+  for (const record of records) {
+    changeSet?.keep(record[0]);
+    yield record;
   }
 }
 
@@ -212,5 +227,3 @@ async function recordsInWorkers(options: ExportOptions, jobs: Job[], count: numb
     }
   }, 'export');
 }
-
-const jsonl = (lines: string[]): string => lines.map((line) => `${line}\n`).join('');

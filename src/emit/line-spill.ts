@@ -34,6 +34,11 @@ export class LineSpill {
     }
   }
 
+  /** The path of a file of another name in the temporary folder (removed with it). */
+  file(name: string): string {
+    return join(this.dir, `${name}.spill`);
+  }
+
   /** Delete the files. */
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
