@@ -118,6 +118,10 @@ export function exportRecords(site: Pick<Site, 'ctxs'>, jobs: Job[], maxChars: n
 }
 
 export async function exportKb(options: ExportOptions): Promise<ExportResult> {
+  // Much garbage, little kept, on every thread: see HEAP_GROWING_PERCENT. Set before anything
+  // loads, so that it holds from the first full collection on (the main thread's heap, sized by
+  // V8 after an earlier manifest was read, grew to ~390 MB of mostly the records' garbage).
+  limitHeapGrowth();
   const site = await loadSite({ root: options.root, catalogs: options.catalogs, baseUrl: undefined, langs: options.langs });
   const { warnings } = site;
   const ctx = site.ctxs[0]!;
@@ -212,8 +216,6 @@ function* keptBy(changeSet: ChangeSet | undefined, records: Iterable<readonly [s
 async function recordsInWorkers(options: ExportOptions, jobs: Job[], count: number, ctx: RenderContext, take: (records: KbRecord[], share: number) => void): Promise<void> {
   let done = 0;
   const inputs: KbWorkerInput[] = Array.from({ length: count }, (_, k) => ({ root: options.root, ...(options.catalogs ? { catalogs: options.catalogs } : {}), langs: options.langs, maxChars: options.maxChars, jobs: planShard(jobs, { index: k + 1, count }) }));
-  // Much garbage, little kept on the threads: see HEAP_GROWING_PERCENT.
-  limitHeapGrowth();
   await runWorkers<KbWorkerInput, KbWorkerMessage>(new URL('./kb-export-worker.js', import.meta.url), inputs, (message, index) => {
     if (message.type === 'progress') {
       done += message.done;
