@@ -8,6 +8,7 @@ import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { Place } from '../diagnostics.js';
 import type { Block, Page } from './page.js';
+import { SectionCache } from '../render/section-cache.js';
 
 export type LintRuleId = 'empty-section' | 'repeated-word' | 'repeated-sentence' | 'differences-repeat-text' | 'untranslated-text' | 'broken-link' | 'near-duplicate' | 'thin-page';
 
@@ -41,22 +42,39 @@ export function emptySections(page: Page): Finding[] {
 }
 
 const retext = unified().use(retextLatin).use(retextRepeatedWords).freeze();
-/** Texts already checked and found clean: pages repeat most of their text. */
-const clean = new Set<string>();
+
+/** A word said twice in a block's text: the word, and where in the text. */
+interface RepeatedWord {
+  word: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * What retext-repeated-words found in a block's text, kept from the first time (pages repeat most
+ * of their text), as the build's section caches keep pieces: within a budget, for the languages
+ * read last. A set of every text found clean grew with the pages read (20 MB after English and
+ * part of one more language of SIP, and on through the languages).
+ */
+const repeats = new SectionCache<RepeatedWord[]>(() => true, 1);
+/** Blocks are kept by language (the texts of one language are read one after the other), with no typography. */
+const BLOCKS = {};
+
+function repeatsIn(lang: string, text: string): RepeatedWord[] {
+  return repeats.get(text, { lang, typography: BLOCKS }, () => {
+    const file = new VFile(text);
+    retext.runSync(retext.parse(file), file);
+    return file.messages.map((message) => ({ word: String(message.actual ?? '').split(/\s+/)[0] ?? '', line: message.line ?? 1, column: message.column ?? 1 }));
+  });
+}
 
 /** "the the": retext-repeated-words over every heading, paragraph and cell. */
 export function repeatedWords(page: Page): Finding[] {
   const findings: Finding[] = [];
   for (const block of page.blocks) {
-    if (clean.has(block.text)) continue;
-    const file = new VFile(block.text);
-    retext.runSync(retext.parse(file), file);
-    if (file.messages.length === 0) clean.add(block.text);
-    for (const message of file.messages) {
-      const word = String(message.actual ?? '').split(/\s+/)[0] ?? '';
-      const line = message.line ?? 1;
+    for (const { word, line, column } of repeatsIn(page.lang, block.text)) {
       // Place the finding in the page: blocks are one line, except in rare wrapped paragraphs.
-      const place = line === 1 ? { line: block.place.line, column: block.place.column + (message.column ?? 1) - 1 } : block.place;
+      const place = line === 1 ? { line: block.place.line, column: block.place.column + column - 1 } : block.place;
       findings.push({ ruleId: 'repeated-word', params: { word }, place });
     }
   }
