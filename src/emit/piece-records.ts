@@ -486,7 +486,7 @@ const spilledPath = (path: string): string => (/[\t\n]/.test(path) || path.start
 function* runLines(fd: number, start: number, end: number): Generator<[string, string]> {
   for (const [at, bytes] of linesOf(fd, start, end, RUN_READ_BYTES)) {
     // Every line of a run ends in a line break: one that reaches the run's end is cut short.
-    if (at + bytes.length === end) throw new Error('the piece records spill ends inside a line');
+    if (at + bytes.length === end) throw new Error('a records spill ends inside a line');
     const line = bytes.toString('utf8');
     const tab = line.indexOf('\t');
     const path = line.slice(0, tab);
