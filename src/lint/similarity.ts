@@ -57,8 +57,8 @@ export function wordsOfBlocks(lang: string, texts: readonly string[]): string[] 
 
 /**
  * A block's words, kept from the first time within a budget, for the languages read last (see
- * SectionCache). Kept by count, 50,000 blocks held ~17 MB after one language; a key that joined
- * the language to the text kept the page the text was cut from.
+ * SectionCache). Kept by count, the 50,000 blocks held ~17 MB of a thread's heap after English
+ * and part of one more language (a heap snapshot), whatever their length.
  */
 const blockWords = new SectionCache<string[]>(() => true, 3);
 const BLOCKS = {};
