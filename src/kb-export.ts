@@ -150,8 +150,9 @@ export async function exportKb(options: ExportOptions): Promise<ExportResult> {
   const take = (records: KbRecord[], share = 0) => {
     for (const record of records) {
       ids.set(record.id, record.hash);
-      lines.add(streamOf(record.lang, share), JSON.stringify(record));
-      const upsert = changeSet?.upsert(record);
+      const json = JSON.stringify(record);
+      lines.add(streamOf(record.lang, share), json);
+      const upsert = changeSet?.upsert(record, json);
       if (upsert !== undefined) upserts!.set(record.id, upsert);
     }
     count += records.length;

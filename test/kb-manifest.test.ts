@@ -16,7 +16,7 @@ describe('manifestChunks', () => {
     // Enough ids for several chunks; ids with characters JSON escapes.
     const records: Record<string, string> = { 'sip/183/en/"quoted"': 'sha256:q', 'sip/183/en/back\\slash': 'sha256:b' };
     for (let code = 100; code < 5100; code++) records[`sip/${code}/en/description`] = `sha256:${code.toString(16)}`;
-    const chunks = [...manifestChunks(sorted(records), ['en', 'de'], 1500)];
+    const chunks = [...manifestChunks(sorted(records), ['en', 'de'], 1500, 64 << 10)];
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.join('')).toBe(whole(manifestOf(Object.fromEntries(sorted(records)))));
   });
@@ -46,7 +46,7 @@ describe('ChangeSet', () => {
     const now = [record('sip/183/en/lead', 'sha256:new'), record('sip/183/en/description', 'sha256:same'), record('sip/200/en/lead', 'sha256:added')];
     const upserts: Array<[string, string]> = [];
     for (const r of now) {
-      const line = changes.upsert(r);
+      const line = changes.upsert(r, JSON.stringify(r));
       if (line !== undefined) upserts.push([r.id, line]);
     }
     for (const id of now.map((r) => r.id).sort(byId)) changes.keep(id);
@@ -63,7 +63,8 @@ describe('ChangeSet', () => {
 
   it('gives nothing when nothing changed', () => {
     const changes = new ChangeSet(old, ['de']);
-    expect(changes.upsert(record('sip/180/de/lead', 'sha256:de'))).toBeUndefined();
+    const kept = record('sip/180/de/lead', 'sha256:de');
+    expect(changes.upsert(kept, JSON.stringify(kept))).toBeUndefined();
     changes.keep('sip/180/de/lead');
     expect([...changes.lines([])].join('')).toBe('');
     expect([changes.upserts, changes.deletes]).toEqual([0, 0]);

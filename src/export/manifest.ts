@@ -5,6 +5,7 @@
  * in memory: the ids and hashes, and the upserts' lines, come sorted from spills on disk (see
  * src/kb-export.ts), and the files are written from them in chunks.
  */
+import { inChunks } from '../emit/chunks.js';
 import type { KbRecord } from './records.js';
 
 export const MANIFEST_FORMAT = 'codepairs-kb-manifest';
@@ -27,34 +28,28 @@ export const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 
 /**
  * The manifest's text, as `JSON.stringify(manifest, null, 2)` and a line break write it, in
- * chunks, from its records' ids and hashes sorted by id (a manifest of every record of 300 codes
- * in ten languages would be ~150 MB of text). An id given twice is an error.
+ * chunks of about `size` characters (see inChunks), from its records' ids and hashes sorted by id
+ * (a manifest of every record of 300 codes in ten languages would be ~150 MB of text). An id
+ * given twice is an error.
  */
-export function* manifestChunks(records: Iterable<readonly [string, string]>, langs: string[], maxChars: number): Generator<string> {
+export function manifestChunks(records: Iterable<readonly [string, string]>, langs: string[], maxChars: number, size?: number): Generator<string> {
+  return inChunks(manifestPieces(records, langs, maxChars), size);
+}
+
+function* manifestPieces(records: Iterable<readonly [string, string]>, langs: string[], maxChars: number): Generator<string> {
   const head: Omit<Manifest, 'records'> = { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, langs, maxChars };
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "records": {`;
   let last: string | undefined;
-  let lines: string[] = [];
   for (const [id, hash] of records) {
     if (id === last) throw new Error(`Two knowledge-base records have the id ${id}`);
-    lines.push(`${last === undefined ? '' : ','}\n    ${JSON.stringify(id)}: ${JSON.stringify(hash)}`);
+    yield `${last === undefined ? '' : ','}\n    ${JSON.stringify(id)}: ${JSON.stringify(hash)}`;
     last = id;
-    if (lines.length === CHUNK_LINES) {
-      yield lines.join('');
-      lines = [];
-    }
   }
-  yield `${lines.join('')}${last === undefined ? '}' : '\n  }'}\n}\n`;
+  yield `${last === undefined ? '}' : '\n  }'}\n}\n`;
 }
-
-/** Lines of a manifest or change set joined into one chunk. */
-const CHUNK_LINES = 4096;
 
 /** The language of a record id (`sip/183/en/description` → `en`). */
 export const langOfId = (id: string): string | undefined => id.split('/')[2];
-
-/** A change's line of changes.jsonl (without its line break). */
-export const changeLine = (change: Change): string => JSON.stringify(change);
 
 /**
  * What changed since `old`, for the languages of this export; records of other languages in the
@@ -78,9 +73,13 @@ export class ChangeSet {
     }
   }
 
-  /** The line of a record of the new export when it is an upsert (new, or changed), else undefined. */
-  upsert(record: KbRecord): string | undefined {
-    return this.old.records[record.id] === record.hash ? undefined : changeLine({ op: 'upsert', record });
+  /**
+   * The line of a record of the new export when it is an upsert (new, or changed), else
+   * undefined; `json` is the record's JSON text, which the line holds as
+   * `JSON.stringify({ op: 'upsert', record })` would write it.
+   */
+  upsert(record: KbRecord, json: string): string | undefined {
+    return this.old.records[record.id] === record.hash ? undefined : `{"op":"upsert","record":${json}}`;
   }
 
   /** Note an id of the new export: it is not deleted. */
@@ -89,30 +88,27 @@ export class ChangeSet {
   }
 
   /**
-   * The change set's text, deletes included, sorted by id, a line each, in chunks: from the
-   * upserts' lines sorted by id, once every id of the new export was given to `keep`.
+   * The change set's text, deletes included, sorted by id, a line each, in chunks (see
+   * inChunks): from the upserts' lines sorted by id, once every id of the new export was given
+   * to `keep`.
    */
-  *lines(upserts: Iterable<readonly [string, string]>): Generator<string> {
+  lines(upserts: Iterable<readonly [string, string]>): Generator<string> {
+    return inChunks(this.changeLines(upserts));
+  }
+
+  private *changeLines(upserts: Iterable<readonly [string, string]>): Generator<string> {
     const deletes = [...this.gone].sort(byId);
     let next = 0;
-    let lines: string[] = [];
-    const flush = () => {
-      const chunk = lines.join('');
-      lines = [];
-      return chunk;
-    };
     for (const [id, line] of upserts) {
-      for (; next < deletes.length && byId(deletes[next]!, id) < 0; next++) lines.push(this.deleteLine(deletes[next]!));
-      lines.push(`${line}\n`);
+      for (; next < deletes.length && byId(deletes[next]!, id) < 0; next++) yield this.deleteLine(deletes[next]!);
       this.upserts++;
-      if (lines.length >= CHUNK_LINES) yield flush();
+      yield `${line}\n`;
     }
-    for (; next < deletes.length; next++) lines.push(this.deleteLine(deletes[next]!));
-    if (lines.length) yield flush();
+    for (; next < deletes.length; next++) yield this.deleteLine(deletes[next]!);
   }
 
   private deleteLine(id: string): string {
     this.deletes++;
-    return `${changeLine({ op: 'delete', id })}\n`;
+    return `${JSON.stringify({ op: 'delete', id } satisfies Change)}\n`;
   }
 }
