@@ -157,17 +157,15 @@ interface CellContent {
   links: Array<{ url: string; column: number }>;
 }
 
-/** Cells met before (a table's labels, a code's values and steps recur on every pair of the code). */
-const cells = new Map<string, CellContent | undefined>();
-const CELLS_LIMIT = 50_000;
+/**
+ * Cells met before (a table's labels, a code's values and steps recur on every pair of the code):
+ * kept the first time, within the budget of the build's caches (SectionCache, as the build keeps
+ * its cells), in the chunks' scope (see CHUNKS).
+ */
+const cells = new SectionCache<CellContent | undefined>(() => true);
 
-function cellContent(content: string): CellContent | undefined {
-  if (cells.has(content)) return cells.get(content);
-  const made = content === '' ? { text: '', links: [] } : NOT_INLINE.test(content) ? undefined : inlineContent(content);
-  if (cells.size >= CELLS_LIMIT) cells.clear();
-  cells.set(detached(content), made);
-  return made;
-}
+const cellContent = (content: string): CellContent | undefined =>
+  cells.get(content, CHUNKS, () => (content === '' ? { text: '', links: [] } : NOT_INLINE.test(content) ? undefined : inlineContent(content)));
 
 /** A cell's content parsed as a paragraph alone; undefined when it is not one paragraph. */
 function inlineContent(content: string): CellContent | undefined {
