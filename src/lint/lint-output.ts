@@ -14,7 +14,7 @@ import { typeset } from '../render/plugins/remark-typography.js';
 import type { RenderContext } from '../render/article.js';
 import { readPage, type Page } from './page.js';
 import { brokenLinks, differencesRepeatText, emptySections, repeatedSentences, repeatedWords, untranslatedText, type Finding, type SectionLabels } from './page-rules.js';
-import { jaccard, mostSimilar, shingles, signature, wordsOfBlocks } from './similarity.js';
+import { jaccard, mostSimilar, ownShingles, shingles, signature, wordsOfBlocks } from './similarity.js';
 import type { LintWorkerInput } from './worker.js';
 import { planShard } from '../plan/shard.js';
 import { runWorkers } from '../run-workers.js';
@@ -184,7 +184,7 @@ function nearDuplicates(
   record: (path: string, findings: Finding[]) => void,
 ): Pick<LanguageSummary, 'mostSimilar'> {
   const byCode = new Map<number, number[]>();
-  pairs.forEach((p, i) => p.codes.forEach((c) => byCode.set(c, [...(byCode.get(c) ?? []), i])));
+  pairs.forEach((p, i) => p.codes.forEach((c) => (byCode.get(c) ?? byCode.set(c, []).get(c)!).push(i)));
   const best = mostSimilar(
     pairs.map((p) => p.sig),
     [...byCode.values()],
@@ -206,16 +206,14 @@ function nearDuplicates(
  * pages marked noindex are counted against the others but not judged.
  */
 function thinPages(pairs: PairPage[], min: number, record: (path: string, findings: Finding[]) => void): Pick<LanguageSummary, 'leastOwn'> {
-  const seen = new Map<number, number>();
-  for (const { set } of pairs) for (const shingle of set) seen.set(shingle, (seen.get(shingle) ?? 0) + 1);
+  const own = ownShingles(pairs.map((p) => p.set));
   let least: LanguageSummary['leastOwn'];
-  for (const { path, set, noindex } of pairs) {
-    if (noindex) continue;
-    let words = 0;
-    for (const shingle of set) if (seen.get(shingle) === 1) words++;
+  pairs.forEach(({ path, set, noindex }, i) => {
+    if (noindex) return;
+    const words = own[i]!;
     const share = set.length ? words / set.length : 0;
     if (!least || words < least.words) least = { path, words, share };
     if (words < min) record(path, [{ ruleId: 'thin-page', params: { words, share: Math.round(share * 100), min }, place: { line: 1, column: 1 } }]);
-  }
+  });
   return least ? { leastOwn: least } : {};
 }
