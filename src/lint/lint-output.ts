@@ -13,7 +13,7 @@ import { translator } from '../render/i18n.js';
 import { typeset } from '../render/plugins/remark-typography.js';
 import type { RenderContext } from '../render/article.js';
 import { readPage, type Page } from './page.js';
-import { brokenLinks, differencesRepeatText, emptySections, repeatedSentences, repeatedWords, untranslatedText, type Finding, type SectionLabels } from './page-rules.js';
+import { brokenLinks, differencesRepeatText, emptySections, proseToTranslate, repeatedSentences, repeatedWords, untranslatedText, type Finding, type SectionLabels } from './page-rules.js';
 import { jaccard, mostSimilar, ownShingles, shingles, signature, wordsOfBlocks } from './similarity.js';
 import type { LintWorkerInput } from './worker.js';
 import { planShard } from '../plan/shard.js';
@@ -123,8 +123,10 @@ export async function lintLanguages(ctx: RenderContext, all: string[], tags: str
   const read = async (path: string) => readPage(path, await readFile(join(options.outDir, path), 'utf8'));
   const pathsOf = (tag: string) => all.filter((p) => p.startsWith(`${tag}/`) && p.endsWith('.md'));
 
-  // The other languages are compared with English: read it first, linting it only when chosen.
-  const english = new Map<string, Page>();
+  // The other languages are compared with English: read it first, linting it only when chosen
+  // (and keeping its prose only when another language is).
+  const english = new EnglishProse();
+  const translated = tags.some((tag) => tag !== 'en');
   const order = tags.length === 0 || tags.includes('en') ? tags : ['en', ...tags];
   let pages = 0;
   for (const tag of order) {
@@ -134,14 +136,14 @@ export async function lintLanguages(ctx: RenderContext, all: string[], tags: str
     const pairs: PairPage[] = [];
     for (const path of paths) {
       const page = await read(path);
-      if (tag === 'en') english.set(page.translationKey, keepProse(page));
+      if (tag === 'en' && translated) english.add(page);
       if (!chosen) continue;
       record(path, [
         ...emptySections(page),
         ...repeatedWords(page),
         ...repeatedSentences(page),
         ...differencesRepeatText(page, labels),
-        ...untranslatedText(page, english.get(page.translationKey)),
+        ...untranslatedText(page, tag === 'en' ? undefined : english.of(page.translationKey)),
         ...brokenLinks(page, (p) => present.has(p)),
       ]);
       if (page.codes.length === 2) {
@@ -161,8 +163,18 @@ export async function lintLanguages(ctx: RenderContext, all: string[], tags: str
   return { findings: found, pages, languages };
 }
 
-/** Only what untranslatedText compares, so all English pages fit in memory. */
-const keepProse = (page: Page): Page => ({ ...page, blocks: page.blocks.filter((b) => b.kind === 'paragraph'), links: [], emptyHeadings: [] });
+/** The English pages' prose that untranslatedText compares translations with (see proseToTranslate), by translation key. */
+class EnglishProse {
+  #byKey = new Map<string, number[]>();
+
+  add(page: Page): void {
+    this.#byKey.set(page.translationKey, proseToTranslate(page));
+  }
+
+  of(translationKey: string): readonly number[] | undefined {
+    return this.#byKey.get(translationKey);
+  }
+}
 
 interface PairPage {
   path: string;
