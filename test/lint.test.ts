@@ -53,7 +53,10 @@ describe('codepairs check --output', () => {
     write('zh-CN/sip/600.md', replaceParagraphAfter(zh, '## 描述', paragraphAfter(read('en/sip/600.md'), '## Description')));
     // A link to a page that does not exist.
     const linked = read('en/sip/200.md');
-    write('en/sip/200.md', linked.replace('(183-vs-200.md)', '(183-vs-299.md)'));
+    // Links out of the language's folder: to files there (checked against each folder's files),
+    // and to two that are not.
+    const outside = ['../../index.html', '../../assets/style.css', '../../zh-CN/sip/600.md', '../../assets/gone.css', '../../zh-CN/sip/299.md'];
+    write('en/sip/200.md', `${linked.replace('(183-vs-200.md)', '(183-vs-299.md)')}\n${outside.map((url, i) => `[link ${i}](${url})`).join(' ')}\n`);
     // Two pair pages with the same text.
     write('en/sip/404-vs-600.md', read('en/sip/404-vs-486.md').replace(/codes:\n  - 404\n  - 486/, 'codes:\n  - 404\n  - 600'));
 
@@ -69,6 +72,9 @@ describe('codepairs check --output', () => {
     expect(report).toMatch(at('180-vs-486.md', lineOf(read('en/sip/180-vs-486.md'), '## Key differences') + 2, 'differences-repeat-text'));
     expect(report).toMatch(new RegExp(`out/zh-CN/sip/600\\.md\\n\\s*${lineOf(read('zh-CN/sip/600.md'), '## 描述') + 2}:1\\s+error Untranslated text in zh-CN`));
     expect(report).toMatch(/error Broken link `183-vs-299\.md`: no file `en\/sip\/183-vs-299\.md` in the output\s+broken-link/);
+    expect(report).toMatch(/error Broken link `\.\.\/\.\.\/assets\/gone\.css`: no file `assets\/gone\.css` in the output\s+broken-link/);
+    expect(report).toMatch(/error Broken link `\.\.\/\.\.\/zh-CN\/sip\/299\.md`: no file `zh-CN\/sip\/299\.md` in the output\s+broken-link/);
+    expect(report.match(/Broken link/g)).toHaveLength(3);
     expect(report).toMatch(/out\/en\/sip\/404-vs-486\.md\n\s*1:1\s+error Near-duplicate page: similarity (0\.9\d|1\.00) with `en\/sip\/404-vs-600\.md` is above 0\.7\s+near-duplicate/);
     expect(result.stdout).toMatch(/codepairs check --output: 58 pages in out: \d+ findings/);
   });

@@ -11,11 +11,9 @@ export interface LintWorkerInput {
   /** The catalog folder of `check --catalog`, loaded instead of data/sip. */
   catalog?: string;
   options: LintOptions;
-  /** The output folder's files, as the main thread listed them. */
-  all: string[];
 }
 
 const input = workerData as LintWorkerInput;
 const { ctx } = await load({ root: input.root, catalog: input.catalog, baseUrl: undefined });
-const result: LanguagesReport = await lintLanguages(ctx, input.all, input.options.langs ?? [], input.options);
+const result: LanguagesReport = await lintLanguages(ctx, input.options.langs ?? [], input.options);
 parentPort!.postMessage(result);
