@@ -1,10 +1,9 @@
 /**
- * The similarity rules' arithmetic on many pages, against the plain way of doing it: the
- * most similar candidate of each page (mostSimilar) and the values a set alone holds
- * (ownShingles).
+ * The near-duplicate rule's search on many pages, against the plain way of doing it: the most
+ * similar candidate of each page (mostSimilar).
  */
 import { describe, expect, it } from 'vitest';
-import { estimate, mostSimilar, ownShingles, type SimilarPair } from '../src/lint/similarity.js';
+import { estimate, mostSimilar, type SimilarPair } from '../src/lint/similarity.js';
 
 /** A deterministic pseudo-random generator (mulberry32): the same cases on every run. */
 function random(seed: number): () => number {
@@ -16,16 +15,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
-}
-
-/** A sorted set of distinct 32-bit values, as shingles() gives. */
-const sorted = (values: Iterable<number>) => Uint32Array.from(new Set(values)).sort();
-
-/** The values no other set holds, counted with a map. */
-function ownByMap(sets: Uint32Array[]): number[] {
-  const seen = new Map<number, number>();
-  for (const set of sets) for (const value of set) seen.set(value, (seen.get(value) ?? 0) + 1);
-  return sets.map((set) => [...set].filter((value) => seen.get(value) === 1).length);
 }
 
 /** Candidates collected in sets first, then the best of each in index order. */
@@ -49,27 +38,6 @@ function mostSimilarBySets(signatures: Uint32Array[], related: number[][]): Arra
     return best;
   });
 }
-
-describe('ownShingles', () => {
-  it('counts the values of each set that no other set holds, across the whole 32-bit range', () => {
-    const next = random(7);
-    // Shared values (a code's sections on all its pairs) and values of a set's own.
-    const shared = Array.from({ length: 400 }, () => Math.floor(next() * 2 ** 32));
-    const sets = Array.from({ length: 300 }, () =>
-      sorted([...shared.filter(() => next() < 0.3), ...Array.from({ length: Math.floor(next() * 60) }, () => Math.floor(next() * 2 ** 32))]),
-    );
-    const expected = ownByMap(sets);
-    expect(expected.some((n) => n > 0) && expected.some((n, i) => n < sets[i]!.length)).toBe(true);
-    expect([...ownShingles(sets)]).toEqual(expected);
-  });
-
-  it('counts the extremes of the range, empty sets and a value every set holds', () => {
-    const sets = [sorted([0, 5, 0xffffffff]), sorted([]), sorted([5, 0x20000000, 0x1fffffff]), sorted([5, 0xe0000000]), sorted([0xffffffff, 5])];
-    expect([...ownShingles(sets)]).toEqual([1, 0, 2, 1, 0]);
-    expect([...ownShingles([])]).toEqual([]);
-    expect([...ownShingles([sorted([1, 2, 3])])]).toEqual([3]);
-  });
-});
 
 describe('mostSimilar', () => {
   it('finds for each page the candidate the collected candidates give, the lowest index among equals', () => {

@@ -15,7 +15,7 @@ import { typeset } from '../render/plugins/remark-typography.js';
 import type { RenderContext } from '../render/article.js';
 import { readPage, type Page } from './page.js';
 import { brokenLinks, differencesRepeatText, emptySections, proseToTranslate, repeatedSentences, repeatedWords, untranslatedText, type Finding, type SectionLabels } from './page-rules.js';
-import { jaccard, mostSimilar, ownShingles, shingles, signature, wordsOfBlocks } from './similarity.js';
+import { jaccard, mostSimilar, shingles, signature, wordsOfBlocks } from './similarity.js';
 import type { LintWorkerInput } from './worker.js';
 import { planShard } from '../plan/shard.js';
 import { runWorkers } from '../run-workers.js';
@@ -97,6 +97,7 @@ function hasMarkdown(dir: string): boolean {
  */
 class OutputFiles {
   #folders = new Map<string, Set<string>>();
+  #last: string | undefined;
 
   constructor(readonly dir: string) {}
 
@@ -104,9 +105,12 @@ class OutputFiles {
     const slash = path.indexOf('/');
     const top = slash === -1 ? '' : path.slice(0, slash);
     let files = this.#folders.get(top);
+    // The folder reached last is reached again nearly always: it stays where it is.
+    if (files && top === this.#last) return files.has(path);
     if (files) this.#folders.delete(top);
     else files = new Set(top === '' ? readdirSync(this.dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : listFiles(join(this.dir, top)).map((p) => `${top}/${p}`));
     this.#folders.set(top, files);
+    this.#last = top;
     if (this.#folders.size > 2) this.#folders.delete(this.#folders.keys().next().value!);
     return files.has(path);
   }
@@ -269,14 +273,16 @@ function nearDuplicates(
  * pages marked noindex are counted against the others but not judged.
  */
 function thinPages(pairs: PairPage[], min: number, record: (path: string, findings: Finding[]) => void): Pick<LanguageSummary, 'leastOwn'> {
-  const own = ownShingles(pairs.map((p) => p.set));
+  const seen = new Map<number, number>();
+  for (const { set } of pairs) for (const shingle of set) seen.set(shingle, (seen.get(shingle) ?? 0) + 1);
   let least: LanguageSummary['leastOwn'];
-  pairs.forEach(({ path, set, noindex }, i) => {
-    if (noindex) return;
-    const words = own[i]!;
+  for (const { path, set, noindex } of pairs) {
+    if (noindex) continue;
+    let words = 0;
+    for (const shingle of set) if (seen.get(shingle) === 1) words++;
     const share = set.length ? words / set.length : 0;
     if (!least || words < least.words) least = { path, words, share };
     if (words < min) record(path, [{ ruleId: 'thin-page', params: { words, share: Math.round(share * 100), min }, place: { line: 1, column: 1 } }]);
-  });
+  }
   return least ? { leastOwn: least } : {};
 }

@@ -116,14 +116,14 @@ export function differencesRepeatText(page: Page, labels: SectionLabels): Findin
 
 /**
  * What untranslatedText looks for in a page's translations: its paragraphs of six words or more,
- * each by proseKey. Prose, not names: references such as "RFC 3261, section 21.6.3 (604)" read
- * the same in many languages.
+ * each as its length and its proseKey, one after the other. Prose, not names: references such as
+ * "RFC 3261, section 21.6.3 (604)" read the same in many languages.
  */
 export function proseToTranslate(page: Page): number[] {
   return prose(page)
     .map((b) => b.text)
     .filter((t) => (t.match(/\p{L}{2,}/gu)?.length ?? 0) >= 6)
-    .map(proseKey);
+    .flatMap((t) => [t.length, proseKey(t)]);
 }
 
 /**
@@ -137,13 +137,15 @@ const proseKey = (text: string): number => Number.parseInt(sha256(text).slice(0,
 
 /**
  * Prose of a translated page that is word for word its English original's: `english` is what
- * proseToTranslate found in the original (none for an English page).
+ * proseToTranslate found in the original (none for an English page). Only a paragraph as long as
+ * one of the original's is hashed.
  */
 export function untranslatedText(page: Page, english: readonly number[] | undefined): Finding[] {
   if (!english?.length) return [];
-  const source = new Set(english);
+  const keys = new Map<number, number[]>();
+  for (let i = 0; i < english.length; i += 2) (keys.get(english[i]!) ?? keys.set(english[i]!, []).get(english[i]!)!).push(english[i + 1]!);
   return prose(page)
-    .filter((b) => source.has(proseKey(b.text)))
+    .filter((b) => keys.get(b.text.length)?.includes(proseKey(b.text)))
     .map((b) => ({ ruleId: 'untranslated-text' as const, params: { lang: page.lang, text: b.text.length > 60 ? `${b.text.slice(0, 57)}...` : b.text }, place: b.place }));
 }
 

@@ -121,86 +121,41 @@ export interface SimilarPair {
  * and pages the caller says are related (pair pages that share a code). Returns, for each page
  * index, its most similar candidate (the lowest index among equals), or undefined.
  *
- * Candidates are compared as they are met, not collected first: a pair page of a 300-code
- * catalog is related to ~600 others, and sets of them for its 44,850 pages took ~920 MB.
+ * Each page's candidates are gathered from its buckets and groups as it is compared, not
+ * collected for all pages first: a pair page of a 300-code catalog is related to ~600 others,
+ * and sets of them for its 44,850 pages took ~920 MB.
  */
 export function mostSimilar(signatures: Uint32Array[], related: number[][] = []): Array<SimilarPair | undefined> {
-  const best: Array<SimilarPair | undefined> = signatures.map(() => undefined);
-  const compare = (group: readonly number[]) => {
-    for (const i of group) {
-      for (const j of group) {
-        if (i === j) continue;
-        const similarity = estimate(signatures[i]!, signatures[j]!);
-        const current = best[i];
-        if (!current || similarity > current.similarity || (similarity === current.similarity && j < current.b)) best[i] = { a: i, b: j, similarity };
-      }
-    }
-  };
+  // For each band, the bucket of each page: the pages that agree with it on the whole band.
+  const bucketsOf: number[][][] = [];
   for (let band = 0; band < BANDS; band++) {
     const buckets = new Map<string, number[]>();
-    signatures.forEach((sig, i) => {
-      const key = sig.subarray(band * ROWS, (band + 1) * ROWS).join(',');
-      const bucket = buckets.get(key);
-      if (bucket) bucket.push(i);
-      else buckets.set(key, [i]);
-    });
-    for (const bucket of buckets.values()) compare(bucket);
+    bucketsOf.push(
+      signatures.map((sig, i) => {
+        const key = sig.subarray(band * ROWS, (band + 1) * ROWS).join(',');
+        const bucket = buckets.get(key) ?? buckets.set(key, []).get(key)!;
+        bucket.push(i);
+        return bucket;
+      }),
+    );
   }
-  for (const group of related) compare(group);
-  return best;
-}
-
-/** ownShingles sorts the values in 2^PART_BITS parts, by their top bits. */
-const PART_BITS = 3;
-
-/**
- * For each of `sets` (sorted, distinct values), how many of its values no other set holds.
- *
- * The values of all the sets are sorted a part at a time (by their top bits, so each part's
- * values sort after the last's), and those met once kept, in order, to be looked up. A language's
- * pair pages of a 300-code catalog hold 37 million shingles, 1.04 million of them distinct: a Map
- * of counts took ~38 MB of heap for them and twice as long (a Map holds at most 2^24 keys), and
- * all the values sorted at once would take 150 MB.
- */
-export function ownShingles(sets: readonly Uint32Array[]): Uint32Array {
-  const parts: Uint32Array[] = [];
-  for (let part = 0; part < 1 << PART_BITS; part++) {
-    let size = 0;
-    for (const set of sets) for (let i = 0; i < set.length; i++) if (set[i]! >>> (32 - PART_BITS) === part) size++;
-    const values = new Uint32Array(size);
-    let at = 0;
-    for (const set of sets) for (let i = 0; i < set.length; i++) if (set[i]! >>> (32 - PART_BITS) === part) values[at++] = set[i]!;
-    values.sort();
-    let kept = 0;
-    for (let i = 0; i < size; ) {
-      let j = i + 1;
-      while (j < size && values[j] === values[i]) j++;
-      if (j === i + 1) values[kept++] = values[i]!;
-      i = j;
-    }
-    parts.push(values.slice(0, kept));
-  }
-  const once = new Uint32Array(parts.reduce((n, part) => n + part.length, 0));
-  parts.reduce((at, part) => (once.set(part, at), at + part.length), 0);
-  const own = new Uint32Array(sets.length);
-  sets.forEach((set, k) => {
-    let from = 0;
-    for (let i = 0; i < set.length; i++) {
-      from = lowerBound(once, set[i]!, from);
-      if (once[from] === set[i]) own[k]!++;
-    }
+  const groupsOf = signatures.map((): number[][] => []);
+  for (const group of related) for (const i of group) groupsOf[i]!.push(group);
+  // The page whose candidates each page was last met among, so each candidate is compared once.
+  const metFor = new Int32Array(signatures.length).fill(-1);
+  return signatures.map((sig, i) => {
+    let best: SimilarPair | undefined;
+    metFor[i] = i;
+    const compare = (group: readonly number[]) => {
+      for (const j of group) {
+        if (metFor[j] === i) continue;
+        metFor[j] = i;
+        const similarity = estimate(sig, signatures[j]!);
+        if (!best || similarity > best.similarity || (similarity === best.similarity && j < best.b)) best = { a: i, b: j, similarity };
+      }
+    };
+    for (const bucketOf of bucketsOf) compare(bucketOf[i]!);
+    for (const group of groupsOf[i]!) compare(group);
+    return best;
   });
-  return own;
-}
-
-/** The first index at or after `from` of a sorted array whose value is not below `value`. */
-function lowerBound(sorted: Uint32Array, value: number, from: number): number {
-  let lo = from;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
