@@ -55,16 +55,20 @@ export interface LanguagesReport {
   languages: LanguageSummary[];
 }
 
-/** The files under `dir` (none when it is not there), as sorted paths relative to it with `/`. */
-function listFiles(dir: string): string[] {
-  let entries: Dirent[];
+/** The entries of a folder (recursive: of all below it), none when it is not there. */
+function entriesOf(dir: string, recursive: boolean): Dirent[] {
   try {
-    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+    return readdirSync(dir, { recursive, withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw error;
   }
-  return entries
+}
+
+/** The files under `dir` (none when it is not there), as sorted paths relative to it with `/`. */
+function listFiles(dir: string): string[] {
+  return entriesOf(dir, true)
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'))
     .sort();
@@ -74,13 +78,7 @@ function listFiles(dir: string): string[] {
 function hasMarkdown(dir: string): boolean {
   const folders = [dir];
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(folder, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
+    for (const entry of entriesOf(folder, false)) {
       if (entry.isFile() && entry.name.endsWith('.md')) return true;
       if (entry.isDirectory()) folders.push(join(folder, entry.name));
     }
@@ -108,7 +106,7 @@ class OutputFiles {
     // The folder reached last is reached again nearly always: it stays where it is.
     if (files && top === this.#last) return files.has(path);
     if (files) this.#folders.delete(top);
-    else files = new Set(top === '' ? readdirSync(this.dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : listFiles(join(this.dir, top)).map((p) => `${top}/${p}`));
+    else files = new Set(top === '' ? entriesOf(this.dir, false).flatMap((e) => (e.isFile() ? [e.name] : [])) : listFiles(join(this.dir, top)).map((p) => `${top}/${p}`));
     this.#folders.set(top, files);
     this.#last = top;
     if (this.#folders.size > 2) this.#folders.delete(this.#folders.keys().next().value!);
