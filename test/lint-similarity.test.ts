@@ -1,8 +1,10 @@
 /**
- * The near-duplicate rule's search on many pages, against the plain way of doing it: the most
- * similar candidate of each page (mostSimilar).
+ * The similarity rules' bookkeeping on many pages, against the plain way of doing it: the most
+ * similar candidate of each page (mostSimilar), and the pages' shingle sets kept on disk with
+ * the count of each page's own shingles (PairShingles).
  */
 import { describe, expect, it } from 'vitest';
+import { PairShingles } from '../src/lint/pair-shingles.js';
 import { estimate, mostSimilar, type SimilarPair } from '../src/lint/similarity.js';
 
 /** A deterministic pseudo-random generator (mulberry32): the same cases on every run. */
@@ -64,5 +66,46 @@ describe('mostSimilar', () => {
       { a: 0, b: 1, similarity: 0 },
       { a: 1, b: 0, similarity: 0 },
     ]);
+  });
+});
+
+describe('PairShingles', () => {
+  it('gives back each set as added, through the writes, and counts the shingles no other set has', () => {
+    const next = random(5);
+    const shared = Array.from({ length: 3000 }, () => Math.floor(next() * 2 ** 32));
+    // ~2,000 values a set: 600 sets are ~4.8 MB, written in several parts; an empty set among them.
+    const sets = Array.from({ length: 600 }, (_, k) =>
+      k === 17 ? new Uint32Array(0) : Uint32Array.from(new Set([...shared.filter(() => next() < 0.6), ...Array.from({ length: Math.floor(next() * 80) }, () => Math.floor(next() * 2 ** 32))])).sort(),
+    );
+    const kept = new PairShingles();
+    try {
+      sets.forEach((set, k) => {
+        kept.add(set);
+        // Read back while later sets are still to come.
+        if (k % 97 === 0) expect(kept.get(k)).toEqual(set);
+      });
+      sets.forEach((set, k) => {
+        expect(kept.size(k)).toBe(set.length);
+        expect(kept.get(k)).toEqual(set);
+      });
+      const counts = new Map<number, number>();
+      for (const set of sets) for (const value of set) counts.set(value, (counts.get(value) ?? 0) + 1);
+      const expected = sets.map((set) => [...set].filter((value) => counts.get(value) === 1).length);
+      expect(expected.some((n) => n > 0) && expected.some((n, k) => n < sets[k]!.length)).toBe(true);
+      expect([...kept.own()]).toEqual(expected);
+    } finally {
+      kept.remove();
+    }
+  });
+
+  it("counts a shingle on exactly two pages, next to each other or not, as neither page's own", () => {
+    const kept = new PairShingles();
+    try {
+      for (const set of [[1, 2, 3], [2, 4], [5], [4, 6], []]) kept.add(Uint32Array.from(set));
+      expect([...kept.own()]).toEqual([2, 0, 1, 1, 0]);
+      expect(kept.get(4)).toEqual(new Uint32Array(0));
+    } finally {
+      kept.remove();
+    }
   });
 });

@@ -16,6 +16,7 @@ import type { RenderContext } from '../render/article.js';
 import { readPage, type Page } from './page.js';
 import { brokenLinks, differencesRepeatText, emptySections, proseToTranslate, repeatedSentences, repeatedWords, untranslatedText, type Finding, type SectionLabels } from './page-rules.js';
 import { jaccard, mostSimilar, shingles, signature, wordsOfBlocks } from './similarity.js';
+import { PairShingles } from './pair-shingles.js';
 import type { LintWorkerInput } from './worker.js';
 import { planShard } from '../plan/shard.js';
 import { runWorkers } from '../run-workers.js';
@@ -187,31 +188,37 @@ export async function lintLanguages(ctx: RenderContext, tags: string[], options:
     const paths = pathsOf(tag);
     const labels = labelsOf(ctx, tag);
     const pairs: PairPage[] = [];
-    for (const path of paths) {
-      const page = await read(path);
-      if (tag === 'en' && translated) english.add(page);
-      if (!chosen) continue;
-      record(path, [
-        ...emptySections(page),
-        ...repeatedWords(page),
-        ...repeatedSentences(page),
-        ...differencesRepeatText(page, labels),
-        ...untranslatedText(page, tag === 'en' ? undefined : english.of(page.translationKey)),
-        ...brokenLinks(page, (p) => present.has(p)),
-      ]);
-      if (page.codes.length === 2) {
-        const set = shingles(wordsOfBlocks(tag, page.blocks.map((b) => b.text)));
-        pairs.push({ path, codes: page.codes, noindex: page.noindex, set, sig: signature(set) });
+    const sets = new PairShingles();
+    try {
+      for (const path of paths) {
+        const page = await read(path);
+        if (tag === 'en' && translated) english.add(page);
+        if (!chosen) continue;
+        record(path, [
+          ...emptySections(page),
+          ...repeatedWords(page),
+          ...repeatedSentences(page),
+          ...differencesRepeatText(page, labels),
+          ...untranslatedText(page, tag === 'en' ? undefined : english.of(page.translationKey)),
+          ...brokenLinks(page, (p) => present.has(p)),
+        ]);
+        if (page.codes.length === 2) {
+          const set = shingles(wordsOfBlocks(tag, page.blocks.map((b) => b.text)));
+          sets.add(set);
+          pairs.push({ path, codes: page.codes, noindex: page.noindex, sig: signature(set) });
+        }
       }
+      if (!chosen) continue;
+      pages += paths.length;
+      languages.push({
+        lang: tag,
+        pages: paths.length,
+        ...nearDuplicates(pairs, sets, options.maxSimilarity, record),
+        ...thinPages(pairs, sets, options.minOwnWords, record),
+      });
+    } finally {
+      sets.remove();
     }
-    if (!chosen) continue;
-    pages += paths.length;
-    languages.push({
-      lang: tag,
-      pages: paths.length,
-      ...nearDuplicates(pairs, options.maxSimilarity, record),
-      ...thinPages(pairs, options.minOwnWords, record),
-    });
   }
   return { findings: found, pages, languages };
 }
@@ -234,8 +241,7 @@ interface PairPage {
   codes: number[];
   /** Not for search engines: it cannot be thin content to them, so the thin-page rule skips it. */
   noindex: boolean;
-  /** Its distinct shingles, and their MinHash signature. */
-  set: Uint32Array;
+  /** The MinHash signature of its distinct shingles (which are in PairShingles, by its index). */
   sig: Uint32Array;
 }
 
@@ -245,6 +251,7 @@ interface PairPage {
  */
 function nearDuplicates(
   pairs: PairPage[],
+  sets: PairShingles,
   max: number,
   record: (path: string, findings: Finding[]) => void,
 ): Pick<LanguageSummary, 'mostSimilar'> {
@@ -258,7 +265,7 @@ function nearDuplicates(
   best.forEach((pair, i) => {
     if (!pair) return;
     const other = pairs[pair.b]!.path;
-    const similarity = jaccard(pairs[i]!.set, pairs[pair.b]!.set);
+    const similarity = jaccard(sets.get(i), sets.get(pair.b));
     if (!top || similarity > top.similarity) top = { a: pairs[i]!.path, b: other, similarity };
     if (similarity > max) record(pairs[i]!.path, [{ ruleId: 'near-duplicate', params: { other, similarity: similarity.toFixed(2), max }, place: { line: 1, column: 1 } }]);
   });
@@ -270,17 +277,15 @@ function nearDuplicates(
  * contains (each stands for the word it starts with). A page below the limit is thin;
  * pages marked noindex are counted against the others but not judged.
  */
-function thinPages(pairs: PairPage[], min: number, record: (path: string, findings: Finding[]) => void): Pick<LanguageSummary, 'leastOwn'> {
-  const seen = new Map<number, number>();
-  for (const { set } of pairs) for (const shingle of set) seen.set(shingle, (seen.get(shingle) ?? 0) + 1);
+function thinPages(pairs: PairPage[], sets: PairShingles, min: number, record: (path: string, findings: Finding[]) => void): Pick<LanguageSummary, 'leastOwn'> {
+  const own = sets.own();
   let least: LanguageSummary['leastOwn'];
-  for (const { path, set, noindex } of pairs) {
-    if (noindex) continue;
-    let words = 0;
-    for (const shingle of set) if (seen.get(shingle) === 1) words++;
-    const share = set.length ? words / set.length : 0;
+  pairs.forEach(({ path, noindex }, i) => {
+    if (noindex) return;
+    const words = own[i]!;
+    const share = sets.size(i) ? words / sets.size(i) : 0;
     if (!least || words < least.words) least = { path, words, share };
     if (words < min) record(path, [{ ruleId: 'thin-page', params: { words, share: Math.round(share * 100), min }, place: { line: 1, column: 1 } }]);
-  }
+  });
   return least ? { leastOwn: least } : {};
 }
