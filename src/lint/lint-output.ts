@@ -88,11 +88,11 @@ function hasMarkdown(dir: string): boolean {
 }
 
 /**
- * The files of the output folder that links are checked against, listed a top-level folder at
- * a time (the files at the top as one more), when a link first reaches it, and kept for the two
- * folders reached last: a language's pages link within their language. Each thread held the
- * whole output's list, and a set of it: ~47 MB of its heap for the 271,000 files of a 300-code
- * catalog in two languages (a heap snapshot), and ten languages have 1.35 million.
+ * The files of the output folder, listed a top-level folder at a time (the files at the top as
+ * one more) when first asked for, and kept for the two folders asked for last: a thread reads a
+ * language's pages, which link within their language. Each thread held the whole output's list,
+ * and a set of it: ~47 MB of its heap for the 271,000 files of a 300-code catalog in two
+ * languages (a heap snapshot), and ten languages have 1.35 million.
  */
 class OutputFiles {
   #folders = new Map<string, Set<string>>();
@@ -100,18 +100,23 @@ class OutputFiles {
 
   constructor(readonly dir: string) {}
 
+  /** Whether the output has the file `path` (relative to the output folder, with `/`). */
   has(path: string): boolean {
     const slash = path.indexOf('/');
-    const top = slash === -1 ? '' : path.slice(0, slash);
+    return this.folder(slash === -1 ? '' : path.slice(0, slash)).has(path);
+  }
+
+  /** The files of the top-level folder `top` (`''`: the files at the top), sorted, as paths relative to the output folder. */
+  folder(top: string): ReadonlySet<string> {
     let files = this.#folders.get(top);
-    // The folder reached last is reached again nearly always: it stays where it is.
-    if (files && top === this.#last) return files.has(path);
+    // The folder asked for last is asked for again nearly always: it stays where it is.
+    if (files && top === this.#last) return files;
     if (files) this.#folders.delete(top);
-    else files = new Set(top === '' ? entriesOf(this.dir, false).flatMap((e) => (e.isFile() ? [e.name] : [])) : listFiles(join(this.dir, top)).map((p) => `${top}/${p}`));
+    else files = new Set(top === '' ? entriesOf(this.dir, false).flatMap((e) => (e.isFile() ? [e.name] : [])).sort() : listFiles(join(this.dir, top)).map((p) => `${top}/${p}`));
     this.#folders.set(top, files);
     this.#last = top;
     if (this.#folders.size > 2) this.#folders.delete(this.#folders.keys().next().value!);
-    return files.has(path);
+    return files;
   }
 }
 
@@ -175,7 +180,8 @@ export async function lintLanguages(ctx: RenderContext, tags: string[], options:
     if (findings.length) found.push({ path, findings });
   };
   const read = async (path: string) => readPage(path, await readFile(join(options.outDir, path), 'utf8'));
-  const pathsOf = (tag: string) => listFiles(join(options.outDir, tag)).flatMap((p) => (p.endsWith('.md') ? [`${tag}/${p}`] : []));
+  // A language's pages, from the listing its links are checked against.
+  const pathsOf = (tag: string) => [...present.folder(tag)].filter((p) => p.endsWith('.md'));
 
   // The other languages are compared with English: read it first, linting it only when chosen
   // (and keeping its prose only when another language is).
